@@ -1,0 +1,100 @@
+"""Validation of the four special job options, shared by the `background` tag,
+consumers' front matter and `liqueue check`.
+
+Each validator takes the raw value and returns the normalised one, or raises
+`ValueError` with a message meant for the template author; callers add the
+file and line.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import IntEnum
+from typing import Final
+
+
+class Priority(IntEnum):
+    """Stored as a small integer so claims can order and index by it."""
+
+    HIGH = 0
+    DEFAULT = 1
+    LOW = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, label: str) -> Priority:
+        return cls[label.upper()]
+
+
+PRIORITIES: Final = ("high", "default", "low")
+
+# The platform documents 5 as the maximum. Values above it are refused rather
+# than clamped: a silent clamp would hide that a payment job retries fewer
+# times than its author believes, and the backoff schedule ends at attempt 5.
+MAX_ATTEMPTS_LIMIT: Final = 5
+
+
+def validate_priority(value: object) -> str:
+    if value is None:
+        return "default"
+    if not isinstance(value, str) or value not in PRIORITIES:
+        raise ValueError(f"priority must be one of 'high', 'default', 'low', got {value!r}")
+    return value
+
+
+def validate_max_attempts(value: object) -> int:
+    if value is None:
+        return 1
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"max_attempts must be a whole number, got {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"max_attempts must be a whole number, got {value!r}") from None
+    if not number.is_integer():
+        raise ValueError(f"max_attempts must be a whole number, got {value!r}")
+    attempts = int(number)
+    if attempts < 0:
+        raise ValueError(f"max_attempts must not be negative, got {attempts}")
+    if attempts > MAX_ATTEMPTS_LIMIT:
+        raise ValueError(
+            f"max_attempts is at most {MAX_ATTEMPTS_LIMIT} (the platform's limit), got {attempts}"
+        )
+    # The platform's own modules pass 0 to mean "do not retry".
+    return max(attempts, 1)
+
+
+def validate_delay(value: object) -> float:
+    """Return the delay in minutes (fractions allowed)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"delay must be a number of minutes, got {value!r}")
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise ValueError(f"delay must be a number of minutes, got {value!r}") from None
+    if math.isnan(minutes) or math.isinf(minutes):
+        raise ValueError(f"delay must be a finite number of minutes, got {value!r}")
+    if minutes < 0:
+        raise ValueError(f"delay must not be negative, got {value!r}")
+    return minutes
+
+
+def validate_source_name(value: object) -> str | None:
+    """Return the source name, or None when the default name should be used."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"source_name must be a string, got {value!r}")
+    name = value.strip()
+    if not name:
+        raise ValueError("source_name must not be empty")
+    if len(name) > 200:
+        raise ValueError(f"source_name is longer than 200 characters: {name[:40]!r}...")
+    return name

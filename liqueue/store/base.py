@@ -1,0 +1,183 @@
+"""The store contract. Every backend implements it; one test suite checks them all.
+
+Times are float seconds since the Unix epoch, read by the caller from its
+clock and passed in, so a test that moves the clock moves the store too.
+Everything the worker needs is a batch operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from liqueue.jobs import Job, JobSpec, JobState
+from liqueue.logs import AttemptStatus, LogEntry
+
+
+@dataclass
+class EventRecord:
+    """A published event. `valid` False means it failed its schema; no consumer ran."""
+
+    id: str
+    type: str
+    payload: dict[str, Any]
+    at: float
+    valid: bool = True
+    errors: list[str] = field(default_factory=list)
+    origin: str | None = None
+    job_ids: list[str] = field(default_factory=list)  # consumer jobs it started
+
+
+@dataclass
+class Outbox:
+    """What one render (a page or a job body) asks to persist, all or nothing."""
+
+    jobs: list[JobSpec] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    logs: list[LogEntry] = field(default_factory=list)
+
+    def extend(self, other: Outbox) -> None:
+        self.jobs.extend(other.jobs)
+        self.events.extend(other.events)
+        self.logs.extend(other.logs)
+
+    def __bool__(self) -> bool:
+        return bool(self.jobs or self.events or self.logs)
+
+
+@dataclass
+class AttemptOutcome:
+    """The end of one attempt, written back with `Store.complete`.
+
+    `state` is DONE, RETRY (with `next_run_at`) or DEAD. `outbox` holds what
+    the job body asked for (jobs may create jobs) plus its log entries,
+    including the attempt line; it is persisted in the same transaction.
+    """
+
+    job_id: str
+    attempt: int
+    state: JobState
+    finished_at: float
+    next_run_at: float | None = None
+    error_class: str | None = None
+    error_message: str | None = None
+    error_location: str | None = None
+    outbox: Outbox = field(default_factory=Outbox)
+
+
+@dataclass
+class JobQuery:
+    state: JobState | None = None
+    source_name: str | None = None
+    event_id: str | None = None
+    limit: int = 100
+
+
+@dataclass
+class LogQuery:
+    source_name: str | None = None
+    status: AttemptStatus | None = None
+    type: str | None = None
+    job_id: str | None = None
+    since: float | None = None
+    after_id: int | None = None  # for --follow: entries newer than this id
+    last: int | None = None  # the newest N, returned oldest first
+
+
+@dataclass
+class SourceStats:
+    source_name: str
+    counts: dict[str, int]  # by JobState value
+    attempts: int
+    failed_attempts: int
+    retries: int  # attempts beyond the first
+    durations_ms: list[int]  # of finished attempts, for percentiles
+
+    @property
+    def success_rate(self) -> float | None:
+        if not self.attempts:
+            return None
+        return (self.attempts - self.failed_attempts) / self.attempts
+
+
+class Store(Protocol):
+    url: str
+
+    # schema
+    def migrate(self) -> int:
+        """Apply pending migrations; return the schema version now in force."""
+
+    def schema_version(self) -> tuple[int, int]:
+        """(version in the database, latest version this code knows)."""
+
+    def check_schema(self) -> None:
+        """Raise StoreError with a clear message unless the schema is exactly current."""
+
+    # the path of a job
+    def enqueue(self, outbox: Outbox, now: float) -> None:
+        """Persist jobs, events and log entries in ONE transaction."""
+
+    def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        priorities: Sequence[str],
+    ) -> list[Job]:
+        """Take up to `limit` due jobs, trying priorities in the given order.
+
+        Claimed jobs become RUNNING with `attempt` incremented, `started_at`
+        set and a lease until now + lease_seconds.
+        """
+
+    def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
+        """Record finished attempts and persist their outboxes, in one transaction."""
+
+    def heartbeat(self, worker_id: str, job_ids: Sequence[str], lease_until: float) -> None: ...
+
+    def release(self, job_ids: Sequence[str], now: float) -> None:
+        """Hand claimed jobs back unrun (graceful shutdown): due again, attempt undone."""
+
+    def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
+        """Jobs whose lease ran out go back to run again (attempt undone).
+
+        A job rescued more than `max_rescues` times is dead: it keeps killing
+        its workers. Returns the ids of rescued jobs.
+        """
+
+    def prune(self, done_before: float, dead_before: float) -> int:
+        """Delete finished jobs (and their logs) older than the given times."""
+
+    def next_run_at(self) -> float | None:
+        """When the earliest waiting job is due, or None if nothing waits."""
+
+    # inspection and repair
+    def get_job(self, job_id: str) -> Job:
+        """By full id or unique prefix; raise NotFound otherwise."""
+
+    def list_jobs(self, query: JobQuery) -> list[Job]: ...
+
+    def retry_jobs(self, job_ids: Sequence[str], now: float) -> int:
+        """Dead, cancelled or retrying jobs run again now with fresh attempts."""
+
+    def retry_all_dead(self, now: float) -> int: ...
+
+    def cancel_job(self, job_id: str, now: float) -> None:
+        """A job not yet running is cancelled; raise StoreError if it is running or finished."""
+
+    def delete_job(self, job_id: str) -> None: ...
+
+    def add_logs(self, entries: Sequence[LogEntry]) -> None: ...
+
+    def read_logs(self, query: LogQuery) -> list[LogEntry]: ...
+
+    def stats(self) -> list[SourceStats]: ...
+
+    # events
+    def get_event(self, event_id: str) -> EventRecord: ...
+
+    def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]: ...
+
+    def close(self) -> None: ...

@@ -8,6 +8,7 @@ from liqueue.store.base import (
     Outbox,
     SourceStats,
     Store,
+    WakeListener,
 )
 from liqueue.store.url import open_store
 
@@ -19,5 +20,6 @@ __all__ = [
     "Outbox",
     "SourceStats",
     "Store",
+    "WakeListener",
     "open_store",
 ]

@@ -101,6 +101,22 @@ class SourceStats:
         return (self.attempts - self.failed_attempts) / self.attempts
 
 
+class WakeListener(Protocol):
+    """Lets an idle worker sleep until work may be there, without busy polling."""
+
+    def wait(self, timeout: float) -> bool:
+        """Block until a wake-up arrives (True) or `timeout` seconds pass (False)."""
+
+    def wake_listener(self) -> WakeListener:
+        """A listener woken whenever jobs become due through this store's writes.
+
+        `enqueue`, `complete` (when it creates jobs or schedules retries), `release`,
+        `retry_*` and `rescue_expired` wake listeners in every process after commit.
+        """
+
+    def close(self) -> None: ...
+
+
 class Store(Protocol):
     url: str
 
@@ -179,5 +195,12 @@ class Store(Protocol):
     def get_event(self, event_id: str) -> EventRecord: ...
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]: ...
+
+    def wake_listener(self) -> WakeListener:
+        """A listener woken whenever jobs become due through this store's writes.
+
+        `enqueue`, `complete` (when it creates jobs or schedules retries), `release`,
+        `retry_*` and `rescue_expired` wake listeners in every process after commit.
+        """
 
     def close(self) -> None: ...

@@ -1,0 +1,114 @@
+"""`App`: one Liquid application on disk, its runtime and its store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from liqueue.clock import SYSTEM_CLOCK, Clock
+from liqueue.config import AppConfig
+from liqueue.errors import ConfigError
+from liqueue.store import EventRecord, Outbox, Store, open_store
+from liqueue.store.url import sqlite_url_for
+
+if TYPE_CHECKING:
+    from liqueue.liquid.runtime import RenderResult, Runtime
+
+DATABASE_URL_ENV = "LIQUEUE_DATABASE_URL"
+STATE_DIR = ".liqueue"
+
+
+class App:
+    """A directory laid out like a platformOS app: `app/views/pages`, partials, `app/lib`.
+
+    The database is, in order of precedence: the `database_url` argument
+    (`--db`), `$LIQUEUE_DATABASE_URL`, `database_url` in `liqueue.yml`, and
+    finally a SQLite file at `<app>/.liqueue/liqueue.db`.
+    """
+
+    def __init__(
+        self,
+        root: Path | str,
+        *,
+        database_url: str | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        self.root = Path(root).resolve()
+        if not (self.root / "app").is_dir():
+            raise ConfigError(
+                f"{self.root} is not a liqueue application: it has no app/ directory "
+                "(create one with `liqueue new DIR`)"
+            )
+        self.clock = clock
+        self.config = AppConfig.load(self.root)
+        self.database_url = (
+            database_url
+            or os.environ.get(DATABASE_URL_ENV)
+            or self.config.database_url
+            or sqlite_url_for(self.root / STATE_DIR / "liqueue.db")
+        )
+
+    @cached_property
+    def runtime(self) -> Runtime:
+        from liqueue.liquid.runtime import Runtime
+
+        return Runtime(self.root, self.config, self.clock)
+
+    @cached_property
+    def store(self) -> Store:
+        if self.database_url.startswith("sqlite:///"):
+            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
+                parents=True, exist_ok=True
+            )
+        return open_store(self.database_url)
+
+    def render(
+        self,
+        page: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        enqueue: bool = True,
+        connection: Any = None,
+    ) -> RenderResult:
+        """Render a page; if it succeeds, persist its outbox in one transaction.
+
+        A render that raises queues nothing. With `connection` (a psycopg
+        connection on PostgreSQL), the outbox joins the caller's transaction.
+        """
+        result = self.runtime.render(page, params)
+        if enqueue:
+            self.enqueue(result.outbox, connection=connection)
+        return result
+
+    def enqueue(self, outbox: Outbox, *, connection: Any = None) -> None:
+        """Persist an outbox, fanning its events out to their consumers first."""
+        from liqueue.events import expand_events
+
+        expanded = expand_events(self, outbox)
+        if not expanded:
+            return
+        if connection is None:
+            self.store.enqueue(expanded, self.clock.now())
+        else:
+            self.store.enqueue(expanded, self.clock.now(), connection=connection)  # type: ignore[call-arg]
+
+    def trigger_event(self, type: str, payload: Mapping[str, object]) -> EventRecord:
+        """Publish an event from Python: stored, validated, consumers enqueued."""
+        from liqueue.events import new_event
+
+        event = new_event(type, dict(payload), at=self.clock.now(), origin="python")
+        self.enqueue(Outbox(events=[event]))
+        return self.store.get_event(event.id)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,129 @@
+"""Threads that run job attempts, and the time limits that stop them.
+
+Job bodies are pure-Python Liquid rendering, so an over-time job is stopped
+by raising `TimeLimitExceeded` inside its thread (PyThreadState_SetAsyncExc):
+the interpreter delivers it at the next bytecode, wherever the template is.
+A thread blocked inside a C call gets it when the call returns.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from liqueue.errors import TimeLimitExceeded
+from liqueue.jobs import Job
+from liqueue.store import AttemptOutcome
+
+RunAttempt = Callable[[Job], AttemptOutcome]
+TimeoutOutcome = Callable[[Job, float, BaseException], AttemptOutcome]
+
+
+@dataclass
+class _Running:
+    job: Job
+    deadline: float  # time.monotonic()
+    thread_id: int
+    stopping: bool = False
+
+
+def _raise_in_thread(thread_id: int, exc: type[BaseException]) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc))
+
+
+class Executor:
+    """`concurrency` threads fed from one inbox; outcomes go to `results`."""
+
+    def __init__(
+        self,
+        concurrency: int,
+        run: RunAttempt,
+        on_timeout: TimeoutOutcome,
+        time_limit: Callable[[Job], float],
+        results: queue.SimpleQueue[object],
+    ) -> None:
+        self._run = run
+        self._on_timeout = on_timeout
+        self._time_limit = time_limit
+        self._results = results
+        self._inbox: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._running: dict[int, _Running] = {}
+        self._queued: set[str] = set()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"liqueue-job-{n}", daemon=True)
+            for n in range(concurrency)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, job: Job) -> None:
+        with self._lock:
+            self._queued.add(job.id)
+        self._inbox.put(job)
+
+    def take_back_queued(self) -> list[str]:
+        """Ids of submitted jobs no thread has started; they will not start."""
+        with self._lock:
+            ids = list(self._queued)
+            self._queued.clear()
+        return ids
+
+    def running_ids(self) -> list[str]:
+        with self._lock:
+            return [running.job.id for running in self._running.values()]
+
+    def next_deadline(self) -> float | None:
+        with self._lock:
+            return min((r.deadline for r in self._running.values()), default=None)
+
+    def enforce_time_limits(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for running in self._running.values():
+                if running.deadline <= now and not running.stopping:
+                    running.stopping = True
+                    _raise_in_thread(running.thread_id, TimeLimitExceeded)
+
+    def stop(self) -> None:
+        for _ in self._threads:
+            self._inbox.put(None)
+
+    def _work(self) -> None:
+        ident = threading.get_ident()
+        while True:
+            job = self._inbox.get()
+            if job is None:
+                return
+            with self._lock:
+                if job.id not in self._queued:  # taken back during shutdown
+                    continue
+                self._queued.discard(job.id)
+                limit = self._time_limit(job)
+                self._running[ident] = _Running(job, time.monotonic() + limit, ident)
+            self._results.put(self._attempt(job, ident, limit))
+
+    def _attempt(self, job: Job, ident: int, limit: float) -> AttemptOutcome:
+        started = time.perf_counter()
+        try:
+            outcome = self._run(job)
+            # The limit may be injected after the render ended; it then lands
+            # here, before the job leaves `_running`, and still counts.
+            with self._lock:
+                del self._running[ident]
+            return outcome
+        except TimeLimitExceeded:
+            with self._lock:
+                self._running.pop(ident, None)
+            error = TimeLimitExceeded(
+                f"time limit exceeded ({_seconds(limit)} for {job.priority} priority)"
+            )
+            return self._on_timeout(job, started, error)
+
+
+def _seconds(limit: float) -> str:
+    return f"{limit:g}s"

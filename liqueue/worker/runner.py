@@ -1,0 +1,96 @@
+"""Run one attempt of one job and decide what happens next."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from typing import TYPE_CHECKING
+
+from liqueue.errors import TemplateError, TimeLimitExceeded
+from liqueue.jobs import Backoff, Job, JobState
+from liqueue.logs import attempt_entry
+from liqueue.store import AttemptOutcome, Outbox
+
+if TYPE_CHECKING:
+    from liqueue.clock import Clock
+    from liqueue.liquid.runtime import Runtime
+
+
+class AttemptRunner:
+    def __init__(self, runtime: Runtime, clock: Clock, backoff: Backoff) -> None:
+        self.runtime = runtime
+        self.clock = clock
+        self.backoff = backoff
+
+    def run(self, job: Job) -> AttemptOutcome:
+        started = time.perf_counter()
+        try:
+            result = self.runtime.run_job(job)
+        except TimeLimitExceeded:
+            raise  # the executor owns time limits and words their failure
+        except TemplateError as err:
+            return self.failed(job, started, err, str(err.location) if err.location else None)
+        except Exception as err:
+            return self.failed(job, started, err, _python_location(err))
+        return self._outcome(job, started, JobState.DONE, result.outbox)
+
+    def failed(
+        self, job: Job, started: float, err: BaseException, location: str | None
+    ) -> AttemptOutcome:
+        # A failed attempt queues nothing it asked for, like a failed page
+        # render, but keeps its log entries: they are how authors debug.
+        partial: Outbox | None = getattr(err, "outbox", None)
+        outbox = Outbox(logs=list(partial.logs) if partial else [])
+        message = getattr(err, "message", None) or str(err) or type(err).__name__
+        state = JobState.DEAD if job.is_last_attempt else JobState.RETRY
+        return self._outcome(
+            job, started, state, outbox, type(err).__name__, message, location or str(job.origin)
+        )
+
+    def _outcome(
+        self,
+        job: Job,
+        started: float,
+        state: JobState,
+        outbox: Outbox,
+        error_class: str | None = None,
+        error_message: str | None = None,
+        error_location: str | None = None,
+    ) -> AttemptOutcome:
+        now = self.clock.now()
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        outbox.logs.append(
+            attempt_entry(
+                at=now,
+                job_id=job.id,
+                source_name=job.source_name,
+                attempt=job.attempt,
+                max_attempts=job.max_attempts,
+                status="SUCCESS" if state is JobState.DONE else "FAILED",
+                duration_ms=duration_ms,
+                error=error_message,
+                location=error_location,
+            )
+        )
+        next_run_at = None
+        if state is JobState.RETRY:
+            next_run_at = now + self.backoff.delay_before(job.attempt + 1)
+        return AttemptOutcome(
+            job_id=job.id,
+            attempt=job.attempt,
+            state=state,
+            finished_at=now,
+            next_run_at=next_run_at,
+            error_class=error_class,
+            error_message=error_message,
+            error_location=error_location,
+            outbox=outbox,
+        )
+
+
+def _python_location(err: BaseException) -> str | None:
+    frames = traceback.extract_tb(err.__traceback__)
+    if not frames:
+        return None
+    last = frames[-1]
+    return f"{last.filename}:{last.lineno}"

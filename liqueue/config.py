@@ -82,7 +82,9 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
     }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ValueError(
+            f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     priorities = dict(DEFAULT_PRIORITIES)
     for name, raw in (data.get("priorities") or {}).items():
         if name not in PRIORITIES:

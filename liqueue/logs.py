@@ -70,7 +70,9 @@ def attempt_entry(
     return LogEntry(
         at=at,
         type=ATTEMPT_TYPE,
-        message=attempt_message(attempt, max_attempts, source_name, status, duration_ms, shown_error),
+        message=attempt_message(
+            attempt, max_attempts, source_name, status, duration_ms, shown_error
+        ),
         job_id=job_id,
         source_name=source_name,
         attempt=attempt,

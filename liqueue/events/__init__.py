@@ -1,5 +1,5 @@
 """Events: consumers discovery, validation and fan-out into JobSpecs."""
 
-from liqueue.events.fanout import expand_events, new_event
+from liqueue.events.fanout import event_variable, expand_events, new_event
 
-__all__ = ["expand_events", "new_event"]
+__all__ = ["event_variable", "expand_events", "new_event"]

@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 
 from liqueue.app import App
+from liqueue.events import expand_events
 from liqueue.jobs import Job
 from liqueue.store import AttemptOutcome
 from liqueue.worker.executor import Executor
@@ -51,7 +52,9 @@ class Worker:
         self.events: queue.SimpleQueue[object] = queue.SimpleQueue()
         config = app.config
         self.rotation = PriorityRotation({n: p.weight for n, p in config.priorities.items()})
-        self.runner = AttemptRunner(app.runtime, app.clock, config.backoff)
+        self.runner = AttemptRunner(
+            app.runtime, app.clock, config.backoff, lambda outbox: expand_events(app, outbox)
+        )
         self.executor = Executor(
             self.options.concurrency,
             self.runner.run,

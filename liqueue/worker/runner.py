@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
@@ -17,22 +18,31 @@ if TYPE_CHECKING:
 
 
 class AttemptRunner:
-    def __init__(self, runtime: Runtime, clock: Clock, backoff: Backoff) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        clock: Clock,
+        backoff: Backoff,
+        prepare: Callable[[Outbox], Outbox] = lambda outbox: outbox,
+    ) -> None:
         self.runtime = runtime
         self.clock = clock
         self.backoff = backoff
+        # Turns the events a body published into consumer jobs; a failure
+        # there (an unknown event type) fails the attempt like any other.
+        self.prepare = prepare
 
     def run(self, job: Job) -> AttemptOutcome:
         started = time.perf_counter()
         try:
-            result = self.runtime.run_job(job)
+            outbox = self.prepare(self.runtime.run_job(job).outbox)
         except TimeLimitExceeded:
             raise  # the executor owns time limits and words their failure
         except TemplateError as err:
             return self.failed(job, started, err, str(err.location) if err.location else None)
         except Exception as err:
             return self.failed(job, started, err, _python_location(err))
-        return self._outcome(job, started, JobState.DONE, result.outbox)
+        return self._outcome(job, started, JobState.DONE, outbox)
 
     def failed(
         self, job: Job, started: float, err: BaseException, location: str | None

@@ -1,0 +1,81 @@
+"""Helpers for testing a liqueue application, meant to be imported by users' tests.
+
+    from liqueue import App, ManualClock
+    from liqueue.testing import drain
+
+    clock = ManualClock()
+    app = App("myapp", database_url=f"sqlite:///{tmp_path}/q.db", clock=clock)
+    app.render("checkout", {"order": {"id": 7}})
+    drain(app)                      # runs every job due now, in this process
+    clock.advance(60)
+    drain(app)                      # ...and the ones due a minute later
+
+`drain` runs jobs one at a time in the calling thread, without time limits,
+through the same runner and store a worker uses.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from liqueue.app import App
+from liqueue.events import expand_events
+from liqueue.jobs import JobState
+from liqueue.logs import LogEntry
+from liqueue.store import AttemptOutcome, LogQuery
+from liqueue.worker.runner import AttemptRunner
+from liqueue.worker.weights import PriorityRotation
+
+
+@dataclass
+class Drained:
+    outcomes: list[AttemptOutcome] = field(default_factory=list)
+
+    def count(self, state: JobState) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.state is state)
+
+
+def drain(app: App, *, max_attempts: int = 10_000, worker_id: str = "testing") -> Drained:
+    """Run jobs due at `app.clock.now()` until none is due; return every outcome.
+
+    Jobs queued by the drained jobs run too when they are already due.
+    Stops after `max_attempts` attempts so a job that re-queues itself
+    cannot hang a test.
+    """
+    runner = AttemptRunner(
+        app.runtime, app.clock, app.config.backoff, lambda outbox: expand_events(app, outbox)
+    )
+    rotation = PriorityRotation({n: p.weight for n, p in app.config.priorities.items()})
+    drained = Drained()
+    while len(drained.outcomes) < max_attempts:
+        jobs = app.store.claim(
+            worker_id, 1, app.clock.now(), app.config.lease_seconds, rotation.next_order()
+        )
+        if not jobs:
+            break
+        outcome = runner.run(jobs[0])
+        app.store.complete([outcome], app.clock.now())
+        drained.outcomes.append(outcome)
+    return drained
+
+
+def attempt_lines(app: App, source_name: str | None = None) -> list[str]:
+    """The messages of attempt log lines, oldest first."""
+    entries = app.store.read_logs(LogQuery(type="attempt", source_name=source_name))
+    return [entry.message for entry in entries]
+
+
+def wait_for(predicate: object, timeout: float = 10.0, interval: float = 0.02) -> None:
+    """Poll `predicate()` until it is truthy; raise AssertionError after `timeout` seconds."""
+    assert callable(predicate)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s: {predicate!r}")
+
+
+def logs(app: App, **query: object) -> list[LogEntry]:
+    return app.store.read_logs(LogQuery(**query))  # type: ignore[arg-type]

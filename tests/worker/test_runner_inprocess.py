@@ -1,0 +1,131 @@
+"""The path of a job through runner and store, in one process, with a moved clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from liqueue import App, ManualClock
+from liqueue.jobs import JobState
+from liqueue.store import JobQuery
+from liqueue.testing import attempt_lines, drain
+
+from .apps import write_app
+
+CONFIG = """
+retry_backoff: [5s, 30s, 2m, 10m]
+retry_jitter: 0
+"""
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+def make_app(tmp_path: Path, clock: ManualClock, files: dict[str, str]) -> App:
+    root = write_app(tmp_path / "app", files, CONFIG)
+    return App(root, database_url=f"sqlite:///{tmp_path}/q.db", clock=clock)
+
+
+def test_flaky_job_retries_with_backoff_then_succeeds(tmp_path: Path, clock: ManualClock) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": """
+            {% background max_attempts: 3, source_name: 'processing_order' %}
+              {% if job.attempt < 3 %}{% raise 'service unavailable' %}{% endif %}
+              {% log 'charged', type: 'payment' %}
+            {% endbackground %}
+        """,
+    })  # fmt: skip
+    app.render("index")
+    assert [o.state for o in drain(app).outcomes] == [JobState.RETRY]
+    clock.advance(4.9)
+    assert drain(app).outcomes == []  # the first retry waits 5 s
+    clock.advance(0.2)
+    assert [o.state for o in drain(app).outcomes] == [JobState.RETRY]
+    clock.advance(29)
+    assert drain(app).outcomes == []  # the second waits 30 s
+    clock.advance(1.1)
+    assert [o.state for o in drain(app).outcomes] == [JobState.DONE]
+
+    lines = attempt_lines(app, "processing_order")
+    assert [line.split(" - ")[0:3] for line in lines] == [
+        ["[attempt 1/3]", "processing_order", "FAILED"],
+        ["[attempt 2/3]", "processing_order", "FAILED"],
+        ["[attempt 3/3]", "processing_order", "SUCCESS"],
+    ]
+    assert "service unavailable" in lines[0]
+    assert "app/views/pages/index.liquid:2" in lines[0]
+    job = app.store.list_jobs(JobQuery(source_name="processing_order"))[0]
+    assert job.state is JobState.DONE and job.attempt == 3
+
+
+def test_job_dies_after_last_attempt_keeping_its_error(tmp_path: Path, clock: ManualClock) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": """
+            {% background max_attempts: 2, source_name: 'doomed' %}
+              {% include 'broken' %}
+            {% endbackground %}
+        """,
+        "views/partials/broken.liquid": "line one\n{% raise 'always broken' %}\n",
+    })  # fmt: skip
+    app.render("index")
+    drain(app)
+    clock.advance(6)
+    assert [o.state for o in drain(app).outcomes] == [JobState.DEAD]
+    clock.advance(3600)
+    assert drain(app).outcomes == []  # dead jobs are not retried
+    job = app.store.list_jobs(JobQuery(state=JobState.DEAD))[0]
+    assert job.error_class == "JobFailed"
+    assert job.error_message == "always broken"
+    assert job.error_location == "app/views/partials/broken.liquid:2:1"
+
+
+def test_delay_is_minutes_and_fractions(tmp_path: Path, clock: ManualClock) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": """
+            {% background delay: 0.5, source_name: 'half_minute' %}x{% endbackground %}
+            {% background delay: 1440, source_name: 'next_day' %}x{% endbackground %}
+        """,
+    })  # fmt: skip
+    app.render("index")
+    assert drain(app).outcomes == []
+    clock.advance(29.9)
+    assert drain(app).outcomes == []
+    clock.advance(0.2)
+    assert [o.state for o in drain(app).outcomes] == [JobState.DONE]
+    clock.advance(86400)
+    assert len(drain(app).outcomes) == 1
+
+
+def test_jobs_create_jobs_only_when_they_succeed(tmp_path: Path, clock: ManualClock) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": """
+            {% background source_name: 'parent', n: 1 %}
+              {% background source_name: 'child', n: n %}{% log n %}{% endbackground %}
+            {% endbackground %}
+            {% background source_name: 'failing_parent' %}
+              {% background source_name: 'orphan' %}x{% endbackground %}
+              {% raise 'no' %}
+            {% endbackground %}
+        """,
+    })  # fmt: skip
+    app.render("index")
+    drain(app)
+    names = sorted(job.source_name for job in app.store.list_jobs(JobQuery()))
+    assert names == ["child", "failing_parent", "parent"]
+    child = app.store.list_jobs(JobQuery(source_name="child"))[0]
+    assert child.state is JobState.DONE and child.arguments == {"n": 1}
+
+
+def test_failed_render_queues_nothing(tmp_path: Path, clock: ManualClock) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": """
+            {% background source_name: 'never' %}x{% endbackground %}
+            {{ 1 | divided_by: 0 }}
+        """,
+    })  # fmt: skip
+    with pytest.raises(Exception, match="divide"):
+        app.render("index")
+    assert app.store.list_jobs(JobQuery()) == []

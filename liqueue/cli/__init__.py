@@ -1,0 +1,43 @@
+"""The `liqueue` command line: thin commands over `App` and its store."""
+
+from __future__ import annotations
+
+import click
+
+from liqueue import __version__
+from liqueue.cli import check, events, jobs, logs, migrate, new, render, stats, worker
+from liqueue.cli._common import LiqueueGroup
+
+
+@click.group(cls=LiqueueGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="liqueue")
+def cli() -> None:
+    """Durable background jobs and events for Liquid applications, platformOS style.
+
+    APP is always the application's directory (the one holding app/ and
+    liqueue.yml). Every command taking APP also takes --db URL; without it the
+    database is $LIQUEUE_DATABASE_URL, then database_url in liqueue.yml, then
+    a SQLite file at APP/.liqueue/liqueue.db.
+
+    \b
+    A first session:
+      liqueue new shop                 # a small app that works at once
+      liqueue migrate shop             # create the database schema
+      liqueue render shop index        # render a page, queue its jobs
+      liqueue worker shop --burst      # run due jobs, then stop
+      liqueue logs shop | grep attempt
+      liqueue jobs list shop --state dead
+
+    Run `liqueue COMMAND --help` for each command's options and examples.
+    """
+
+
+for module in (new, render, check, worker, migrate, logs, jobs, stats, events):
+    module.register(cli)
+
+
+def main() -> None:
+    cli(prog_name="liqueue")
+
+
+__all__ = ["cli", "main"]

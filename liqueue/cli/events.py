@@ -1,0 +1,195 @@
+"""`liqueue trigger` and `liqueue events ...`: publish, list, inspect, republish events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from liqueue.app import App
+from liqueue.cli._common import DefaultGroup, echo_json, table, to_jsonable, when, with_app
+from liqueue.errors import NotFound
+from liqueue.store import EventRecord
+
+
+def _parse_data(ctx: click.Context, param: click.Parameter, value: str) -> dict[str, Any]:
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError as err:
+        raise click.BadParameter(f"not valid JSON: {err}", ctx, param) from None
+    if not isinstance(data, dict):
+        raise click.BadParameter("expected a JSON object, e.g. '{\"order_id\": 7}'", ctx, param)
+    return data
+
+
+@click.command()
+@with_app
+@click.argument("event_type", metavar="TYPE")
+@click.option(
+    "--data",
+    "payload",
+    default="{}",
+    metavar="JSON",
+    callback=_parse_data,
+    show_default=True,
+    help="The event's payload, a JSON object.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the stored event as JSON.")
+def trigger(app: App, event_type: str, payload: dict[str, Any], as_json: bool) -> None:
+    """Publish an event of TYPE, as {% trigger_event %} would.
+
+    The event is validated by app/lib/events/TYPE.liquid when that schema
+    exists; if valid, every consumer in app/lib/consumers/TYPE/ is queued as
+    its own job. Exits 1 if the event is invalid (it is stored, no consumer runs).
+
+    \b
+    Example:
+      liqueue trigger shop order.created --data '{"order_id": 42}'
+    """
+    record = app.trigger_event(event_type, payload)
+    if as_json:
+        echo_json(_event_json(app, record))
+    else:
+        _echo_event(app, record)
+    if not record.valid:
+        raise SystemExit(1)
+
+
+@click.group(cls=DefaultGroup, default="list")
+def events() -> None:
+    """List, inspect and republish events.
+
+    `liqueue events APP` is short for `liqueue events list APP`. ID is an
+    event id (as `list` and `trigger` print it).
+
+    \b
+    Examples:
+      liqueue events shop --type order.created
+      liqueue events show shop 0190a3f2-...
+      liqueue events republish shop 0190a3f2-...
+    """
+
+
+@events.command("list")
+@with_app
+@click.option("--type", "event_type", metavar="TYPE", help="Only events of this type.")
+@click.option(
+    "-n",
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Show at most N events.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the events as a JSON array.")
+def list_events(app: App, event_type: str | None, limit: int, as_json: bool) -> None:
+    """List the events of APP, newest first: id, type, time, validity, consumer jobs.
+
+    \b
+    Example:
+      liqueue events list shop --type order.created
+    """
+    found = app.store.list_events(event_type, limit)
+    if as_json:
+        echo_json(found)
+        return
+    if not found:
+        click.echo("no events")
+        return
+    now = app.clock.now()
+    rows = [
+        [e.id, e.type, when(e.at, now), "valid" if e.valid else "INVALID", len(e.job_ids), e.origin]
+        for e in found
+    ]
+    click.echo(table(["ID", "TYPE", "AT", "VALID", "JOBS", "ORIGIN"], rows))
+
+
+@events.command()
+@with_app
+@click.argument("event_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the event and its jobs as JSON.")
+def show(app: App, event_id: str, as_json: bool) -> None:
+    """Show one event: payload, validity and errors, and the state of every consumer job.
+
+    \b
+    Example:
+      liqueue events show shop 0190a3f2-...
+    """
+    record = app.store.get_event(event_id)
+    if as_json:
+        echo_json(_event_json(app, record))
+    else:
+        _echo_event(app, record)
+
+
+@events.command()
+@with_app
+@click.argument("event_id", metavar="ID")
+def republish(app: App, event_id: str) -> None:
+    """Publish a stored event again: same type and payload, a new id, new consumer jobs.
+
+    Use it after fixing a consumer, or to replay an event that was invalid.
+
+    \b
+    Example:
+      liqueue events republish shop 0190a3f2-...
+    """
+    old = app.store.get_event(event_id)
+    record = app.trigger_event(old.type, old.payload)
+    click.echo(f"republished {old.id} as {record.id}")
+    _echo_event(app, record)
+
+
+def _echo_event(app: App, record: EventRecord) -> None:
+    now = app.clock.now()
+    click.echo(f"event {record.id} {record.type}")
+    click.echo(f"  at       {when(record.at, now)}")
+    click.echo(f"  origin   {record.origin or '-'}")
+    click.echo(f"  valid    {'yes' if record.valid else 'NO'}")
+    for error in record.errors:
+        click.echo(f"  error    {error}")
+    click.echo(
+        "  payload  "
+        + json.dumps(record.payload, indent=2, ensure_ascii=False, default=str).replace(
+            "\n", "\n  "
+        )
+    )
+    if not record.job_ids:
+        click.echo("  no consumer jobs")
+        return
+    rows = []
+    for job_id in record.job_ids:
+        try:
+            job = app.store.get_job(job_id)
+        except NotFound:  # pruned after it finished
+            rows.append([job_id, "(pruned)", None, None, None])
+            continue
+        rows.append(
+            [
+                job.id,
+                job.state.value,
+                job.source_name,
+                f"{job.attempt}/{job.max_attempts}",
+                when(job.run_at, now),
+            ]
+        )
+    lines = table(["JOB", "STATE", "SOURCE_NAME", "ATTEMPT", "RUN_AT"], rows).splitlines()
+    click.echo("\n".join("  " + line for line in lines))
+
+
+def _event_json(app: App, record: EventRecord) -> dict[str, Any]:
+    data: dict[str, Any] = to_jsonable(record)
+    jobs = []
+    for job_id in record.job_ids:
+        try:
+            jobs.append(to_jsonable(app.store.get_job(job_id)))
+        except NotFound:
+            jobs.append({"id": job_id, "state": None})
+    data["jobs"] = jobs
+    return data
+
+
+def register(group: click.Group) -> None:
+    group.add_command(trigger)
+    group.add_command(events)

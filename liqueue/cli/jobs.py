@@ -1,0 +1,237 @@
+"""`liqueue jobs ...`: list, inspect, retry, cancel and delete jobs."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from liqueue.app import App
+from liqueue.cli._common import DefaultGroup, echo_json, shorten, table, to_jsonable, when, with_app
+from liqueue.jobs import Job, JobState
+from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_time
+from liqueue.store import JobQuery, LogQuery
+
+STATES = [state.value for state in JobState]
+
+
+@click.group(cls=DefaultGroup, default="list")
+def jobs() -> None:
+    """Inspect and repair the jobs of an application.
+
+    `liqueue jobs APP` is short for `liqueue jobs list APP`. ID is a job id
+    or any unique prefix of it (the list shows the first 8 characters).
+
+    \b
+    Examples:
+      liqueue jobs shop --state dead
+      liqueue jobs show shop 0190a3f2
+      liqueue jobs retry shop 0190a3f2 0190a3f9
+      liqueue jobs retry shop --all-dead
+      liqueue jobs cancel shop 0190a3f2
+      liqueue jobs delete shop 0190a3f2
+    """
+
+
+@jobs.command("list")
+@with_app
+@click.option("--state", type=click.Choice(STATES), help="Only jobs in this state.")
+@click.option("--source-name", metavar="NAME", help="Only jobs with this source_name.")
+@click.option(
+    "-n",
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Show at most N jobs.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the jobs as a JSON array.")
+def list_jobs(
+    app: App, state: str | None, source_name: str | None, limit: int, as_json: bool
+) -> None:
+    """List the jobs of APP: id, state, priority, source_name, attempts, run_at, last error.
+
+    \b
+    States: scheduled (waiting for run_at, or due), running, retry (failed,
+    waiting for its next attempt), dead (out of attempts), done, cancelled.
+
+    \b
+    Examples:
+      liqueue jobs list shop
+      liqueue jobs list shop --state retry --source-name payment_gateway
+      liqueue jobs list shop --state dead --json
+    """
+    query = JobQuery(state=JobState(state) if state else None, source_name=source_name, limit=limit)
+    found = app.store.list_jobs(query)
+    if as_json:
+        echo_json(found)
+        return
+    if not found:
+        click.echo("no jobs")
+        return
+    now = app.clock.now()
+    rows = [
+        [
+            job.id[:8],
+            job.state.value,
+            job.priority,
+            job.source_name,
+            f"{job.attempt}/{job.max_attempts}",
+            when(job.run_at, now),
+            shorten(_error(job), 80),
+        ]
+        for job in found
+    ]
+    headers = ["ID", "STATE", "PRIORITY", "SOURCE_NAME", "ATTEMPT", "RUN_AT", "LAST ERROR"]
+    click.echo(table(headers, rows))
+
+
+@jobs.command()
+@with_app
+@click.argument("job_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the job and its log as JSON.")
+def show(app: App, job_id: str, as_json: bool) -> None:
+    """Show everything about one job: fields, arguments, body, attempts and log.
+
+    The body is numbered from the line it starts at in its file, so the
+    numbers match the file and the error locations.
+
+    \b
+    Example:
+      liqueue jobs show shop 0190a3f2
+    """
+    job = app.store.get_job(job_id)
+    entries = app.store.read_logs(LogQuery(job_id=job.id))
+    if as_json:
+        echo_json({"job": to_jsonable(job), "logs": [e.to_json() for e in entries]})
+        return
+    now = app.clock.now()
+    fields: list[tuple[str, object]] = [
+        ("id", job.id),
+        ("state", job.state.value),
+        ("source_name", job.source_name),
+        ("priority", job.priority),
+        ("attempt", f"{job.attempt}/{job.max_attempts}"),
+        ("origin", job.origin),
+        ("partial", job.partial),
+        ("event", job.event_id),
+        ("created_at", when(job.created_at, now)),
+        ("run_at", when(job.run_at, now)),
+        ("started_at", when(job.started_at, now)),
+        ("finished_at", when(job.finished_at, now)),
+        ("worker", job.worker_id),
+        ("lease_until", when(job.lease_until, now)),
+        ("error", _error(job)),
+    ]
+    click.echo(table(["FIELD", "VALUE"], fields).split("\n", 1)[1])
+    _section("arguments", json.dumps(job.arguments, indent=2, ensure_ascii=False, default=str))
+    if job.context:
+        _section("context", json.dumps(job.context, indent=2, ensure_ascii=False, default=str))
+    if job.body is not None:
+        _section(f"body ({job.origin})", _numbered(job.body, job.origin.line or 1))
+    attempts = [e for e in entries if e.type == ATTEMPT_TYPE]
+    _section("attempts", "\n".join(_attempt(e) for e in attempts) or "none yet")
+    others = [e for e in entries if e.type != ATTEMPT_TYPE]
+    _section("log", "\n".join(format_line(e) for e in others) or "no entries")
+
+
+def _section(title: str, text: str) -> None:
+    click.echo(f"\n{title}:")
+    click.echo("\n".join("  " + line for line in text.splitlines()))
+
+
+def _numbered(body: str, first: int) -> str:
+    lines = body.splitlines()
+    # A block body starts right after `%}`: when nothing follows the tag on
+    # its line, the first real line is the next one.
+    if lines and not lines[0].strip():
+        lines, first = lines[1:], first + 1
+    while lines and not lines[-1].strip():
+        lines.pop()
+    width = len(str(first + len(lines)))
+    return "\n".join(f"{n:>{width}} | {text}" for n, text in enumerate(lines, first))
+
+
+def _attempt(entry: LogEntry) -> str:
+    parts = [
+        f"[{format_time(entry.at)}]",
+        f"attempt {entry.attempt}/{entry.max_attempts}",
+        entry.status or "?",
+        f"{entry.duration_ms}ms",
+    ]
+    text = "  ".join(parts)
+    if entry.status == "FAILED":
+        text += "  " + entry.message.split(f"{entry.duration_ms}ms - ", 1)[-1]
+    return text
+
+
+def _error(job: Job) -> str | None:
+    if not job.error_message:
+        return None
+    text = f"{job.error_class}: {job.error_message}" if job.error_class else job.error_message
+    return f"{text} ({job.error_location})" if job.error_location else text
+
+
+@jobs.command()
+@with_app
+@click.argument("job_ids", metavar="ID...", nargs=-1)
+@click.option("--all-dead", is_flag=True, help="Retry every dead job.")
+def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
+    """Run dead, cancelled or retrying jobs again now, with fresh attempts.
+
+    \b
+    Examples:
+      liqueue jobs retry shop 0190a3f2
+      liqueue jobs retry shop --all-dead
+    """
+    if bool(job_ids) == all_dead:
+        raise click.UsageError("give job IDs or --all-dead (not both)")
+    now = app.clock.now()
+    if all_dead:
+        count = app.store.retry_all_dead(now)
+        click.echo(f"retrying {count} dead job{'' if count == 1 else 's'}")
+        return
+    ids = [app.store.get_job(job_id).id for job_id in job_ids]  # unknown ids fail before any change
+    count = app.store.retry_jobs(ids, now)
+    for job_id in ids:
+        click.echo(f"retrying {job_id} ({app.store.get_job(job_id).state.value})")
+    if count < len(ids):
+        click.echo(
+            f"{len(ids) - count} job(s) were not retried: only dead, cancelled and "
+            "retrying jobs can be",
+            err=True,
+        )
+
+
+@jobs.command()
+@with_app
+@click.argument("job_id", metavar="ID")
+def cancel(app: App, job_id: str) -> None:
+    """Cancel a job that has not started: it will never run (it can be retried later).
+
+    \b
+    Example:
+      liqueue jobs cancel shop 0190a3f2
+    """
+    job = app.store.get_job(job_id)
+    app.store.cancel_job(job.id, app.clock.now())
+    click.echo(f"cancelled {job.id} ({job.source_name})")
+
+
+@jobs.command()
+@with_app
+@click.argument("job_id", metavar="ID")
+def delete(app: App, job_id: str) -> None:
+    """Delete a job and its log entries for good (no confirmation is asked).
+
+    \b
+    Example:
+      liqueue jobs delete shop 0190a3f2
+    """
+    job = app.store.get_job(job_id)
+    app.store.delete_job(job.id)
+    click.echo(f"deleted {job.id} ({job.source_name}, {job.state.value})")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(jobs)

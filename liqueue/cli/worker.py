@@ -1,0 +1,53 @@
+"""`liqueue worker`: run jobs until stopped."""
+
+from __future__ import annotations
+
+import click
+
+from liqueue.app import App
+from liqueue.cli._common import with_app
+
+
+@click.command()
+@with_app
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes to start, each claiming jobs on its own.",
+)
+@click.option(
+    "--concurrency",
+    default=4,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Jobs each process runs at the same time.",
+)
+@click.option(
+    "--burst",
+    is_flag=True,
+    help="Run the jobs due now (and those they create), then exit; handy in tests and cron.",
+)
+def worker(app: App, processes: int, concurrency: int, burst: bool) -> None:
+    """Run the background jobs of APP: claim due jobs, run them, retry or bury them.
+
+    Jobs are taken by priority (high before default before low, without
+    starving low), each within its priority's time limit. A failed attempt
+    is retried after the backoff set in liqueue.yml (retry_backoff) until
+    max_attempts; then the job is dead (see `liqueue jobs list APP --state dead`).
+    Ctrl-C (or SIGTERM) stops gracefully: running jobs finish or are handed back.
+
+    \b
+    Examples:
+      liqueue worker shop                          # until Ctrl-C
+      liqueue worker shop --processes 4 --concurrency 8
+      liqueue worker shop --burst                  # drain what is due, then exit
+    """
+    from liqueue import worker as runner  # the worker pulls in more; load it only here
+
+    raise SystemExit(runner.run(app, processes=processes, concurrency=concurrency, burst=burst))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(worker)

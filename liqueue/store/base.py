@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from liqueue.jobs import Job, JobSpec, JobState
 from liqueue.logs import AttemptStatus, LogEntry
@@ -106,13 +106,6 @@ class WakeListener(Protocol):
 
     def wait(self, timeout: float) -> bool:
         """Block until a wake-up arrives (True) or `timeout` seconds pass (False)."""
-
-    def wake_listener(self) -> WakeListener:
-        """A listener woken whenever jobs become due through this store's writes.
-
-        `enqueue`, `complete` (when it creates jobs or schedules retries), `release`,
-        `retry_*` and `rescue_expired` wake listeners in every process after commit.
-        """
 
     def close(self) -> None: ...
 

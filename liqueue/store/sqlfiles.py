@@ -1,0 +1,76 @@
+"""SQL kept in files: one query per operation, versioned migrations per backend.
+
+Each backend package holds `sql/<operation>.sql` and `migrations/NNNN_name.sql`.
+They are read once, at import of the backend, through importlib.resources so
+they work from a wheel as well as from a checkout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+
+from liqueue.errors import StoreError
+
+SCHEMA_TABLE = "liqueue_schema"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_queries(package: str) -> dict[str, str]:
+    """Every `sql/*.sql` of a backend package, by file name without `.sql`."""
+    folder = files(package) / "sql"
+    return {
+        entry.name.removesuffix(".sql"): entry.read_text(encoding="utf-8")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    }
+
+
+def load_migrations(package: str) -> list[Migration]:
+    """The backend's migrations in version order; versions must be 1, 2, 3, ..."""
+    folder = files(package) / "migrations"
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            text = entry.read_text(encoding="utf-8")
+            found.append(Migration(int(match.group(1)), match.group(2), text))
+    found.sort(key=lambda migration: migration.version)
+    versions = [migration.version for migration in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise StoreError(f"migrations of {package} are not numbered 1..n: {versions}")
+    return found
+
+
+def schema_problem(url: str, current: int, latest: int) -> str | None:
+    """Why a database at `current` cannot be used by code that knows `latest`."""
+    if current == latest:
+        return None
+    if current == 0:
+        return (
+            f"the database {url} has no liqueue schema yet: run `liqueue migrate APP` "
+            "(APP being the application directory) before starting workers"
+        )
+    if current < latest:
+        return (
+            f"the liqueue schema in {url} is at version {current} but this liqueue needs "
+            f"version {latest}: run `liqueue migrate APP`"
+        )
+    return (
+        f"the liqueue schema in {url} is at version {current}, newer than this liqueue "
+        f"(it knows up to version {latest}): upgrade liqueue on this machine"
+    )
+
+
+def check_schema_version(url: str, current: int, latest: int) -> None:
+    problem = schema_problem(url, current, latest)
+    if problem:
+        raise StoreError(problem)

@@ -1,0 +1,17 @@
+-- One priority at a time: the subquery walks jobs_claim in its order and stops at LIMIT.
+UPDATE jobs
+SET state = 'running',
+    attempt = attempt + 1,
+    started_at = :now,
+    lease_until = :lease_until,
+    worker_id = :worker_id
+WHERE id IN (
+    SELECT id FROM jobs
+    WHERE state IN ('scheduled', 'retry') AND priority = :priority AND run_at <= :now
+    ORDER BY priority, run_at
+    LIMIT :limit
+)
+RETURNING id, state, priority, source_name, body, partial, arguments, context,
+    origin_path, origin_line, origin_column, max_attempts, attempt, run_at, created_at,
+    started_at, finished_at, lease_until, worker_id, error_class, error_message,
+    error_location, event_id

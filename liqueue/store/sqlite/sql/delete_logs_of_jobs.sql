@@ -1,0 +1,1 @@
+DELETE FROM logs WHERE job_id IN (SELECT value FROM json_each(:ids))

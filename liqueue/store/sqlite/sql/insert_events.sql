@@ -1,0 +1,3 @@
+INSERT INTO events (id, type, payload, at, valid, errors, origin)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING

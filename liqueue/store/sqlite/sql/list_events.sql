@@ -1,0 +1,4 @@
+SELECT id, type, payload, at, valid, errors, origin FROM events
+WHERE (:type IS NULL OR type = :type)
+ORDER BY at DESC, id DESC
+LIMIT :limit

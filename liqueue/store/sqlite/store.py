@@ -1,0 +1,316 @@
+"""The SQLite backend: the embedded default, one file under the application.
+
+Thread safety: a store holds one connection, shared by its threads under a
+lock, so one store per process is the intended use (the worker uses it from
+its main thread). Several processes may open the same file: every write runs
+in BEGIN IMMEDIATE under a busy timeout, and WAL lets readers carry on.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from liqueue.errors import NotFound, StoreError
+from liqueue.jobs import Job, JobState
+from liqueue.logs import LogEntry
+from liqueue.store import rows
+from liqueue.store.base import (
+    AttemptOutcome,
+    EventRecord,
+    JobQuery,
+    LogQuery,
+    Outbox,
+    SourceStats,
+)
+from liqueue.store.sqlfiles import check_schema_version
+from liqueue.store.sqlite import connection
+from liqueue.store.sqlite.connection import LATEST_VERSION, SQL, Transactions
+from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
+from liqueue.store.stats import build_stats
+from liqueue.store.url import sqlite_url_for
+
+
+class SQLiteStore:
+    def __init__(self, path: Path, *, busy_timeout: float = 30.0, migrate: bool = True) -> None:
+        """Open (creating if needed) and, unless `migrate` is False, migrate the file."""
+        self.path = Path(path)
+        self.url = sqlite_url_for(self.path)
+        self._tx = Transactions(connection.open_database(self.path, busy_timeout))
+        self._waker = WakeSender(wake_dir_for(self.path))
+        if migrate:
+            self.migrate()
+
+    # schema
+
+    def migrate(self) -> int:
+        return connection.migrate(self._tx, self.url)
+
+    def schema_version(self) -> tuple[int, int]:
+        with self._tx.lock:
+            return connection.current_version(self._tx.db), LATEST_VERSION
+
+    def check_schema(self) -> None:
+        check_schema_version(self.url, *self.schema_version())
+
+    # the path of a job
+
+    def enqueue(self, outbox: Outbox, now: float, connection: object | None = None) -> None:
+        """Persist an outbox in one transaction.
+
+        `connection` is refused: this store owns the file's writes, and a job
+        written on another connection would wake no worker when it commits.
+        """
+        if connection is not None:
+            raise StoreError(
+                "the SQLite store cannot enqueue inside a caller's connection; "
+                "call enqueue(outbox, now) and it commits on its own"
+            )
+        if not outbox:
+            return
+        with self._tx.write() as db:
+            _persist(db, outbox, now)
+        if outbox.jobs:
+            self._waker.notify()
+
+    def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        priorities: Sequence[str],
+    ) -> list[Job]:
+        order = [rows.priority_value(label) for label in priorities]
+        claimed: list[Job] = []
+        if limit <= 0:
+            return claimed
+        with self._tx.write() as db:
+            for priority in order:
+                remaining = limit - len(claimed)
+                if remaining <= 0:
+                    break
+                found = db.execute(
+                    SQL["claim_jobs"],
+                    {
+                        "now": now,
+                        "lease_until": now + lease_seconds,
+                        "worker_id": worker_id,
+                        "priority": priority,
+                        "limit": remaining,
+                    },
+                ).fetchall()
+                batch = [rows.job_from_row(row) for row in found]
+                # RETURNING does not keep the subquery's order.
+                batch.sort(key=lambda job: (job.run_at, job.id))
+                claimed.extend(batch)
+        return claimed
+
+    def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
+        if not outcomes:
+            return
+        params = [rows.outcome_params(outcome, now) for outcome in outcomes]
+        merged = Outbox()
+        for outcome in outcomes:
+            merged.extend(outcome.outbox)
+        with self._tx.write() as db:
+            db.executemany(SQL["complete_jobs"], params)
+            _persist(db, merged, now)
+        if merged.jobs or any(outcome.state is JobState.RETRY for outcome in outcomes):
+            self._waker.notify()
+
+    def heartbeat(self, worker_id: str, job_ids: Sequence[str], lease_until: float) -> None:
+        if not job_ids:
+            return
+        with self._tx.write() as db:
+            db.execute(
+                SQL["heartbeat_jobs"],
+                {
+                    "ids": rows.dumps(list(job_ids)),
+                    "worker_id": worker_id,
+                    "lease_until": lease_until,
+                },
+            )
+
+    def release(self, job_ids: Sequence[str], now: float) -> None:
+        if not job_ids:
+            return
+        with self._tx.write() as db:
+            released = db.execute(SQL["release_jobs"], {"ids": rows.dumps(list(job_ids))}).rowcount
+        if released:
+            self._waker.notify()
+
+    def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
+        """Requeue jobs whose lease ran out; returns their ids (not those made dead)."""
+        with self._tx.write() as db:
+            dead = db.execute(SQL["kill_lost_jobs"], {"now": now, "max_rescues": max_rescues})
+            dead_rows = dead.fetchall()
+            rescued_rows = db.execute(SQL["rescue_jobs"], {"now": now}).fetchall()
+            entries = [rows.rescue_entry(row, now, dead=True) for row in dead_rows]
+            entries += [rows.rescue_entry(row, now, dead=False) for row in rescued_rows]
+            if entries:
+                db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
+        if rescued_rows:
+            self._waker.notify()
+        return [row[0] for row in rescued_rows]
+
+    def prune(self, done_before: float, dead_before: float) -> int:
+        with self._tx.write() as db:
+            params = {"done_before": done_before, "dead_before": dead_before}
+            ids = [row[0] for row in db.execute(SQL["prune_jobs"], params).fetchall()]
+            if ids:
+                db.execute(SQL["delete_logs_of_jobs"], {"ids": rows.dumps(ids)})
+        return len(ids)
+
+    def next_run_at(self) -> float | None:
+        with self._tx.lock:
+            value = self._tx.db.execute(SQL["next_run_at"]).fetchone()[0]
+        return None if value is None else float(value)
+
+    # inspection and repair
+
+    def get_job(self, job_id: str) -> Job:
+        with self._tx.read() as db:
+            row = db.execute(SQL["get_job"], {"id": self._resolve(db, job_id)}).fetchone()
+        if row is None:
+            raise NotFound(f"no job {job_id!r}")
+        return rows.job_from_row(row)
+
+    def list_jobs(self, query: JobQuery) -> list[Job]:
+        params = {
+            "state": None if query.state is None else JobState(query.state).value,
+            "source_name": query.source_name,
+            "event_id": query.event_id,
+            "limit": query.limit,
+        }
+        with self._tx.lock:
+            found = self._tx.db.execute(SQL["list_jobs"], params).fetchall()
+        return [rows.job_from_row(row) for row in found]
+
+    def retry_jobs(self, job_ids: Sequence[str], now: float) -> int:
+        if not job_ids:
+            return 0
+        with self._tx.write() as db:
+            count = db.execute(
+                SQL["retry_jobs"], {"ids": rows.dumps(list(job_ids)), "now": now}
+            ).rowcount
+        if count:
+            self._waker.notify()
+        return count
+
+    def retry_all_dead(self, now: float) -> int:
+        with self._tx.write() as db:
+            count = db.execute(SQL["retry_all_dead"], {"now": now}).rowcount
+        if count:
+            self._waker.notify()
+        return count
+
+    def cancel_job(self, job_id: str, now: float) -> None:
+        with self._tx.write() as db:
+            full_id = self._resolve(db, job_id)
+            if db.execute(SQL["cancel_job"], {"id": full_id, "now": now}).fetchone() is None:
+                state = db.execute(SQL["job_state"], {"id": full_id}).fetchone()
+                if state is None:
+                    raise NotFound(f"no job {job_id!r}")
+                raise StoreError(
+                    f"job {full_id} is {state[0]}: only scheduled or retrying jobs can be cancelled"
+                )
+
+    def delete_job(self, job_id: str) -> None:
+        """Delete a job that is not running, with its log entries."""
+        with self._tx.write() as db:
+            full_id = self._resolve(db, job_id)
+            if db.execute(SQL["delete_job"], {"id": full_id}).fetchone() is None:
+                if db.execute(SQL["job_state"], {"id": full_id}).fetchone() is None:
+                    raise NotFound(f"no job {job_id!r}")
+                raise StoreError(f"job {full_id} is running: cancel it or wait until it ends")
+            db.execute(SQL["delete_job_logs"], {"id": full_id})
+
+    def add_logs(self, entries: Sequence[LogEntry]) -> None:
+        if not entries:
+            return
+        with self._tx.write() as db:
+            db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
+
+    def read_logs(self, query: LogQuery) -> list[LogEntry]:
+        params = {
+            "source_name": query.source_name,
+            "status": query.status,
+            "type": query.type,
+            "job_id": query.job_id,
+            "since": query.since,
+            "after_id": query.after_id,
+            "limit": -1 if query.last is None else query.last,
+        }
+        with self._tx.lock:
+            found = self._tx.db.execute(SQL["read_logs"], params).fetchall()
+        found.reverse()
+        return [rows.log_from_row(row) for row in found]
+
+    def stats(self) -> list[SourceStats]:
+        with self._tx.read() as db:
+            states = db.execute(SQL["stats_states"]).fetchall()
+            attempts = db.execute(SQL["stats_attempts"]).fetchall()
+            durations = db.execute(SQL["stats_durations"]).fetchall()
+        return build_stats(states, attempts, durations)
+
+    # events
+
+    def get_event(self, event_id: str) -> EventRecord:
+        with self._tx.read() as db:
+            row = db.execute(SQL["get_event"], {"id": event_id}).fetchone()
+            if row is None:
+                raise NotFound(f"no event {event_id!r}")
+            return self._with_jobs(db, [row])[0]
+
+    def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]:
+        with self._tx.read() as db:
+            found = db.execute(SQL["list_events"], {"type": type, "limit": limit}).fetchall()
+            return self._with_jobs(db, found)
+
+    def wake_listener(self) -> SocketWakeListener:
+        return SocketWakeListener(self._waker.directory)
+
+    def close(self) -> None:
+        with self._tx.lock:
+            self._waker.close()
+            self._tx.db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # helpers
+
+    def _resolve(self, db: sqlite3.Connection, job_id: str) -> str:
+        """The full id of a job given by full id or unique prefix."""
+        prefix = job_id.strip().lower()
+        if not prefix:
+            raise NotFound("no job id given")
+        params = {
+            "prefix": prefix,
+            "upper": rows.prefix_upper_bound(prefix),
+            "limit": rows.AMBIGUOUS_SHOWN + 1,
+        }
+        ids = [row[0] for row in db.execute(SQL["find_job_ids"], params).fetchall()]
+        return rows.one_job_id(job_id, ids)
+
+    def _with_jobs(self, db: sqlite3.Connection, found: list[Any]) -> list[EventRecord]:
+        if not found:
+            return []
+        ids = rows.dumps([row[0] for row in found])
+        job_ids = rows.group_job_ids(db.execute(SQL["event_jobs"], {"ids": ids}).fetchall())
+        return [rows.event_from_row(row, job_ids.get(row[0], [])) for row in found]
+
+
+def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
+    if outbox.events:
+        db.executemany(SQL["insert_events"], [rows.event_params(event) for event in outbox.events])
+    if outbox.jobs:
+        db.executemany(SQL["insert_jobs"], [rows.job_params(spec, now) for spec in outbox.jobs])
+    if outbox.logs:
+        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in outbox.logs])

@@ -1,0 +1,86 @@
+"""Programs run in child processes by the multi-process tests (python -c)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+CLAIMER = """
+import json, sys, time
+from liqueue.jobs import JobState
+from liqueue.store import AttemptOutcome, open_store
+
+url, worker, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+store = open_store(url)
+print("ready", flush=True)
+sys.stdin.readline()  # all children start claiming together
+claimed = []
+while True:
+    jobs = store.claim(worker, batch, time.time(), 60, ["high", "default", "low"])
+    if not jobs:
+        break
+    claimed += [job.id for job in jobs]
+    now = time.time()
+    store.complete(
+        [AttemptOutcome(job.id, job.attempt, JobState.DONE, now) for job in jobs], now
+    )
+store.close()
+print(json.dumps(claimed), flush=True)
+"""
+
+ENQUEUER = """
+import sys, time
+from liqueue.errors import Location
+from liqueue.jobs import JobSpec
+from liqueue.store import Outbox, open_store
+
+store = open_store(sys.argv[1])
+time.sleep(float(sys.argv[2]))
+spec = JobSpec(source_name="woken", origin=Location("x"), body="x")
+store.enqueue(Outbox(jobs=[spec]), time.time())
+print(time.time(), flush=True)
+store.close()
+"""
+
+LISTENER = """
+import sys, time
+from liqueue.store import open_store
+
+store = open_store(sys.argv[1])
+listener = store.wake_listener()
+print("ready", flush=True)
+woken = listener.wait(float(sys.argv[2]))
+print(f"{woken} {time.time()}", flush=True)
+listener.close()
+store.close()
+"""
+
+
+def start(program: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", program, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def expect_line(process: subprocess.Popen[str], wanted: str) -> None:
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()
+    if line != wanted:
+        _, errors = process.communicate(timeout=10)
+        raise AssertionError(f"child said {line!r}, expected {wanted!r}; stderr:\n{errors}")
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 60) -> str:
+    output, errors = process.communicate(timeout=timeout)
+    assert process.returncode == 0, errors
+    return output.strip()
+
+
+def claimed_ids(output: str) -> list[str]:
+    ids: list[str] = json.loads(output.splitlines()[-1])
+    return ids

@@ -1,0 +1,63 @@
+"""Several processes on one database: exactly-once claims and wake-ups."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+
+from liqueue.jobs import JobState
+from liqueue.store import JobQuery, Outbox, Store
+
+from .children import CLAIMER, ENQUEUER, LISTENER, claimed_ids, expect_line, finish, start
+from .factories import spec
+
+JOBS = 2000
+PROCESSES = 4
+
+
+def test_processes_claim_every_job_exactly_once(store: Store) -> None:
+    specs = [spec(f"s{n % 5}", priority=("high", "default", "low")[n % 3]) for n in range(JOBS)]
+    store.enqueue(Outbox(jobs=specs), time.time() - 1)
+
+    children = [start(CLAIMER, store.url, f"w{n}", "7") for n in range(PROCESSES)]
+    for child in children:
+        expect_line(child, "ready")
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    per_child = [claimed_ids(finish(child)) for child in children]
+
+    counts = Counter(job_id for ids in per_child for job_id in ids)
+    assert set(counts) == {item.id for item in specs}
+    assert max(counts.values()) == 1
+    assert sum(1 for ids in per_child if ids) >= 2, "the claims were not concurrent"
+    done = store.list_jobs(JobQuery(state=JobState.DONE, limit=JOBS + 1))
+    assert len(done) == JOBS
+
+
+def test_enqueue_in_another_process_wakes_a_listener(store: Store) -> None:
+    listener = store.wake_listener()
+    try:
+        assert listener.wait(0.01) is False
+        child = start(ENQUEUER, store.url, "0.2")
+        assert listener.wait(20) is True
+        woken_at = time.time()
+        enqueued_at = float(finish(child))
+        assert woken_at - enqueued_at < 1.0
+        assert listener.wait(0.05) is False  # drained: one wake-up per burst
+    finally:
+        listener.close()
+
+
+def test_listener_in_another_process_is_woken_by_enqueue(
+    store: Store, open_url: Callable[[str], Store]
+) -> None:
+    child = start(LISTENER, store.url, "20")
+    expect_line(child, "ready")
+    started = time.time()
+    open_url(store.url).enqueue(Outbox(jobs=[spec()]), started)
+    woken, at = finish(child).split()
+    assert woken == "True"
+    assert float(at) - started < 2.0

@@ -129,8 +129,7 @@ def make_date_filter(clock: Clock) -> FilterT:
     return date
 
 
-_UNITS: dict[str, str] = {}
-for _unit, _spellings in {
+_UNIT_SPELLINGS = {
     "seconds": ("s", "sec", "secs", "second", "seconds"),
     "minutes": ("m", "min", "mins", "minute", "minutes"),
     "hours": ("h", "hr", "hrs", "hour", "hours"),
@@ -138,8 +137,8 @@ for _unit, _spellings in {
     "weeks": ("w", "week", "weeks"),
     "months": ("mo", "month", "months"),
     "years": ("y", "yr", "yrs", "year", "years"),
-}.items():
-    _UNITS.update(dict.fromkeys(_spellings, _unit))
+}
+_UNITS = {spelling: unit for unit, spellings in _UNIT_SPELLINGS.items() for spelling in spellings}
 
 UNIT_NAMES = tuple(sorted(_UNITS))
 

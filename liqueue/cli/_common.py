@@ -114,6 +114,19 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+# Job ids are time-ordered (UUIDv7): the first 13 characters are the
+# millisecond, so a short prefix must reach into the random part.
+MIN_ID_PREFIX = 18
+
+
+def short_ids(ids: Sequence[str]) -> list[str]:
+    """The shortest prefixes (at least MIN_ID_PREFIX) telling the given ids apart."""
+    for length in range(MIN_ID_PREFIX, max((len(i) for i in ids), default=0) + 1):
+        if len({i[:length] for i in ids}) == len(set(ids)):
+            return [i[:length] for i in ids]
+    return list(ids)
+
+
 def _cell(value: object) -> str:
     if value is None:
         return "-"

@@ -66,8 +66,8 @@ def events() -> None:
     \b
     Examples:
       liqueue events shop --type order.created
-      liqueue events show shop 0190a3f2-...
-      liqueue events republish shop 0190a3f2-...
+      liqueue events show shop 01a2224d-9012-7dc2-97d7-6b8e338baea5
+      liqueue events republish shop 01a2224d-9012-7dc2-97d7-6b8e338baea5
     """
 
 
@@ -114,7 +114,7 @@ def show(app: App, event_id: str, as_json: bool) -> None:
 
     \b
     Example:
-      liqueue events show shop 0190a3f2-...
+      liqueue events show shop 01a2224d-9012-7dc2-97d7-6b8e338baea5
     """
     record = app.store.get_event(event_id)
     if as_json:
@@ -133,7 +133,7 @@ def republish(app: App, event_id: str) -> None:
 
     \b
     Example:
-      liqueue events republish shop 0190a3f2-...
+      liqueue events republish shop 01a2224d-9012-7dc2-97d7-6b8e338baea5
     """
     old = app.store.get_event(event_id)
     record = app.trigger_event(old.type, old.payload)

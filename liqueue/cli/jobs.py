@@ -7,7 +7,16 @@ import json
 import click
 
 from liqueue.app import App
-from liqueue.cli._common import DefaultGroup, echo_json, shorten, table, to_jsonable, when, with_app
+from liqueue.cli._common import (
+    DefaultGroup,
+    echo_json,
+    short_ids,
+    shorten,
+    table,
+    to_jsonable,
+    when,
+    with_app,
+)
 from liqueue.jobs import Job, JobState
 from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_time
 from liqueue.store import JobQuery, LogQuery
@@ -20,16 +29,16 @@ def jobs() -> None:
     """Inspect and repair the jobs of an application.
 
     `liqueue jobs APP` is short for `liqueue jobs list APP`. ID is a job id
-    or any unique prefix of it (the list shows the first 8 characters).
+    or any unique prefix of it, as `list` shows it.
 
     \b
     Examples:
       liqueue jobs shop --state dead
-      liqueue jobs show shop 0190a3f2
-      liqueue jobs retry shop 0190a3f2 0190a3f9
+      liqueue jobs show shop 01a2224d-9012-7dc2
+      liqueue jobs retry shop 01a2224d-9012-7dc2 01a2224d-9012-7b2a
       liqueue jobs retry shop --all-dead
-      liqueue jobs cancel shop 0190a3f2
-      liqueue jobs delete shop 0190a3f2
+      liqueue jobs cancel shop 01a2224d-9012-7dc2
+      liqueue jobs delete shop 01a2224d-9012-7dc2
     """
 
 
@@ -72,7 +81,7 @@ def list_jobs(
     now = app.clock.now()
     rows = [
         [
-            job.id[:8],
+            short_id,
             job.state.value,
             job.priority,
             job.source_name,
@@ -80,7 +89,7 @@ def list_jobs(
             when(job.run_at, now),
             shorten(_error(job), 80),
         ]
-        for job in found
+        for job, short_id in zip(found, short_ids([job.id for job in found]), strict=True)
     ]
     headers = ["ID", "STATE", "PRIORITY", "SOURCE_NAME", "ATTEMPT", "RUN_AT", "LAST ERROR"]
     click.echo(table(headers, rows))
@@ -98,7 +107,7 @@ def show(app: App, job_id: str, as_json: bool) -> None:
 
     \b
     Example:
-      liqueue jobs show shop 0190a3f2
+      liqueue jobs show shop 01a2224d-9012-7dc2
     """
     job = app.store.get_job(job_id)
     entries = app.store.read_logs(LogQuery(job_id=job.id))
@@ -181,7 +190,7 @@ def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
 
     \b
     Examples:
-      liqueue jobs retry shop 0190a3f2
+      liqueue jobs retry shop 01a2224d-9012-7dc2
       liqueue jobs retry shop --all-dead
     """
     if bool(job_ids) == all_dead:
@@ -191,16 +200,15 @@ def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
         count = app.store.retry_all_dead(now)
         click.echo(f"retrying {count} dead job{'' if count == 1 else 's'}")
         return
-    ids = [app.store.get_job(job_id).id for job_id in job_ids]  # unknown ids fail before any change
-    count = app.store.retry_jobs(ids, now)
-    for job_id in ids:
-        click.echo(f"retrying {job_id} ({app.store.get_job(job_id).state.value})")
-    if count < len(ids):
-        click.echo(
-            f"{len(ids) - count} job(s) were not retried: only dead, cancelled and "
-            "retrying jobs can be",
-            err=True,
-        )
+    before = [app.store.get_job(job_id) for job_id in job_ids]  # unknown ids fail before any change
+    app.store.retry_jobs([job.id for job in before], now)
+    for job in before:
+        state = app.store.get_job(job.id).state
+        if state is job.state:
+            click.echo(f"not retried {job.id}: it is {state.value} (only dead, cancelled "
+                       "and retrying jobs can be retried)", err=True)  # fmt: skip
+        else:
+            click.echo(f"retrying {job.id} (was {job.state.value}, now {state.value})")
 
 
 @jobs.command()
@@ -211,7 +219,7 @@ def cancel(app: App, job_id: str) -> None:
 
     \b
     Example:
-      liqueue jobs cancel shop 0190a3f2
+      liqueue jobs cancel shop 01a2224d-9012-7dc2
     """
     job = app.store.get_job(job_id)
     app.store.cancel_job(job.id, app.clock.now())
@@ -226,7 +234,7 @@ def delete(app: App, job_id: str) -> None:
 
     \b
     Example:
-      liqueue jobs delete shop 0190a3f2
+      liqueue jobs delete shop 01a2224d-9012-7dc2
     """
     job = app.store.get_job(job_id)
     app.store.delete_job(job.id)

@@ -63,9 +63,10 @@ def logs(
 
     Each line reads `[2026-11-28 12:00:00.123] - type: message`; attempt lines
     read `[attempt 2/3] - send_email - FAILED - 812ms - <error>`, so the usual
-    recipes work:
+    grep recipes work.
 
     \b
+    Examples:
       liqueue logs shop | grep attempt
       liqueue logs shop | grep FAILED | grep send_email
       liqueue logs shop | grep attempt | grep -E '[5-9][0-9]{2}ms|[1-9][0-9]{3}ms'

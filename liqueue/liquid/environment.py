@@ -1,0 +1,139 @@
+"""The python-liquid `Environment` of one application.
+
+Strict mode (`Mode.STRICT`): every syntax error is raised. Undefined
+variables render as nothing, as on platformOS; unknown filters are errors.
+Resource limits come from `AppConfig.limits`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from liquid import Environment, Mode
+from liquid.ast import Node
+from liquid.exceptions import LiquidError
+from liquid.parser import get_parser
+from liquid.stream import TokenStream
+
+from liqueue.config import AppConfig, Limits
+from liqueue.liquid.balance import balance, report_unclosed
+from liqueue.liquid.loader import AppLoader
+from liqueue.liquid.nodes import AppTemplate, Positioned
+from liqueue.liquid.tags import PLATFORM_TAGS
+
+if TYPE_CHECKING:
+    from liquid.tag import Tag
+    from liquid.token import Token
+
+Severity = Literal["error", "warning"]
+
+# Tags whose nodes raise errors python-liquid leaves without a position.
+_POSITIONED_TAGS = frozenset(
+    {"for", "tablerow", "include", "render", "assign", "capture", "function"}
+)
+
+# Each nested `include` pushes two namespaces onto python-liquid's scope (the
+# arguments, then the partial's own), on top of the four every context starts with.
+_BASE_SCOPE = 4
+_SCOPES_PER_INCLUDE = 2
+
+
+class Checker(Protocol):
+    """Collects problems instead of raising, for `Runtime.check`."""
+
+    def syntax_error(self, err: LiquidError) -> None: ...
+
+    def report(
+        self, token: Token, message: str, severity: Severity, *, at_tag: bool = False
+    ) -> None: ...
+
+
+class LiqueueEnvironment(Environment):
+    template_class = AppTemplate
+    checker: Checker | None = None
+
+    def add_tag(self, tag: type[Tag]) -> None:
+        instance = tag(self)
+        if instance.end:
+            report_unclosed(instance)
+        if instance.name in _POSITIONED_TAGS:
+            _wrap_nodes(instance)
+        self.tags[instance.name] = instance
+
+    def _parse(self, source: str) -> list[Node]:
+        tokens = balance(self, self.tokenizer()(source))
+        return get_parser(self).parse(TokenStream(iter(tokens)))
+
+    def error(
+        self,
+        exc: type[LiquidError] | LiquidError,
+        msg: str | None = None,
+        token: Token | None = None,
+    ) -> None:
+        if not isinstance(exc, LiquidError):
+            exc = exc(msg, token=token)
+        elif not exc.token:
+            exc.token = token
+        if self.checker is not None:
+            self.checker.syntax_error(exc)
+            return
+        raise exc
+
+
+def _wrap_nodes(tag: Tag) -> None:
+    parse = tag.parse
+
+    def parse_positioned(stream: TokenStream) -> Node:
+        return Positioned(parse(stream))
+
+    tag.parse = parse_positioned  # type: ignore[method-assign]
+
+
+def environment_class(limits: Limits) -> type[LiqueueEnvironment]:
+    """An Environment subclass carrying the application's limits (python-liquid
+    reads them from class attributes)."""
+    return type(
+        "AppEnvironment",
+        (LiqueueEnvironment,),
+        {
+            "loop_iteration_limit": limits.loop_iterations,
+            "output_stream_limit": limits.output_bytes,
+            "context_depth_limit": _BASE_SCOPE + _SCOPES_PER_INCLUDE * limits.include_depth,
+            "local_namespace_limit": limits.local_namespace_bytes,
+        },
+    )
+
+
+def build_environment(
+    root: Path, config: AppConfig, *, checker: Checker | None = None
+) -> LiqueueEnvironment:
+    """The environment of the application at `root`: platform tags and filters,
+    the app's partials, its limits."""
+    env = environment_class(config.limits)(
+        tolerance=Mode.STRICT, loader=AppLoader(root), strict_filters=True
+    )
+    env.checker = checker
+    for tag in PLATFORM_TAGS:
+        env.add_tag(tag)
+    _register_platform_filters(env)
+    return env
+
+
+def _register_platform_filters(env: Environment) -> None:
+    try:
+        module = importlib.import_module("liqueue.liquid.filters")
+    except ImportError:  # the platform filters live in their own package
+        return
+    register = getattr(module, "register_filters", None)
+    if callable(register):
+        register(env)
+
+
+def iter_template_files(root: Path, directory: str = "app") -> Iterable[Path]:
+    base = root / directory
+    if not base.is_dir():
+        return []
+    return sorted(base.rglob("*.liquid"))

@@ -1,0 +1,148 @@
+"""Templates of one application, found the way platformOS finds them.
+
+Partials (`include`, `render`, `function`, `background` with a path) are
+searched in `app/views/partials/` then `app/lib/`, `.liquid` implied; names
+may contain dots (`events/order.created`). Template names in errors are paths
+relative to the application root, e.g. `app/views/partials/emails/welcome.liquid`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from liquid.exceptions import LiquidError, TemplateNotFoundError
+from liquid.loader import BaseLoader, TemplateSource
+
+from liqueue.liquid.front_matter import split_front_matter
+from liqueue.liquid.positions import mark_origin
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from liquid import BoundTemplate, Environment, RenderContext
+
+PARTIAL_DIRS = ("app/views/partials", "app/lib")
+PAGES_DIR = "app/views/pages"
+EXTENSION = ".liquid"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A template file read from disk: front matter apart, line numbers kept."""
+
+    path: str  # relative to the application root, with forward slashes
+    text: str  # front matter replaced by blank lines
+    front_matter: dict[str, Any]
+    stamp: tuple[int, int]  # (mtime_ns, size): cheap change detection
+
+
+class AppLoader(BaseLoader):
+    """Loads partials of the application rooted at `root`, caching parsed templates."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+        self._files: dict[str, SourceFile] = {}
+        self._templates: dict[tuple[int, str], tuple[tuple[int, int], BoundTemplate]] = {}
+        self._lock = threading.Lock()
+
+    # -- finding files -------------------------------------------------------
+
+    def partial_candidates(self, name: str) -> list[str]:
+        """Relative paths tried, in order, for a partial name."""
+        clean = _clean_name(name)
+        if clean is None:
+            return []
+        # Dots belong to the name (`order.created`), so the extension is added,
+        # never substituted.
+        file = clean if clean.endswith(EXTENSION) else clean + EXTENSION
+        return [f"{base}/{file}" for base in PARTIAL_DIRS]
+
+    def find_partial(self, name: str) -> str:
+        """The relative path of a partial; TemplateNotFoundError naming every place looked."""
+        candidates = self.partial_candidates(name)
+        for relative in candidates:
+            if (self.root / relative).is_file():
+                return relative
+        looked = ", ".join(candidates) or "nowhere: not a valid partial name"
+        raise TemplateNotFoundError(f"partial '{name}' not found (looked in {looked})")
+
+    # -- reading files -------------------------------------------------------
+
+    def read(self, relative: str) -> SourceFile:
+        """Read a template file; TemplateError (with line) for bad front matter."""
+        file_path = self.root / relative
+        stat = file_path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            cached = self._files.get(relative)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        raw = file_path.read_text(encoding="utf-8")
+        matter, text = split_front_matter(raw, relative)
+        source = SourceFile(relative, text, matter, stamp)
+        with self._lock:
+            self._files[relative] = source
+        return source
+
+    def get_source(
+        self,
+        env: Environment,
+        template_name: str,
+        *,
+        context: RenderContext | None = None,
+        **kwargs: object,
+    ) -> TemplateSource:
+        relative = self.find_partial(template_name)
+        source = self.read(relative)
+        # Front matter is metadata, not variables: python-liquid would expose
+        # `matter` keys to the template, so it is not passed on.
+        return TemplateSource(source.text, relative, None, None)
+
+    def load(
+        self,
+        env: Environment,
+        name: str,
+        *,
+        globals: Mapping[str, object] | None = None,
+        context: RenderContext | None = None,
+        **kwargs: object,
+    ) -> BoundTemplate:
+        relative = self.find_partial(name)
+        return self.load_path(env, relative)
+
+    def load_path(self, env: Environment, relative: str) -> BoundTemplate:
+        """Parse (or reuse) the template at a path relative to the root."""
+        source = self.read(relative)
+        key = (id(env), relative)
+        with self._lock:
+            cached = self._templates.get(key)
+        if cached is not None and cached[0] == source.stamp:
+            return cached[1]
+        try:
+            template = env.from_string(source.text, name=_short_name(relative), path=relative)
+        except LiquidError as err:
+            # Errors raised while loading a partial belong to the partial, not
+            # to the template whose include tag asked for it.
+            mark_origin(err, relative)
+            raise
+        with self._lock:
+            self._templates[key] = (source.stamp, template)
+        return template
+
+
+def _clean_name(name: str) -> str | None:
+    parts = PurePosixPath(name.strip().replace("\\", "/")).parts
+    parts = tuple(part for part in parts if part not in ("/", "."))
+    if not parts or ".." in parts:
+        return None
+    return "/".join(parts)
+
+
+def _short_name(relative: str) -> str:
+    # python-liquid binds `include 'x' with value` to the variable named after
+    # the template, so the name is the file's stem, as Shopify's would be.
+    return PurePosixPath(relative).name.removesuffix(EXTENSION)

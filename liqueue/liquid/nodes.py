@@ -1,0 +1,83 @@
+"""Templates and nodes that keep positions python-liquid would lose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from liquid import BoundTemplate
+from liquid.ast import Node
+from liquid.exceptions import LiquidError
+
+from liqueue.liquid.positions import mark_origin
+
+if TYPE_CHECKING:
+    from liquid import RenderContext
+    from liquid.ast import Partial
+    from liquid.builtin.expressions import Identifier
+    from liquid.expression import Expression
+
+
+class AppTemplate(BoundTemplate):
+    """A template that stamps its path on errors raised while it renders."""
+
+    def render_with_context(
+        self,
+        context: RenderContext,
+        buffer: TextIO,
+        *args: Any,
+        partial: bool = False,
+        block_scope: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        try:
+            super().render_with_context(
+                context, buffer, *args, partial=partial, block_scope=block_scope, **kwargs
+            )
+        except LiquidError as err:
+            mark_origin(err, str(self.path or self.name))
+            raise
+
+
+class Positioned(Node):
+    """Wraps a tag's node so errors raised without a position (loop and
+    namespace limits, recursion depth) point at this tag rather than at the
+    enclosing top-level node."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Node) -> None:
+        super().__init__(inner.token)
+        self.inner = inner
+        self.blank = inner.blank
+
+    def __str__(self) -> str:
+        return str(self.inner)
+
+    def render(self, context: RenderContext, buffer: TextIO) -> int:
+        try:
+            return self.inner.render(context, buffer)
+        except LiquidError as err:
+            if err.token is None:
+                err.token = self.inner.token
+            raise
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        return self.inner.render_to_output(context, buffer)
+
+    def children(
+        self, static_context: RenderContext, *, include_partials: bool = True
+    ) -> Iterable[Node]:
+        return self.inner.children(static_context, include_partials=include_partials)
+
+    def expressions(self) -> Iterable[Expression]:
+        return self.inner.expressions()
+
+    def template_scope(self) -> Iterable[Identifier]:
+        return self.inner.template_scope()
+
+    def block_scope(self) -> Iterable[Identifier]:
+        return self.inner.block_scope()
+
+    def partial_scope(self) -> Partial | None:
+        return self.inner.partial_scope()

@@ -1,0 +1,306 @@
+"""`Runtime`: render pages, run job bodies, call functions and check an application.
+
+Variables a template sees:
+
+- a page (`render`): each param as a variable, all of them as `params`, and
+  `context` = {constants, environment, location: {path, template}, params};
+- a job (`run_job`): exactly its arguments, `context` (constants,
+  environment, location of the request that queued it) and `job` (id,
+  attempt, max_attempts, source_name, priority);
+- a function partial (`call_function`): the variables given, and `context`.
+
+Every syntax or render error is raised as `liqueue.errors.TemplateError`
+(or a subclass) whose location is the file relative to the application root,
+line and column; `JobFailed` and `TimeLimitExceeded` pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from liquid.exceptions import LiquidError, TemplateNotFoundError
+from liquid.output import LimitedStringIO, NullIO
+from liquid.undefined import Undefined
+
+from liqueue.clock import SYSTEM_CLOCK, Clock
+from liqueue.errors import Location, NotFound, TemplateError, TimeLimitExceeded
+from liqueue.liquid.environment import build_environment, iter_template_files
+from liqueue.liquid.loader import EXTENSION, PAGES_DIR, AppLoader, _clean_name, _short_name
+from liqueue.liquid.positions import time_limit_in_chain, to_template_error
+from liqueue.liquid.problems import Problem, ProblemCollector
+from liqueue.liquid.state import STATE_KEY, RenderState
+from liqueue.liquid.tags.return_tag import ReturnSignal
+from liqueue.store import Outbox
+
+if TYPE_CHECKING:
+    from liquid import BoundTemplate
+
+    from liqueue.config import AppConfig
+    from liqueue.jobs import Job
+
+_BODY_CACHE_SIZE = 512
+
+
+@dataclass
+class RenderResult:
+    output: str
+    outbox: Outbox
+
+
+class Runtime:
+    def __init__(self, root: Path, config: AppConfig, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.root = root
+        self.config = config
+        self.clock = clock
+        self.env = build_environment(root, config)
+        loader = self.env.loader
+        assert isinstance(loader, AppLoader)
+        self.loader = loader
+        self._bodies: OrderedDict[str, BoundTemplate] = OrderedDict()
+        self._bodies_lock = threading.Lock()
+
+    # -- pages -----------------------------------------------------------------
+
+    def render(
+        self,
+        name: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        request_path: str | None = None,
+    ) -> RenderResult:
+        """Render a page (`orders/show`), a partial name, or a `.liquid` path from the root."""
+        relative = self.resolve(name)
+        params_dict = dict(params or {})
+        location = {"path": request_path or _page_url(relative), "template": relative}
+        job_context = {
+            "constants": dict(self.config.constants),
+            "environment": self.config.environment,
+            "location": location,
+        }
+        page_context = {**job_context, "params": params_dict}
+        state = RenderState(self.clock, context=job_context)
+        template = self._load(relative)
+        variables = {**params_dict, "params": params_dict}
+        output = self._run(template, state, {"context": page_context}, variables, relative)
+        return RenderResult(output, state.outbox)
+
+    def resolve(self, name: str) -> str:
+        """The path, relative to the root, of a page, partial or `.liquid` path."""
+        clean = _clean_name(name)
+        tried: list[str] = []
+        if clean is not None:
+            if clean.endswith(EXTENSION):
+                tried.append(clean)
+            else:
+                tried.append(f"{PAGES_DIR}/{clean}{EXTENSION}")
+                tried.extend(self.loader.partial_candidates(clean))
+        for relative in tried:
+            if (self.root / relative).is_file():
+                return relative
+        looked = ", ".join(tried) or "nowhere: not a valid template name"
+        raise NotFound(f"template '{name}' not found (looked in {looked})")
+
+    # -- jobs ------------------------------------------------------------------
+
+    def run_job(self, job: Job) -> RenderResult:
+        """Render a job's body (or partial) in a fresh context."""
+        state = RenderState(self.clock, context=dict(job.context), job=job)
+        if job.body is not None:
+            template = self._body_template(job.body, job.origin)
+        elif job.partial is not None:
+            template = self._load_partial(job.partial, job.origin)
+        else:
+            raise TemplateError("job has neither a body nor a partial", job.origin)
+        job_variable = {
+            "id": job.id,
+            "attempt": job.attempt,
+            "max_attempts": job.max_attempts,
+            "source_name": job.source_name,
+            "priority": job.priority,
+        }
+        scope = {"context": dict(job.context), "job": job_variable}
+        output = self._run(template, state, scope, dict(job.arguments), job.origin.path)
+        if job.body is not None:
+            # The padding that placed the body at its origin renders as text.
+            padding = _padding(job.origin)
+            output = output.removeprefix(padding)
+        return RenderResult(output, state.outbox)
+
+    def _body_template(self, body: str, origin: Location) -> BoundTemplate:
+        """Parse a stored body as if it sat at its origin, so python-liquid's
+        positions are the file's; cached by content and origin."""
+        key = hashlib.sha256(
+            f"{origin.path}\0{origin.line}\0{origin.column}\0{body}".encode()
+        ).hexdigest()
+        with self._bodies_lock:
+            cached = self._bodies.get(key)
+            if cached is not None:
+                self._bodies.move_to_end(key)
+                return cached
+        try:
+            template = self.env.from_string(
+                _padding(origin) + body, name=_short_name(origin.path), path=origin.path
+            )
+        except LiquidError as err:
+            raise self._convert(err, origin.path) from None
+        with self._bodies_lock:
+            self._bodies[key] = template
+            while len(self._bodies) > _BODY_CACHE_SIZE:
+                self._bodies.popitem(last=False)
+        return template
+
+    # -- functions -------------------------------------------------------------
+
+    def call_function(self, partial: str, variables: Mapping[str, object]) -> object:
+        """Render a partial function-style; return the value of its `{% return %}`.
+
+        Output, jobs, events and logs of the partial are discarded.
+        """
+        template = self._load_partial(partial, None)
+        context_variable = {
+            "constants": dict(self.config.constants),
+            "environment": self.config.environment,
+            "location": {"path": None, "template": str(template.path)},
+        }
+        state = RenderState(self.clock, context=context_variable)
+        context = self._context(template, state, {"context": context_variable}, dict(variables))
+        try:
+            template.render_with_context(context, NullIO(), partial=True, block_scope=True)
+        except ReturnSignal as returned:
+            return None if isinstance(returned.value, Undefined) else returned.value
+        except LiquidError as err:
+            raise self._convert(err, str(template.path)) from None
+        return None
+
+    # -- files -----------------------------------------------------------------
+
+    def front_matter(self, relative_path: str) -> dict[str, Any]:
+        """The YAML front matter of a template (empty when it has none)."""
+        return dict(self.loader.read(relative_path).front_matter)
+
+    def list_templates(self, directory: str, *, recursive: bool = False) -> list[str]:
+        """Relative paths of the `.liquid` files in `directory` (relative to the root), sorted."""
+        base = self.root / directory
+        if not base.is_dir():
+            return []
+        files = base.rglob(f"*{EXTENSION}") if recursive else base.glob(f"*{EXTENSION}")
+        return sorted(path.relative_to(self.root).as_posix() for path in files if path.is_file())
+
+    # -- checking --------------------------------------------------------------
+
+    def check(self) -> list[Problem]:
+        """Parse every template under `app/`, background bodies included, and
+        report every problem found: syntax errors, invalid literal job options,
+        undescriptive or missing source names, bad front matter."""
+        collector = ProblemCollector()
+        env = build_environment(self.root, self.config, checker=collector)
+        for file in iter_template_files(self.root):
+            relative = file.relative_to(self.root).as_posix()
+            collector.path = relative
+            try:
+                source = self.loader.read(relative)
+            except TemplateError as err:
+                collector.add(Problem(err.location or Location(relative), err.message, "error"))
+                continue
+            try:
+                env.from_string(source.text, name=_short_name(relative), path=relative)
+            except LiquidError as err:  # the lexer cannot carry on past some errors
+                collector.syntax_error(err)
+        return collector.sorted()
+
+    # -- rendering -------------------------------------------------------------
+
+    def _load(self, relative: str) -> BoundTemplate:
+        try:
+            return self.loader.load_path(self.env, relative)
+        except LiquidError as err:
+            raise self._convert(err, relative) from None
+
+    def _load_partial(self, name: str, origin: Location | None) -> BoundTemplate:
+        try:
+            relative = self.loader.find_partial(name)
+        except TemplateNotFoundError as err:
+            raise (
+                NotFound(str(err.message))
+                if origin is None
+                else TemplateError(str(err.message), origin)
+            ) from None
+        return self._load(relative)
+
+    def _context(
+        self,
+        template: BoundTemplate,
+        state: RenderState,
+        scope: Mapping[str, object],
+        variables: dict[str, object],
+    ) -> Any:
+        context = template.context_class(
+            template, globals=template.make_globals({**scope, STATE_KEY: state})
+        )
+        # Variables are locals, not globals: python-liquid hands globals on to
+        # `render`ed partials, and platformOS isolates those from the caller.
+        context.locals.update(variables)
+        return context
+
+    def _run(
+        self,
+        template: BoundTemplate,
+        state: RenderState,
+        scope: Mapping[str, object],
+        variables: dict[str, object],
+        path: str,
+    ) -> str:
+        context = self._context(template, state, scope, variables)
+        limit = self.env.output_stream_limit
+        buffer: StringIO = StringIO() if limit is None else LimitedStringIO(limit=limit)
+        try:
+            self._render_into(template, context, buffer, path)
+        except BaseException as err:
+            # The worker keeps the log entries of a failed attempt.
+            err.outbox = state.outbox  # type: ignore[attr-defined]
+            raise
+        return buffer.getvalue()
+
+    def _render_into(
+        self, template: BoundTemplate, context: Any, buffer: StringIO, path: str
+    ) -> None:
+        try:
+            template.render_with_context(context, buffer)
+        except ReturnSignal:
+            pass  # `return` outside a function ends the render
+        except LiquidError as err:
+            raise self._convert(err, path) from None
+        except (TemplateError, TimeLimitExceeded):
+            raise
+        except Exception as err:
+            stopped = time_limit_in_chain(err)
+            if stopped is not None:
+                raise stopped from None
+            raise TemplateError(f"{type(err).__name__}: {err}", Location(path)) from err
+
+    def _convert(self, err: LiquidError, path: str) -> Exception:
+        stopped = time_limit_in_chain(err)
+        if stopped is not None:
+            return stopped
+        return to_template_error(err, path)
+
+
+def _padding(origin: Location) -> str:
+    return "\n" * max(origin.line - 1, 0) + " " * max(origin.column - 1, 0)
+
+
+def _page_url(relative: str) -> str:
+    prefix = PAGES_DIR + "/"
+    if not relative.startswith(prefix):
+        return "/" + relative.removesuffix(EXTENSION)
+    page = relative[len(prefix) :].removesuffix(EXTENSION)
+    if page == "index":
+        return "/"
+    return "/" + page.removesuffix("/index")

@@ -1,0 +1,46 @@
+"""What one render carries besides variables: its outbox, clock and job.
+
+The state sits in the render context's globals under a key no Liquid
+identifier can spell, so it is invisible to templates yet follows every
+context python-liquid derives for `include`, `render` and `function`: jobs
+queued inside partials and loops all land in the one outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from liqueue.store import Outbox
+
+if TYPE_CHECKING:
+    from liquid import RenderContext
+
+    from liqueue.clock import Clock
+    from liqueue.jobs import Job
+
+STATE_KEY = " liqueue state"  # the space keeps it out of reach of templates
+
+
+@dataclass
+class RenderState:
+    clock: Clock
+    context: dict[str, Any]  # the `context` a queued job's body will see
+    job: Job | None = None  # set while a job's body runs
+    outbox: Outbox = field(default_factory=Outbox)
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.outbox.jobs), len(self.outbox.events)
+
+    def rollback(self, mark: tuple[int, int]) -> None:
+        """Forget jobs and events queued since `mark` (a failed `try` block).
+        Log entries stay: they tell what happened before the failure."""
+        del self.outbox.jobs[mark[0] :]
+        del self.outbox.events[mark[1] :]
+
+
+def state_of(context: RenderContext) -> RenderState:
+    state = context.globals.get(STATE_KEY)
+    if not isinstance(state, RenderState):
+        raise RuntimeError("liqueue tags need a render started by liqueue.liquid.Runtime")
+    return state

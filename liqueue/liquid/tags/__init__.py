@@ -1,0 +1,28 @@
+"""The platform's tags, one module each."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from liqueue.liquid.tags.background import BackgroundTag
+from liqueue.liquid.tags.function import FunctionTag
+from liqueue.liquid.tags.log import LogTag
+from liqueue.liquid.tags.raise_tag import RaiseTag
+from liqueue.liquid.tags.return_tag import ReturnTag
+from liqueue.liquid.tags.trigger_event import TriggerEventTag
+from liqueue.liquid.tags.try_tag import TryTag
+
+if TYPE_CHECKING:
+    from liquid.tag import Tag
+
+PLATFORM_TAGS: tuple[type[Tag], ...] = (
+    BackgroundTag,
+    FunctionTag,
+    LogTag,
+    RaiseTag,
+    ReturnTag,
+    TriggerEventTag,
+    TryTag,
+)
+
+__all__ = ["PLATFORM_TAGS"]

@@ -1,0 +1,103 @@
+"""`{% function result = 'path/to/partial', arg: value %}`: call a partial for its value.
+
+As on platformOS: the partial renders in an isolated scope holding only the
+arguments (plus `context`), its output is discarded, and the variable gets
+the value of its `{% return %}` (nil without one). Also usable inside
+`{% liquid %}` as `function result = 'path', arg: value`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from liquid.ast import Node
+from liquid.builtin.expressions import Path, StringLiteral, parse_primitive
+from liquid.exceptions import LiquidSyntaxError, TemplateNotFoundError
+from liquid.output import NullIO
+from liquid.tag import Tag
+from liquid.token import TOKEN_ASSIGN, TOKEN_COMMA, TOKEN_EOF, TOKEN_WORD
+
+from liqueue.errors import TemplateError
+from liqueue.liquid.arguments import Arguments, parse_arguments
+from liqueue.liquid.tags.common import at, open_tag
+from liqueue.liquid.tags.return_tag import ReturnSignal
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from liquid import BoundTemplate, RenderContext
+    from liquid.expression import Expression
+    from liquid.stream import TokenStream
+    from liquid.token import Token
+
+TAG_FUNCTION = "function"
+
+
+def call_partial(
+    context: RenderContext, template: BoundTemplate, arguments: dict[str, object]
+) -> object:
+    """Render `template` function-style in a scope derived from `context`."""
+    scope = context.copy(arguments, carry_loop_iterations=True, template=template)
+    try:
+        template.render_with_context(scope, NullIO(), partial=True, block_scope=True)
+    except ReturnSignal as returned:
+        return returned.value
+    return None
+
+
+class FunctionNode(Node):
+    __slots__ = ("arguments", "partial", "target")
+
+    def __init__(self, token: Token, target: str, partial: Expression, arguments: Arguments):
+        super().__init__(token)
+        self.target = target
+        self.partial = partial
+        self.arguments = arguments
+
+    def __str__(self) -> str:
+        return f"{{% function {self.target} = {self.partial} %}}"
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        name = self.partial.evaluate(context)
+        if not isinstance(name, str) or not name.strip():
+            raise TemplateError(
+                f"function needs a partial name, got {name!r}", at(context, self.partial.token)
+            )
+        try:
+            template = context.env.get_template(name, context=context, tag=TAG_FUNCTION)
+        except TemplateNotFoundError as err:
+            err.token = self.partial.token
+            raise
+        arguments = self.arguments.evaluate_keywords(context)
+        context.assign(self.target, call_partial(context, template, arguments))
+        return 0
+
+    def expressions(self) -> Iterable[Expression]:
+        yield self.partial
+        yield from (arg.value for arg in self.arguments.keywords)
+
+
+class FunctionTag(Tag):
+    name = TAG_FUNCTION
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, tokens = open_tag(stream, self.name)
+        target = tokens.eat(TOKEN_WORD).value
+        tokens.eat(TOKEN_ASSIGN)
+        partial = parse_primitive(self.env, tokens)
+        if not isinstance(partial, (StringLiteral, Path)):
+            raise LiquidSyntaxError(
+                "function expects a partial name (a string or a variable)", token=partial.token
+            )
+        if tokens.current.kind not in (TOKEN_COMMA, TOKEN_EOF):
+            raise LiquidSyntaxError(
+                f"expected a comma after the partial name, found {tokens.current.kind}",
+                token=tokens.current,
+            )
+        arguments = parse_arguments(self.env, tokens)
+        if arguments.positional:
+            raise LiquidSyntaxError(
+                "function takes name: value arguments only", token=arguments.positional[0].token
+            )
+        return FunctionNode(token, target, partial, arguments)

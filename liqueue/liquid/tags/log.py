@@ -1,0 +1,85 @@
+"""`{% log value, type: 'some type' %}`: a log entry, kept with the render's outbox.
+
+The value may be a filtered expression; objects are logged as JSON. Without
+`type` the entry's type is `info`. Inside a job the entry carries the job's
+id, source name and attempt.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from liquid.ast import Node
+from liquid.exceptions import LiquidSyntaxError
+from liquid.tag import Tag
+from liquid.undefined import Undefined
+
+from liqueue.liquid.arguments import Arguments, parse_arguments
+from liqueue.liquid.state import state_of
+from liqueue.liquid.tags.common import open_tag, tag_location
+from liqueue.liquid.values import loggable
+from liqueue.logs import LogEntry, message_of
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from liquid import RenderContext
+    from liquid.expression import Expression
+    from liquid.stream import TokenStream
+    from liquid.token import Token
+
+
+class LogNode(Node):
+    __slots__ = ("arguments",)
+
+    def __init__(self, token: Token, arguments: Arguments) -> None:
+        super().__init__(token)
+        self.arguments = arguments
+
+    def __str__(self) -> str:
+        return "{% log %}"
+
+    def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
+        state = state_of(context)
+        value = self.arguments.positional[0].evaluate(context)
+        type_arg = self.arguments.keyword("type")
+        log_type = type_arg.value.evaluate(context) if type_arg else None
+        if log_type is None or isinstance(log_type, Undefined) or str(log_type).strip() == "":
+            log_type = "info"
+        location = tag_location(context, self.token)
+        job = state.job
+        state.outbox.logs.append(
+            LogEntry(
+                at=state.clock.now(),
+                type=str(log_type),
+                message=message_of(loggable(value)),
+                job_id=job.id if job else None,
+                source_name=job.source_name if job else None,
+                attempt=job.attempt if job else None,
+                max_attempts=job.max_attempts if job else None,
+                location=f"{location.path}:{location.line}",
+                event_id=job.event_id if job else None,
+            )
+        )
+        return 0
+
+    def expressions(self) -> Iterable[Expression]:
+        yield from self.arguments.positional
+        yield from (arg.value for arg in self.arguments.keywords)
+
+
+class LogTag(Tag):
+    name = "log"
+    block = False
+
+    def parse(self, stream: TokenStream) -> Node:
+        token, tokens = open_tag(stream, self.name)
+        arguments = parse_arguments(self.env, tokens)
+        if len(arguments.positional) != 1:
+            raise LiquidSyntaxError("log takes one value, then optional type: '...'", token=token)
+        unknown = [arg for arg in arguments.keywords if arg.name != "type"]
+        if unknown:
+            raise LiquidSyntaxError(
+                f"log has no argument '{unknown[0].name}' (only type)", token=unknown[0].token
+            )
+        return LogNode(token, arguments)

@@ -1,0 +1,50 @@
+"""Values leaving a render: job arguments, event payloads, log messages.
+
+They are stored as JSON, so they go through a JSON round trip here, where a
+bad value can still be blamed on the tag and argument that produced it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from liquid import Undefined
+
+
+def _plain(value: object) -> object:
+    """json.dumps fallback for what Liquid templates commonly hold."""
+    if isinstance(value, Undefined):
+        return None
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    liquid_value = getattr(value, "__liquid__", None)
+    if callable(liquid_value):
+        return liquid_value()
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        return list(value)
+    raise TypeError(f"a {type(value).__name__} cannot be stored as JSON")
+
+
+def to_json_value(value: object) -> Any:
+    """`value` as plain JSON data; ValueError saying why it cannot be stored."""
+    try:
+        text = json.dumps(value, default=_plain, allow_nan=False, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as err:
+        raise ValueError(str(err)) from None
+    return json.loads(text)
+
+
+def loggable(value: object) -> object:
+    """Like `to_json_value`, but anything unstorable is logged as its text."""
+    try:
+        return to_json_value(value)
+    except ValueError:
+        return str(value)

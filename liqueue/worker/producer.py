@@ -36,7 +36,9 @@ STOP = object()
 @dataclass(frozen=True)
 class WorkerOptions:
     concurrency: int = 4
-    prefetch: int = 16  # claimed but not yet started, so threads never wait on the store
+    # Claimed ahead of free threads, so threads never wait on the store; kept
+    # small so one worker does not sit on jobs another idle worker could run.
+    prefetch: int = 4
     burst: bool = False
     burst_horizon: float = 0.0  # in burst mode, also wait for jobs due this soon
     grace_seconds: float = 10.0

@@ -20,7 +20,7 @@ import pytest
 from liqueue.store import Store, open_store
 
 POSTGRES_URL = os.environ.get("LIQUEUE_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 _postgres_problem: list[str] = []  # filled once: why the server cannot be used
 

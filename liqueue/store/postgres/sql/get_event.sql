@@ -1,0 +1,1 @@
+SELECT id, type, payload, at, valid, errors, origin FROM events WHERE id = %(id)s

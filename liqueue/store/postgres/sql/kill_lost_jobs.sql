@@ -1,0 +1,11 @@
+-- Jobs that already cost max_rescues workers are not given another one.
+UPDATE jobs
+SET state = 'dead',
+    rescues = rescues + 1,
+    finished_at = %(now)s,
+    lease_until = NULL,
+    error_class = 'WorkerLost',
+    error_message = 'worker lost ' || (rescues + 1) || ' times',
+    error_location = NULL
+WHERE state = 'running' AND lease_until < %(now)s AND rescues >= %(max_rescues)s
+RETURNING id, source_name, worker_id, attempt, max_attempts, rescues

@@ -1,0 +1,9 @@
+-- Back to where the claim found it: a job with earlier attempts was retrying.
+-- run_at is kept, it was already due, so the job keeps its place in line.
+UPDATE jobs
+SET state = CASE WHEN attempt > 1 THEN 'retry' ELSE 'scheduled' END,
+    attempt = attempt - 1,
+    lease_until = NULL,
+    worker_id = NULL,
+    started_at = NULL
+WHERE id = ANY(%(ids)s::text[]) AND state = 'running'

@@ -1,0 +1,1 @@
+SELECT to_regclass('liqueue_schema') IS NOT NULL

@@ -1,0 +1,3 @@
+SELECT source_name, duration_ms FROM logs
+WHERE type = 'attempt' AND source_name IS NOT NULL AND duration_ms IS NOT NULL
+ORDER BY id

@@ -1,0 +1,359 @@
+"""The PostgreSQL backend: many workers on many machines.
+
+Connections come from a psycopg_pool pool. Batches travel as arrays (unnest),
+so a claim, a completion or an enqueue is one statement whatever its size.
+A connection lost under an operation (the server restarted) makes the pool
+re-check its connections and the operation run once more: every write here is
+idempotent enough for that (inserts ignore known ids, completions are guarded
+by state and attempt), and at worst a claim whose commit was lost is rescued
+when its lease runs out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg.rows import TupleRow
+from psycopg_pool import ConnectionPool
+
+from liqueue.errors import NotFound, StoreError
+from liqueue.jobs import Job, JobState
+from liqueue.logs import LogEntry
+from liqueue.store import rows
+from liqueue.store.base import (
+    AttemptOutcome,
+    EventRecord,
+    JobQuery,
+    LogQuery,
+    Outbox,
+    SourceStats,
+)
+from liqueue.store.postgres import schema
+from liqueue.store.postgres.schema import LATEST_VERSION, SQL
+from liqueue.store.postgres.wake import NotifyWakeListener
+from liqueue.store.sqlfiles import check_schema_version
+from liqueue.store.stats import build_stats
+
+Conn = psycopg.Connection[TupleRow]
+T = TypeVar("T")
+
+
+def _columns(params: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Row tuples to one list per column, for unnest()."""
+    if not params:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*params, strict=True)]
+
+
+class PostgresStore:
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
+        """Connect lazily through a pool; the schema is NOT migrated (see `migrate`)."""
+        self.url = url
+        self._pool: ConnectionPool = ConnectionPool(
+            url, min_size=min_size, max_size=max_size, open=True, timeout=15.0, name="liqueue"
+        )
+
+    # plumbing
+
+    def _run(self, work: Callable[[Conn], T]) -> T:
+        """Run `work` in one transaction, once more if the connection died under it."""
+        for attempt in (1, 2):
+            conn: Conn | None = None
+            try:
+                with self._pool.connection() as conn:
+                    return work(conn)
+            except psycopg.OperationalError:
+                if attempt == 2 or conn is None or not conn.broken:
+                    raise
+                self._pool.check()  # the others are likely dead too (server restart)
+        raise AssertionError("unreachable")
+
+    # schema
+
+    def migrate(self) -> int:
+        return self._run(lambda conn: schema.migrate(conn, self.url))
+
+    def schema_version(self) -> tuple[int, int]:
+        return self._run(schema.current_version), LATEST_VERSION
+
+    def check_schema(self) -> None:
+        check_schema_version(self.url, *self.schema_version())
+
+    # the path of a job
+
+    def enqueue(self, outbox: Outbox, now: float, connection: Conn | None = None) -> None:
+        """Persist an outbox in one transaction, ours or the caller's.
+
+        With `connection` (a psycopg Connection on this database, inside a
+        transaction), nothing is committed here: the caller's commit queues
+        the jobs and wakes workers; its rollback queues nothing.
+        """
+        if not outbox:
+            return
+        if connection is None:
+            self._run(lambda conn: _persist(conn, outbox, now))
+            return
+        if connection.info.transaction_status == TransactionStatus.IDLE and connection.autocommit:
+            raise StoreError(
+                "enqueue(connection=...) needs a connection inside a transaction: "
+                "turn autocommit off or enter `with connection.transaction():` first"
+            )
+        _persist(connection, outbox, now)
+
+    def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        priorities: Sequence[str],
+    ) -> list[Job]:
+        order = [rows.priority_value(label) for label in priorities]
+        if limit <= 0 or not order:
+            return []
+
+        def work(conn: Conn) -> list[Job]:
+            claimed: list[Job] = []
+            with conn.cursor() as cursor:
+                for priority in order:
+                    remaining = limit - len(claimed)
+                    if remaining <= 0:
+                        break
+                    params = {
+                        "now": now,
+                        "lease_until": now + lease_seconds,
+                        "worker_id": worker_id,
+                        "priority": priority,
+                        "limit": remaining,
+                    }
+                    batch = [
+                        rows.job_from_row(row) for row in cursor.execute(SQL["claim_jobs"], params)
+                    ]
+                    batch.sort(key=lambda job: (job.run_at, job.id))
+                    claimed.extend(batch)
+            return claimed
+
+        return self._run(work)
+
+    def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
+        if not outcomes:
+            return
+        params = [rows.outcome_params(outcome, now) for outcome in outcomes]
+        merged = Outbox()
+        for outcome in outcomes:
+            merged.extend(outcome.outbox)
+
+        def work(conn: Conn) -> None:
+            conn.execute(SQL["complete_jobs"], _columns(params, 8))
+            _persist(conn, merged, now)
+            if not merged.jobs and any(o.state is JobState.RETRY for o in outcomes):
+                conn.execute(SQL["notify_jobs"])
+
+        self._run(work)
+
+    def heartbeat(self, worker_id: str, job_ids: Sequence[str], lease_until: float) -> None:
+        if not job_ids:
+            return
+        params = {"ids": list(job_ids), "worker_id": worker_id, "lease_until": lease_until}
+        self._run(lambda conn: conn.execute(SQL["heartbeat_jobs"], params))
+
+    def release(self, job_ids: Sequence[str], now: float) -> None:
+        if job_ids:
+            self._update_and_notify(SQL["release_jobs"], {"ids": list(job_ids)})
+
+    def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
+        """Requeue jobs whose lease ran out; returns their ids (not those made dead)."""
+
+        def work(conn: Conn) -> list[str]:
+            params = {"now": now, "max_rescues": max_rescues}
+            dead = conn.execute(SQL["kill_lost_jobs"], params).fetchall()
+            rescued = conn.execute(SQL["rescue_jobs"], {"now": now}).fetchall()
+            entries = [rows.rescue_entry(row, now, dead=True) for row in dead]
+            entries += [rows.rescue_entry(row, now, dead=False) for row in rescued]
+            if entries:
+                _insert_logs(conn, entries)
+            if rescued:
+                conn.execute(SQL["notify_jobs"])
+            return [row[0] for row in rescued]
+
+        return self._run(work)
+
+    def prune(self, done_before: float, dead_before: float) -> int:
+        params = {"done_before": done_before, "dead_before": dead_before}
+        return self._run(lambda conn: _scalar(conn, SQL["prune_jobs"], params))
+
+    def next_run_at(self) -> float | None:
+        row = self._run(lambda conn: _one(conn, SQL["next_run_at"], {}))
+        return None if row is None or row[0] is None else float(row[0])
+
+    # inspection and repair
+
+    def get_job(self, job_id: str) -> Job:
+        def work(conn: Conn) -> Job:
+            row = _one(conn, SQL["get_job"], {"id": _resolve(conn, job_id)})
+            if row is None:
+                raise NotFound(f"no job {job_id!r}")
+            return rows.job_from_row(row)
+
+        return self._run(work)
+
+    def list_jobs(self, query: JobQuery) -> list[Job]:
+        params = {
+            "state": None if query.state is None else JobState(query.state).value,
+            "source_name": query.source_name,
+            "event_id": query.event_id,
+            "limit": query.limit,
+        }
+        found = self._run(lambda conn: conn.execute(SQL["list_jobs"], params).fetchall())
+        return [rows.job_from_row(row) for row in found]
+
+    def retry_jobs(self, job_ids: Sequence[str], now: float) -> int:
+        if not job_ids:
+            return 0
+        return self._update_and_notify(SQL["retry_jobs"], {"ids": list(job_ids), "now": now})
+
+    def retry_all_dead(self, now: float) -> int:
+        return self._update_and_notify(SQL["retry_all_dead"], {"now": now})
+
+    def cancel_job(self, job_id: str, now: float) -> None:
+        def work(conn: Conn) -> None:
+            full_id = _resolve(conn, job_id)
+            if _one(conn, SQL["cancel_job"], {"id": full_id, "now": now}) is None:
+                state = _one(conn, SQL["job_state"], {"id": full_id})
+                if state is None:
+                    raise NotFound(f"no job {job_id!r}")
+                raise StoreError(
+                    f"job {full_id} is {state[0]}: only scheduled or retrying jobs can be cancelled"
+                )
+
+        self._run(work)
+
+    def delete_job(self, job_id: str) -> None:
+        """Delete a job that is not running, with its log entries."""
+
+        def work(conn: Conn) -> None:
+            full_id = _resolve(conn, job_id)
+            if _one(conn, SQL["delete_job"], {"id": full_id}) is None:
+                if _one(conn, SQL["job_state"], {"id": full_id}) is None:
+                    raise NotFound(f"no job {job_id!r}")
+                raise StoreError(f"job {full_id} is running: cancel it or wait until it ends")
+
+        self._run(work)
+
+    def add_logs(self, entries: Sequence[LogEntry]) -> None:
+        if entries:
+            self._run(lambda conn: _insert_logs(conn, entries))
+
+    def read_logs(self, query: LogQuery) -> list[LogEntry]:
+        params = {
+            "source_name": query.source_name,
+            "status": query.status,
+            "type": query.type,
+            "job_id": query.job_id,
+            "since": query.since,
+            "after_id": query.after_id,
+            "limit": query.last,
+        }
+        found = self._run(lambda conn: conn.execute(SQL["read_logs"], params).fetchall())
+        found.reverse()
+        return [rows.log_from_row(row) for row in found]
+
+    def stats(self) -> list[SourceStats]:
+        def work(conn: Conn) -> list[SourceStats]:
+            # REPEATABLE READ would make the three agree exactly; counts a few
+            # milliseconds apart are good enough for a dashboard.
+            states = conn.execute(SQL["stats_states"]).fetchall()
+            attempts = conn.execute(SQL["stats_attempts"]).fetchall()
+            durations = conn.execute(SQL["stats_durations"]).fetchall()
+            return build_stats(states, attempts, durations)
+
+        return self._run(work)
+
+    # events
+
+    def get_event(self, event_id: str) -> EventRecord:
+        def work(conn: Conn) -> EventRecord:
+            row = _one(conn, SQL["get_event"], {"id": event_id})
+            if row is None:
+                raise NotFound(f"no event {event_id!r}")
+            return _with_jobs(conn, [row])[0]
+
+        return self._run(work)
+
+    def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]:
+        def work(conn: Conn) -> list[EventRecord]:
+            found = conn.execute(SQL["list_events"], {"type": type, "limit": limit}).fetchall()
+            return _with_jobs(conn, found)
+
+        return self._run(work)
+
+    def wake_listener(self) -> NotifyWakeListener:
+        return NotifyWakeListener(self.url)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _update_and_notify(self, sql: str, params: dict[str, Any]) -> int:
+        def work(conn: Conn) -> int:
+            count = conn.execute(sql, params).rowcount
+            if count:
+                conn.execute(SQL["notify_jobs"])
+            return count
+
+        return self._run(work)
+
+
+def _one(conn: Conn, sql: str, params: dict[str, Any]) -> TupleRow | None:
+    return conn.execute(sql, params).fetchone()
+
+
+def _scalar(conn: Conn, sql: str, params: dict[str, Any]) -> int:
+    row = _one(conn, sql, params)
+    return int(row[0]) if row else 0
+
+
+def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
+    if outbox.events:
+        params = [rows.event_params(event) for event in outbox.events]
+        conn.execute(SQL["insert_events"], _columns(params, 7))
+    if outbox.jobs:
+        params = [rows.job_params(spec, now) for spec in outbox.jobs]
+        conn.execute(SQL["insert_jobs"], _columns(params, 14))
+        conn.execute(SQL["notify_jobs"])
+    if outbox.logs:
+        _insert_logs(conn, outbox.logs)
+
+
+def _insert_logs(conn: Conn, entries: Sequence[LogEntry]) -> None:
+    conn.execute(SQL["insert_logs"], _columns([rows.log_params(entry) for entry in entries], 11))
+
+
+def _resolve(conn: Conn, job_id: str) -> str:
+    """The full id of a job given by full id or unique prefix."""
+    prefix = job_id.strip().lower()
+    if not prefix:
+        raise NotFound("no job id given")
+    params = {
+        "prefix": prefix,
+        "upper": rows.prefix_upper_bound(prefix),
+        "limit": rows.AMBIGUOUS_SHOWN + 1,
+    }
+    ids = [row[0] for row in conn.execute(SQL["find_job_ids"], params).fetchall()]
+    return rows.one_job_id(job_id, ids)
+
+
+def _with_jobs(conn: Conn, found: list[TupleRow]) -> list[EventRecord]:
+    if not found:
+        return []
+    ids = [row[0] for row in found]
+    grouped = rows.group_job_ids(conn.execute(SQL["event_jobs"], {"ids": ids}).fetchall())
+    return [rows.event_from_row(row, grouped.get(row[0], [])) for row in found]

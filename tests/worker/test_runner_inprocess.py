@@ -129,3 +129,20 @@ def test_failed_render_queues_nothing(tmp_path: Path, clock: ManualClock) -> Non
     with pytest.raises(Exception, match="divide"):
         app.render("index")
     assert app.store.list_jobs(JobQuery()) == []
+
+
+def test_low_priority_keeps_moving_under_a_flood_of_high(tmp_path: Path, clock: ManualClock) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": """
+            {% for i in (1..3) %}{% background priority: 'low', source_name: 'low' %}x{% endbackground %}{% endfor %}
+            {% for i in (1..40) %}{% background priority: 'high', source_name: 'high' %}x{% endbackground %}{% endfor %}
+            {% for i in (1..5) %}{% background priority: 'default', source_name: 'default' %}x{% endbackground %}{% endfor %}
+        """,
+    })  # fmt: skip
+    app.render("index")
+    order = [app.store.get_job(o.job_id).source_name for o in drain(app).outcomes]
+    assert len(order) == 48
+    assert order[0] == "high"
+    # one claim in ten tries low first: all three low jobs finish within the first 30
+    assert [i for i, name in enumerate(order) if name == "low"][-1] < 30
+    assert order[:10].count("default") == 3

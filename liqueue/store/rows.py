@@ -94,6 +94,8 @@ def outcome_params(outcome: AttemptOutcome, now: float) -> tuple[Any, ...]:
     """Parameters of complete_jobs: state, finished_at, next_run_at, errors, id, attempt."""
     if outcome.state not in _COMPLETION_STATES:
         raise ValueError(f"an attempt ends done, retry or dead, not {outcome.state!r}")
+    # A retrying job has not finished: finished_at stays empty until done or dead,
+    # which is also what prune goes by. DONE clears the error of earlier attempts.
     retrying = outcome.state is JobState.RETRY
     return (
         outcome.state.value,

@@ -43,6 +43,23 @@ print(time.time(), flush=True)
 store.close()
 """
 
+OPEN_AND_ENQUEUE = """
+import sys, time
+from liqueue.errors import Location
+from liqueue.jobs import JobSpec
+from liqueue.store import Outbox, open_store
+
+url, count = sys.argv[1], int(sys.argv[2])
+print("ready", flush=True)
+sys.stdin.readline()
+store = open_store(url)  # a fresh SQLite file: every child migrates it at once
+for n in range(count):
+    spec = JobSpec(source_name="opened", origin=Location("x"), body="x")
+    store.enqueue(Outbox(jobs=[spec]), time.time())
+store.close()
+print("done", flush=True)
+"""
+
 LISTENER = """
 import sys, time
 from liqueue.store import open_store

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 from liqueue.jobs import JobState
-from liqueue.store import JobQuery, Outbox, Store
+from liqueue.store import AttemptOutcome, JobQuery, Outbox, Store
+from liqueue.store.sqlite import SQLiteStore
 
-from .children import CLAIMER, ENQUEUER, LISTENER, claimed_ids, expect_line, finish, start
+from .children import (
+    CLAIMER,
+    ENQUEUER,
+    LISTENER,
+    OPEN_AND_ENQUEUE,
+    claimed_ids,
+    expect_line,
+    finish,
+    start,
+)
 from .factories import spec
 
 JOBS = 2000
@@ -61,3 +73,48 @@ def test_listener_in_another_process_is_woken_by_enqueue(
     woken, at = finish(child).split()
     assert woken == "True"
     assert float(at) - started < 2.0
+
+
+def test_processes_opening_a_new_sqlite_file_together_all_succeed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/new.db"
+    children = [start(OPEN_AND_ENQUEUE, url, "50") for _ in range(PROCESSES)]
+    for child in children:
+        expect_line(child, "ready")
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    assert [finish(child) for child in children] == ["done"] * PROCESSES
+    store = SQLiteStore(tmp_path / "new.db")
+    try:
+        assert len(store.list_jobs(JobQuery(limit=1000))) == 50 * PROCESSES
+        store.check_schema()
+    finally:
+        store.close()
+
+
+def test_threads_sharing_one_store_claim_every_job_once(store: Store) -> None:
+    specs = [spec() for _ in range(600)]
+    store.enqueue(Outbox(jobs=specs), time.time() - 1)
+    claimed: list[list[str]] = [[] for _ in range(4)]
+    failures: list[BaseException] = []
+
+    def work(slot: int) -> None:
+        try:
+            while jobs := store.claim(f"t{slot}", 5, time.time(), 60, ["default"]):
+                claimed[slot] += [job.id for job in jobs]
+                now = time.time()
+                store.complete(
+                    [AttemptOutcome(job.id, job.attempt, JobState.DONE, now) for job in jobs], now
+                )
+        except BaseException as error:  # reported below, not lost in the thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=work, args=(slot,)) for slot in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    everything = [job_id for ids in claimed for job_id in ids]
+    assert sorted(everything) == sorted(item.id for item in specs)

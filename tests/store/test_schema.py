@@ -71,9 +71,9 @@ def test_newer_schema_is_refused(store_url: str, open_url: Callable[[str], Store
         store.migrate()
 
 
-def test_sqlite_refuses_to_open_a_newer_file(store_url: str, backend: str) -> None:
-    if backend != "sqlite":
-        pytest.skip("only SQLite migrates on open")
-    _record_future_version(store_url, 99)
+def test_sqlite_refuses_to_open_a_newer_file(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    SQLiteStore(path).close()
+    _record_future_version(f"sqlite:///{path}", 99)
     with pytest.raises(StoreError, match="newer than this liqueue"):
-        SQLiteStore(Path(store_url.removeprefix("sqlite:///")))
+        SQLiteStore(path)

@@ -1,0 +1,104 @@
+"""examples/shop: every page renders through the CLI and queues what its guide section shows."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from liqueue.app import App
+from liqueue.clock import ManualClock
+from liqueue.jobs import JobState
+from liqueue.store import JobQuery
+from liqueue.testing import drain
+from tests.cli.conftest import Run
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "shop"
+
+# page -> source names it queues (consumers of order.created included)
+PAGES = {
+    "retry-strategies": {"unreliable_api", "processing_order", "payment_gateway", "send_email",
+                         "analytics_log"},
+    "staggered": {"send_batch_email"},
+    "time-based": {"scheduled_notification"},
+    "delayed-chain": {"process_order", "send_confirmation", "send_followup"},
+    "events-combined": {"send_order_confirmation", "consumers/order.created/inventory_sync",
+                        "consumers/order.created/send_confirmation",
+                        "consumers/order.created/track_analytics"},
+    "complex-workflow": {"send_email", "track_conversion", "consumers/order.created/inventory_sync",
+                         "consumers/order.created/send_confirmation",
+                         "consumers/order.created/track_analytics"},
+    "structured-logging": {"monitored_job"},
+    "priority-balancing": {"critical_1", "standard_2", "standard_3", "critical_4"},
+    "batching": {"process_batch"},
+    "delayed-aggregation": {"aggregated_batch"},
+    "idempotency": {"idempotent_charge"},
+    "state-check": {"safe_state_change"},
+    "cleanup": {"operation_with_cleanup"},
+    "source-names": {"email_send_welcome", "payment_process_charge", "analytics_track_event", "job"},
+    "testing-jobs": {"test_email"},
+    "debugging": {"retry_job"},
+}  # fmt: skip
+ATTEMPT = re.compile(r"\[attempt \d/\d\] - \S+ - (SUCCESS|FAILED)")
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Iterator[App]:
+    root = tmp_path / "shop"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".liqueue"))
+    with App(root) as app:
+        yield app
+
+
+def test_every_page_is_covered() -> None:
+    pages = {p.stem for p in (EXAMPLE / "app/views/pages").glob("*.liquid")}
+    assert pages == set(PAGES)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_renders_and_queues(run: Run, shop: App, page: str) -> None:
+    result = run("render", shop.root, page)
+    assert result.exit_code == 0, result.output
+    assert {j.source_name for j in shop.store.list_jobs(JobQuery())} == PAGES[page]
+
+
+def test_batch_size_param_makes_several_batches(run: Run, shop: App) -> None:
+    run("render", shop.root, "batching", "--param", "batch_size=3")
+    jobs = shop.store.list_jobs(JobQuery(source_name="process_batch"))
+    assert sorted(j.arguments["batch_items"] for j in jobs) == ["[11,12,13]", "[14,15,16]", "[17]"]
+
+
+def test_flaky_service_fails_twice_then_succeeds(run: Run, shop: App) -> None:
+    run("render", shop.root, "retry-strategies")
+    clock = ManualClock(time.time())
+    with App(shop.root, clock=clock) as worker_app:
+        for _ in range(4):
+            drain(worker_app)
+            clock.advance(10)  # past the example's short backoff (1s, 2s, 3s, 4s)
+    lines = run("logs", shop.root, "--source-name", "processing_order").output.splitlines()
+    assert [ATTEMPT.search(line).group(0) for line in lines if ATTEMPT.search(line)] == [  # type: ignore[union-attr]
+        "[attempt 1/3] - processing_order - FAILED",
+        "[attempt 2/3] - processing_order - FAILED",
+        "[attempt 3/3] - processing_order - SUCCESS",
+    ]
+    assert "flaky service unavailable (attempt 2)" in lines[1]
+
+
+def test_cleanup_logs_then_dies(run: Run, shop: App) -> None:
+    run("render", shop.root, "cleanup")
+    drain(shop)
+    (job,) = shop.store.list_jobs(JobQuery(state=JobState.DEAD))
+    out = run("jobs", "show", shop.root, job.id).output
+    assert "cleanup: cleaned up after: operation 77 failed half-way" in out
+    assert "operation 77 failed half-way" in out.split("\nattempts:\n")[1]
+
+
+def test_order_created_schema(run: Run, shop: App) -> None:
+    assert run("trigger", shop.root, "order.created", "--data", "{}").exit_code == 1
+    ok = run("trigger", shop.root, "order.created", "--data", '{"order_id": 5}')
+    assert ok.exit_code == 0
+    assert ok.output.count("consumers/order.created/") == 3

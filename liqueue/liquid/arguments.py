@@ -53,7 +53,7 @@ def parse_arguments(env: Environment, tokens: TokenStream) -> Arguments:
         next(tokens)
     while tokens.current.kind != TOKEN_EOF:
         token = tokens.current
-        if token.kind == TOKEN_WORD and tokens.peek.kind == TOKEN_COLON:
+        if _is_name(token) and tokens.peek.kind == TOKEN_COLON:
             next(tokens)
             next(tokens)
             if token.value in seen:
@@ -99,7 +99,7 @@ def _filter_arguments(
     next(tokens)
     while True:
         token = tokens.current
-        if token.kind == TOKEN_WORD and tokens.peek.kind == TOKEN_COLON:
+        if _is_name(token) and tokens.peek.kind == TOKEN_COLON:
             next(tokens)
             next(tokens)
             args.append(KeywordArgument(token, token.value, parse_primitive(env, tokens)))
@@ -109,13 +109,19 @@ def _filter_arguments(
             return args
         following = _lookahead(tokens, 1), _lookahead(tokens, 2)
         starts_tag_argument = (
-            following[0].kind == TOKEN_WORD
+            _is_name(following[0])
             and following[1].kind == TOKEN_COLON
             and not _accepts_keyword(env, filter_name, following[0].value)
         )
         if starts_tag_argument:
             return args
         next(tokens)
+
+
+def _is_name(token: Token) -> bool:
+    """A word, or a keyword used as a name (`limit: 2`, `offset: 0`): the
+    tokenizer gives keywords a kind equal to their text."""
+    return token.kind == TOKEN_WORD or (token.kind == token.value and token.value.isidentifier())
 
 
 def _lookahead(tokens: TokenStream, distance: int) -> Token:

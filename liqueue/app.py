@@ -90,10 +90,7 @@ class App:
         expanded = expand_events(self, outbox)
         if not expanded:
             return
-        if connection is None:
-            self.store.enqueue(expanded, self.clock.now())
-        else:
-            self.store.enqueue(expanded, self.clock.now(), connection=connection)  # type: ignore[call-arg]
+        self.store.enqueue(expanded, self.clock.now(), connection=connection)
 
     def trigger_event(self, type: str, payload: Mapping[str, object]) -> EventRecord:
         """Publish an event from Python: stored, validated, consumers enqueued."""

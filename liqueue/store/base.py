@@ -124,8 +124,13 @@ class Store(Protocol):
         """Raise StoreError with a clear message unless the schema is exactly current."""
 
     # the path of a job
-    def enqueue(self, outbox: Outbox, now: float) -> None:
-        """Persist jobs, events and log entries in ONE transaction."""
+    def enqueue(self, outbox: Outbox, now: float, connection: Any = None) -> None:
+        """Persist jobs, events and log entries in ONE transaction.
+
+        With `connection` (PostgreSQL: the caller's psycopg connection) the
+        rows join the caller's transaction: its commit queues them, its
+        rollback queues nothing. Backends that cannot do this raise StoreError.
+        """
 
     def claim(
         self,

@@ -12,6 +12,9 @@ from liqueue.app import App
 from liqueue.cli import cli
 from liqueue.scaffold import create_app
 
+# A fresh PostgreSQL schema per test (skipped when no server answers, failing under CI=true).
+from tests.store.conftest import postgres_schema_url  # noqa: F401
+
 
 @pytest.fixture
 def app_dir(tmp_path: Path) -> Path:

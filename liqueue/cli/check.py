@@ -8,7 +8,7 @@ from liqueue.app import App
 from liqueue.cli._common import with_app
 
 
-@click.command()
+@click.command(short_help="Check every template; path:line:col problems.")
 @with_app
 def check(app: App) -> None:
     """Check every template of APP without running it.

@@ -12,6 +12,8 @@ from liqueue.cli._common import DefaultGroup, echo_json, table, to_jsonable, whe
 from liqueue.errors import NotFound
 from liqueue.store import EventRecord
 
+SHORT = "List, show, republish events."
+
 
 def _parse_data(ctx: click.Context, param: click.Parameter, value: str) -> dict[str, Any]:
     try:
@@ -23,7 +25,7 @@ def _parse_data(ctx: click.Context, param: click.Parameter, value: str) -> dict[
     return data
 
 
-@click.command()
+@click.command(short_help="Publish an event, as {% trigger_event %} would.")
 @with_app
 @click.argument("event_type", metavar="TYPE")
 @click.option(
@@ -56,7 +58,7 @@ def trigger(app: App, event_type: str, payload: dict[str, Any], as_json: bool) -
         raise SystemExit(1)
 
 
-@click.group(cls=DefaultGroup, default="list")
+@click.group(cls=DefaultGroup, default="list", short_help=SHORT)
 def events() -> None:
     """List, inspect and republish events.
 
@@ -71,7 +73,7 @@ def events() -> None:
     """
 
 
-@events.command("list")
+@events.command("list", short_help="List events, newest first.")
 @with_app
 @click.option("--type", "event_type", metavar="TYPE", help="Only events of this type.")
 @click.option(
@@ -105,7 +107,7 @@ def list_events(app: App, event_type: str | None, limit: int, as_json: bool) -> 
     click.echo(table(["ID", "TYPE", "AT", "VALID", "JOBS", "ORIGIN"], rows))
 
 
-@events.command()
+@events.command(short_help="An event: payload, validity, consumer jobs.")
 @with_app
 @click.argument("event_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the event and its jobs as JSON.")
@@ -123,7 +125,7 @@ def show(app: App, event_id: str, as_json: bool) -> None:
         _echo_event(app, record)
 
 
-@events.command()
+@events.command(short_help="Publish a stored event again.")
 @with_app
 @click.argument("event_id", metavar="ID")
 def republish(app: App, event_id: str) -> None:

@@ -22,9 +22,10 @@ from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_time
 from liqueue.store import JobQuery, LogQuery
 
 STATES = [state.value for state in JobState]
+SHORT = "List, show, retry, cancel, delete jobs."
 
 
-@click.group(cls=DefaultGroup, default="list")
+@click.group(cls=DefaultGroup, default="list", short_help=SHORT)
 def jobs() -> None:
     """Inspect and repair the jobs of an application.
 
@@ -42,7 +43,7 @@ def jobs() -> None:
     """
 
 
-@jobs.command("list")
+@jobs.command("list", short_help="List jobs: state, attempts, run_at, error.")
 @with_app
 @click.option("--state", type=click.Choice(STATES), help="Only jobs in this state.")
 @click.option("--source-name", metavar="NAME", help="Only jobs with this source_name.")
@@ -95,7 +96,7 @@ def list_jobs(
     click.echo(table(headers, rows))
 
 
-@jobs.command()
+@jobs.command(short_help="Everything about one job, attempts included.")
 @with_app
 @click.argument("job_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the job and its log as JSON.")
@@ -181,7 +182,7 @@ def _error(job: Job) -> str | None:
     return f"{text} ({job.error_location})" if job.error_location else text
 
 
-@jobs.command()
+@jobs.command(short_help="Run dead or failed jobs again now.")
 @with_app
 @click.argument("job_ids", metavar="ID...", nargs=-1)
 @click.option("--all-dead", is_flag=True, help="Retry every dead job.")
@@ -211,7 +212,7 @@ def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
             click.echo(f"retrying {job.id} (was {job.state.value}, now {state.value})")
 
 
-@jobs.command()
+@jobs.command(short_help="Cancel a job that has not started.")
 @with_app
 @click.argument("job_id", metavar="ID")
 def cancel(app: App, job_id: str) -> None:
@@ -226,7 +227,7 @@ def cancel(app: App, job_id: str) -> None:
     click.echo(f"cancelled {job.id} ({job.source_name})")
 
 
-@jobs.command()
+@jobs.command(short_help="Delete a job and its log entries.")
 @with_app
 @click.argument("job_id", metavar="ID")
 def delete(app: App, job_id: str) -> None:

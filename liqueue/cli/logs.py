@@ -16,7 +16,7 @@ from liqueue.store import LogQuery
 FOLLOW_INTERVAL = 0.2  # seconds between polls: new lines show at once, the store barely notices
 
 
-@click.command()
+@click.command(short_help="Print log entries and job attempts (grep-able).")
 @with_app
 @click.option("--source-name", metavar="NAME", help="Only entries of jobs with this source_name.")
 @click.option(

@@ -8,7 +8,7 @@ from liqueue.app import App
 from liqueue.cli._common import redact, with_app
 
 
-@click.command()
+@click.command(short_help="Create or update the database schema.")
 @with_app
 def migrate(app: App) -> None:
     """Create or update the database schema of APP; print the version in force.

@@ -9,7 +9,7 @@ import click
 from liqueue.scaffold import create_app
 
 
-@click.command()
+@click.command(short_help="Create a new application that works at once.")
 @click.argument("directory", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:
     """Create a new application in DIR (created if missing; must be empty).

@@ -42,7 +42,7 @@ def parse_params_json(
     return data
 
 
-@click.command()
+@click.command(short_help="Render a page or partial; queue its jobs.")
 @with_app
 @click.argument("template")
 @click.option(

@@ -15,7 +15,7 @@ from liqueue.store import SourceStats
 STATES = [state.value for state in JobState]
 
 
-@click.command()
+@click.command(short_help="Per source_name: states, success %, durations.")
 @with_app
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 def stats(app: App, as_json: bool) -> None:

@@ -8,7 +8,7 @@ from liqueue.app import App
 from liqueue.cli._common import with_app
 
 
-@click.command()
+@click.command(short_help="Run jobs: claim, run, retry, bury.")
 @with_app
 @click.option(
     "--processes",

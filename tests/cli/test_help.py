@@ -64,7 +64,9 @@ def test_render_documents_how_params_are_read(run: Run) -> None:
     assert "user_id=5 gives the number 5" in text
 
 
-@pytest.mark.parametrize("group", [[], ["jobs"], ["events"]], ids=lambda g: " ".join(g) or "liqueue")
+@pytest.mark.parametrize(
+    "group", [[], ["jobs"], ["events"]], ids=lambda g: " ".join(g) or "liqueue"
+)
 def test_command_lists_are_not_truncated(run: Run, group: list[str]) -> None:
     listing = run(*group, "--help").output.split("Commands:\n", 1)[1]
     assert listing.strip()

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 
 from liqueue.liquid.tags.background import BackgroundTag
 from liqueue.liquid.tags.function import FunctionTag
+from liqueue.liquid.tags.include_tag import PlatformIncludeTag
 from liqueue.liquid.tags.log import LogTag
 from liqueue.liquid.tags.raise_tag import RaiseTag
+from liqueue.liquid.tags.render_tag import PlatformRenderTag
 from liqueue.liquid.tags.return_tag import ReturnTag
 from liqueue.liquid.tags.trigger_event import TriggerEventTag
 from liqueue.liquid.tags.try_tag import TryTag
@@ -19,6 +21,8 @@ PLATFORM_TAGS: tuple[type[Tag], ...] = (
     BackgroundTag,
     FunctionTag,
     LogTag,
+    PlatformIncludeTag,
+    PlatformRenderTag,
     RaiseTag,
     ReturnTag,
     TriggerEventTag,

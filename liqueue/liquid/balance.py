@@ -5,7 +5,7 @@ position, and a block closed by the wrong end tag (`{% capture %}...{% endcommen
 as an unexpected tag followed by a cascade of errors. Before parsing, the
 token list is walked once: a wrong end tag is reported and replaced by the
 right one, so parsing (and `check`) carries on as the author meant. Unclosed
-blocks are reported at their opening tag by `report_unclosed`.
+blocks are reported at their opening tag by `keep_positions`.
 """
 
 from __future__ import annotations
@@ -94,18 +94,26 @@ def _never_closed(name: str, end: str, token: Token) -> LiquidSyntaxError:
     return LiquidSyntaxError(f"`{name}` opened here is never closed (expected {end})", token=token)
 
 
-def report_unclosed(tag: Tag) -> None:
-    """Make `tag` report running out of template at its opening tag."""
+def keep_positions(tag: Tag) -> None:
+    """Make `tag` report errors python-liquid leaves without a position: an
+    unclosed block at its opening tag, an expression ending too early at its end."""
     parse: Callable[[TokenStream], Node] = tag.parse
 
-    def parse_reporting_unclosed(stream: TokenStream) -> Node:
+    def parse_keeping_positions(stream: TokenStream) -> Node:
         opening = stream.current
+        expression = stream.peek if stream.peek.kind == TOKEN_EXPRESSION else None
         try:
             return parse(stream)
         except LiquidError as err:
-            lost = err.token is None or err.token.start_index < 0
-            if lost and stream.current.kind == TOKEN_EOF and tag.end:
+            if err.token is not None and err.token.start_index >= 0:
+                raise
+            if tag.end and stream.current.kind == TOKEN_EOF:
                 raise _never_closed(opening.value, tag.end, opening) from err
+            if expression is not None:
+                end = expression.start_index + len(expression.value)
+                err.token = Token(TOKEN_EOF, "", end, expression.source)
+            else:
+                err.token = opening
             raise
 
-    tag.parse = parse_reporting_unclosed  # type: ignore[method-assign]
+    tag.parse = parse_keeping_positions  # type: ignore[method-assign]

@@ -19,7 +19,7 @@ from liquid.parser import get_parser
 from liquid.stream import TokenStream
 
 from liqueue.config import AppConfig, Limits
-from liqueue.liquid.balance import balance, report_unclosed
+from liqueue.liquid.balance import balance, keep_positions
 from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.nodes import AppTemplate, Positioned
 from liqueue.liquid.tags import PLATFORM_TAGS
@@ -57,8 +57,7 @@ class LiqueueEnvironment(Environment):
 
     def add_tag(self, tag: type[Tag]) -> None:
         instance = tag(self)
-        if instance.end:
-            report_unclosed(instance)
+        keep_positions(instance)
         if instance.name in _POSITIONED_TAGS:
             _wrap_nodes(instance)
         self.tags[instance.name] = instance

@@ -97,6 +97,29 @@ def test_cleanup_logs_then_dies(run: Run, shop: App) -> None:
     assert "operation 77 failed half-way" in out.split("\nattempts:\n")[1]
 
 
+def test_debugging_without_an_email_dies_after_three_attempts(run: Run, shop: App) -> None:
+    run("render", shop.root, "debugging", "--param", 'user={"id": 8}')
+    clock = ManualClock(time.time())
+    with App(shop.root, clock=clock) as worker_app:
+        for _ in range(4):
+            drain(worker_app)
+            clock.advance(10)
+    (job,) = shop.store.list_jobs(JobQuery(source_name="retry_job"))
+    assert (job.state, job.attempt) == (JobState.DEAD, 3)
+    assert job.error_message == "no email given for user 8"
+
+
+def test_idempotency_key_and_state_check_are_logged(run: Run, shop: App) -> None:
+    run("render", shop.root, "idempotency")
+    run("render", shop.root, "state-check")
+    run("render", shop.root, "state-check", "--param", 'entity={"id": 9, "state": "shipped"}')
+    drain(shop)
+    out = run("logs", shop.root).output
+    assert "payment: charging order 1005 with idempotency key 1005-2026-11-28T12:00:00Z" in out
+    assert "state: entity 42: pending -> processing" in out
+    assert "state: entity 9 is shipped, not pending: left unchanged" in out
+
+
 def test_order_created_schema(run: Run, shop: App) -> None:
     assert run("trigger", shop.root, "order.created", "--data", "{}").exit_code == 1
     ok = run("trigger", shop.root, "order.created", "--data", '{"order_id": 5}')

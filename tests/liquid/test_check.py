@@ -15,6 +15,7 @@ def _found(problems: list[Problem]) -> list[tuple[str, int, int, str]]:
 def test_clean_app_has_no_problems(app: AppDir) -> None:
     app.page("index", "{% background source_name: 'email_send_welcome' %}hi{% endbackground %}")
     app.partial("x", "{% include 'y' %}")
+    app.write("app/lib/y.liquid", "")
     assert app.runtime().check() == []
 
 
@@ -25,6 +26,7 @@ def test_literal_bad_options_are_errors_at_the_option(app: AppDir) -> None:
         "  {% background max_attempts: 9, source_name: 'orders_sync' %}{% endbackground %}\n"
         "{% liquid\n  background _ = 'p', delay: -1, source_name: 'orders_sync'\n%}",
     )
+    app.partial("p", "")
     problems = app.runtime().check()
     path = "app/views/pages/orders/create.liquid"
     assert _found(problems) == [
@@ -94,3 +96,26 @@ def test_all_problems_of_all_files_are_reported(app: AppDir) -> None:
 def test_problem_text(app: AppDir) -> None:
     problem = Problem(Location("app/x.liquid", 3, 4), "bad", "error")
     assert str(problem) == "app/x.liquid:3:4: error: bad"
+
+
+def test_partials_named_by_literals_must_exist(app: AppDir) -> None:
+    app.partial("here", "")
+    app.page(
+        "index",
+        "{% include 'here' %}{% include 'gone' %}\n"
+        "{% render 'gone/too' %}{% include name %}\n"
+        "{% function r = 'lib/none' %}\n"
+        "{% background _ = 'jobs/none', source_name: 'jobs_none' %}",
+    )
+    problems = app.runtime().check()
+    path = "app/views/pages/index.liquid"
+    assert _found(problems) == [
+        (path, 1, 32, "error"),
+        (path, 2, 11, "error"),
+        (path, 3, 17, "error"),
+        (path, 4, 19, "error"),
+    ]
+    assert problems[0].message == (
+        "partial 'gone' not found "
+        "(looked in app/views/partials/gone.liquid, app/lib/gone.liquid)"
+    )

@@ -55,7 +55,7 @@ from liqueue.jobs import (
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import state_of
-from liqueue.liquid.tags.common import at, readable_name, template_path
+from liqueue.liquid.tags.common import at, readable_name, report_missing_partial, template_path
 from liqueue.liquid.values import to_json_value
 
 if TYPE_CHECKING:
@@ -255,6 +255,7 @@ class BackgroundTag(Tag):
                 token=tokens.current,
             )
         node = BackgroundNode(token, self._options(tokens), target=target, partial=partial)
+        report_missing_partial(self.env, partial)
         _report_static_problems(self.env, node)
         return node
 

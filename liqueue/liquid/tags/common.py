@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from liquid.exceptions import LiquidSyntaxError
+from liquid.builtin.expressions import StringLiteral
+from liquid.exceptions import LiquidSyntaxError, TemplateNotFoundError
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from liqueue.errors import Location
 from liqueue.liquid.positions import line_col, tag_start, token_location
 
 if TYPE_CHECKING:
-    from liquid import RenderContext
+    from liquid import Environment, RenderContext
     from liquid.stream import TokenStream
     from liquid.token import Token
 
@@ -47,3 +48,15 @@ def open_tag(stream: TokenStream, name: str) -> tuple[Token, TokenStream]:
     if stream.current.kind != TOKEN_EXPRESSION:
         raise LiquidSyntaxError(f"`{name}` needs an expression", token=token)
     return token, stream.into_inner(tag=token, eat=False)
+
+
+def report_missing_partial(env: Environment, name: object) -> None:
+    """For `liqueue check`: a partial named by a literal that no file provides."""
+    checker = getattr(env, "checker", None)
+    find = getattr(env.loader, "find_partial", None)
+    if checker is None or not callable(find) or not isinstance(name, StringLiteral):
+        return
+    try:
+        find(name.value)
+    except TemplateNotFoundError as err:
+        checker.report(name.token, str(err.message), "error")

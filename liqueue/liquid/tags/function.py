@@ -19,7 +19,7 @@ from liquid.token import TOKEN_ASSIGN, TOKEN_COMMA, TOKEN_EOF, TOKEN_WORD
 
 from liqueue.errors import TemplateError
 from liqueue.liquid.arguments import Arguments, parse_arguments
-from liqueue.liquid.tags.common import at, open_tag
+from liqueue.liquid.tags.common import at, open_tag, report_missing_partial
 from liqueue.liquid.tags.return_tag import ReturnSignal
 
 if TYPE_CHECKING:
@@ -100,4 +100,5 @@ class FunctionTag(Tag):
             raise LiquidSyntaxError(
                 "function takes name: value arguments only", token=arguments.positional[0].token
             )
+        report_missing_partial(self.env, partial)
         return FunctionNode(token, target, partial, arguments)

@@ -15,6 +15,7 @@ from liquid.exceptions import LiquidSyntaxError
 from liquid.token import TOKEN_AS, TOKEN_TAG, TOKEN_WORD
 
 from liqueue.liquid.arguments import parse_arguments
+from liqueue.liquid.tags.common import report_missing_partial
 
 if TYPE_CHECKING:
     from liquid.ast import Node
@@ -41,4 +42,5 @@ class PlatformIncludeTag(IncludeTag):
             raise LiquidSyntaxError(
                 "include takes name: value arguments", token=arguments.positional[0].token
             )
+        report_missing_partial(self.env, name)
         return self.node_class(token, name, var, alias, arguments.keywords)

@@ -16,6 +16,7 @@ from liquid.exceptions import LiquidSyntaxError
 from liquid.token import TOKEN_AS, TOKEN_FOR, TOKEN_TAG, TOKEN_WORD
 
 from liqueue.liquid.arguments import parse_arguments
+from liqueue.liquid.tags.common import report_missing_partial
 
 if TYPE_CHECKING:
     from liquid.ast import Node
@@ -52,6 +53,7 @@ class PlatformRenderTag(RenderTag):
             raise LiquidSyntaxError(
                 "render takes name: value arguments", token=arguments.positional[0].token
             )
+        report_missing_partial(self.env, name)
         return self.node_class(
             token, name, var=var, loop=loop, alias=alias, args=arguments.keywords
         )

@@ -14,6 +14,8 @@ from typing import Any
 
 from liquid import Undefined
 
+from liqueue.errors import TimeLimitExceeded
+
 
 def _plain(value: object) -> object:
     """json.dumps fallback for what Liquid templates commonly hold."""
@@ -27,6 +29,10 @@ def _plain(value: object) -> object:
     if callable(liquid_value):
         return liquid_value()
     if isinstance(value, Mapping):
+        # Drops such as `forloop` iterate over something else than their keys.
+        keys = getattr(value, "_keys", None)
+        if isinstance(keys, (set, frozenset)):
+            return {key: value[key] for key in sorted(keys)}
         return dict(value)
     if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
         return list(value)
@@ -37,8 +43,10 @@ def to_json_value(value: object) -> Any:
     """`value` as plain JSON data; ValueError saying why it cannot be stored."""
     try:
         text = json.dumps(value, default=_plain, allow_nan=False, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError) as err:
-        raise ValueError(str(err)) from None
+    except TimeLimitExceeded:
+        raise
+    except Exception as err:  # a drop's own failure is still this value's problem
+        raise ValueError(str(err) or type(err).__name__) from None
     return json.loads(text)
 
 

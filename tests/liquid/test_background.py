@@ -232,3 +232,23 @@ def test_positional_arguments_are_rejected(app: AppDir) -> None:
         app.runtime().render("index")
     assert "name: value arguments only" in caught.value.message
     assert caught.value.location == Location("app/views/pages/index.liquid", 1, 15)
+
+
+def test_drops_markup_and_dates_become_plain_json(app: AppDir) -> None:
+    import datetime
+
+    from markupsafe import Markup
+
+    app.page(
+        "index",
+        "{% for i in (1..2) %}{% if forloop.last %}"
+        "{% background source_name: 'plain_json', loop: forloop, html: mk, day: d %}"
+        "{% endbackground %}{% endif %}{% endfor %}",
+    )
+    params = {"mk": Markup("<b>"), "d": datetime.date(2026, 11, 28)}
+    [spec] = app.runtime().render("index", params).outbox.jobs
+    assert spec.arguments["loop"]["index"] == 2
+    assert spec.arguments["loop"]["last"] is True
+    assert spec.arguments["html"] == "<b>"
+    assert type(spec.arguments["html"]) is str
+    assert spec.arguments["day"] == "2026-11-28"

@@ -6,7 +6,6 @@ watches jobs being queued, running, failing, retrying, dying and finishing.
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 from liqueue.app import STATE_DIR, App
 from liqueue.logs import format_line
 from liqueue.store import LogQuery
+from liqueue.store.url import sqlite_url_for
 from liqueue.worker import Worker, WorkerOptions
 
 Print = Callable[[str], None]
@@ -26,40 +26,51 @@ def page_names(app: App) -> list[str]:
 
 
 def run_demo(
-    root: Path,
+    app: App,
     *,
-    database_url: str | None = None,
     fresh: bool = True,
     horizon: float = 15.0,
     concurrency: int = 4,
     out: Print = print,
-) -> App:
-    """Render every page, then work until no job is due within `horizon` seconds.
-
-    Returns an open App on the same database, for the caller's summary.
-    """
-    if fresh and database_url is None:
-        shutil.rmtree(Path(root) / STATE_DIR, ignore_errors=True)
-    app = App(root, database_url=database_url)
+) -> None:
+    """Render every page, then work until no job is due within `horizon` seconds."""
+    if fresh:
+        _forget_default_database(app)
     for page in page_names(app):
         result = app.render(page)
         outbox = result.outbox
         out(f"rendered {page}: {len(outbox.jobs)} job(s), {len(outbox.events)} event(s) queued")
 
-    worker_app = App(root, database_url=app.database_url)
+    # The worker gets its own App, hence its own store connection, as a
+    # worker process would; this thread only reads the log.
+    worker_app = App(app.root, database_url=app.database_url, clock=app.clock)
     worker = Worker(
         worker_app, WorkerOptions(concurrency=concurrency, burst=True, burst_horizon=horizon)
     )
     thread = threading.Thread(target=worker.run, name="liqueue-demo-worker", daemon=True)
     thread.start()
     last_id = 0
-    while True:
-        alive = thread.is_alive()
-        for entry in app.store.read_logs(LogQuery(after_id=last_id)):
-            out(format_line(entry))
-            last_id = entry.id or last_id
-        if not alive:
-            break
-        time.sleep(0.1)
-    worker_app.close()
-    return app
+    try:
+        while True:
+            alive = thread.is_alive()
+            for entry in app.store.read_logs(LogQuery(after_id=last_id)):
+                out(format_line(entry))
+                last_id = entry.id or last_id
+            if not alive:
+                break
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        out("stopping: running jobs finish, the rest go back to the queue")
+        worker.request_stop()
+        thread.join()
+    finally:
+        worker_app.close()
+
+
+def _forget_default_database(app: App) -> None:
+    """Start from an empty queue, but only ever delete liqueue's own default file."""
+    default = app.root / STATE_DIR / "liqueue.db"
+    if app.database_url != sqlite_url_for(default):
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{default}{suffix}").unlink(missing_ok=True)

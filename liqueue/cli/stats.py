@@ -31,13 +31,20 @@ def stats(app: App, as_json: bool) -> None:
       liqueue stats shop
       liqueue stats shop --json | jq '.[] | select(.dead > 0)'
     """
-    rows = [_row(s) for s in sorted(app.store.stats(), key=lambda s: s.source_name)]
     if as_json:
-        echo_json(rows)
+        echo_json(stats_rows(app))
         return
+    click.echo(stats_table(app))
+
+
+def stats_rows(app: App) -> list[dict[str, object]]:
+    return [_row(s) for s in sorted(app.store.stats(), key=lambda s: s.source_name)]
+
+
+def stats_table(app: App) -> str:
+    rows = stats_rows(app)
     if not rows:
-        click.echo("no jobs yet")
-        return
+        return "no jobs yet"
     headers = [
         "SOURCE_NAME",
         *(s.upper() for s in STATES),
@@ -47,7 +54,7 @@ def stats(app: App, as_json: bool) -> None:
         "MAX",
         "RETRIES",
     ]
-    click.echo(table(headers, [list(row.values()) for row in rows]))
+    return table(headers, [list(row.values()) for row in rows])
 
 
 def _row(stat: SourceStats) -> dict[str, object]:

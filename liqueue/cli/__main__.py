@@ -1,0 +1,5 @@
+"""`python -m liqueue.cli`."""
+
+from liqueue.cli import main
+
+main()

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning"]
 
-# Tags whose nodes raise errors python-liquid leaves without a position.
+# Tags whose nodes may raise errors python-liquid leaves without a position.
 _POSITIONED_TAGS = frozenset(
-    {"for", "tablerow", "include", "render", "assign", "capture", "function"}
+    {"output", "echo", "assign", "capture", "if", "unless", "case", "cycle"}
+    | {"for", "tablerow", "include", "render", "function"}
 )
 
 # Each nested `include` pushes two namespaces onto python-liquid's scope (the

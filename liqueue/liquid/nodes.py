@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import BoundTemplate
 from liquid.ast import Node
-from liquid.exceptions import LiquidError
+from liquid.exceptions import LiquidError, LiquidInterrupt, StopRender
 
-from liqueue.liquid.positions import mark_origin
+from liqueue.errors import TemplateError, TimeLimitExceeded
+from liqueue.liquid.positions import mark_origin, time_limit_in_chain
+from liqueue.liquid.signals import ReturnSignal
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -39,10 +41,25 @@ class AppTemplate(BoundTemplate):
             raise
 
 
+class PythonError(LiquidError):
+    """A plain Python exception (from a filter, a drop) given a position."""
+
+
+# Control flow and errors that already carry their own location.
+_PASS_THROUGH = (
+    LiquidError,
+    TemplateError,
+    TimeLimitExceeded,
+    LiquidInterrupt,
+    StopRender,
+    ReturnSignal,
+)
+
+
 class Positioned(Node):
     """Wraps a tag's node so errors raised without a position (loop and
-    namespace limits, recursion depth) point at this tag rather than at the
-    enclosing top-level node."""
+    namespace limits, recursion depth, exceptions of filters) point at this
+    tag rather than at the enclosing top-level node, or nowhere."""
 
     __slots__ = ("inner",)
 
@@ -61,6 +78,13 @@ class Positioned(Node):
             if err.token is None:
                 err.token = self.inner.token
             raise
+        except _PASS_THROUGH:
+            raise
+        except Exception as err:
+            if time_limit_in_chain(err) is not None:
+                raise
+            message = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+            raise PythonError(message, token=self.inner.token) from err
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         return self.inner.render_to_output(context, buffer)

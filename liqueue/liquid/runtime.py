@@ -35,8 +35,8 @@ from liqueue.liquid.environment import build_environment, iter_template_files
 from liqueue.liquid.loader import EXTENSION, PAGES_DIR, AppLoader, _clean_name, _short_name
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error
 from liqueue.liquid.problems import Problem, ProblemCollector
+from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.state import STATE_KEY, RenderState
-from liqueue.liquid.tags.return_tag import ReturnSignal
 from liqueue.store import Outbox
 
 if TYPE_CHECKING:

@@ -143,3 +143,24 @@ def test_argument_given_twice_is_a_syntax_error(app: AppDir) -> None:
     err = _error(app, "{% background a: 1, a: 2 %}{% endbackground %}")
     assert err.location == Location(INDEX, 1, 21)
     assert err.message == "argument 'a' is given twice"
+
+
+def test_python_exception_in_a_filter_gets_the_statements_position(app: AppDir) -> None:
+    def explode(value: object) -> object:
+        raise ZeroDivisionError("boom")
+
+    runtime = app.runtime()
+    runtime.env.add_filter("explode", explode)
+    app.page(
+        "index",
+        "a\n{% if true %}\n  {{ 1 | explode }}{% endif %}"
+        "{% try %}{% assign x = 1 | explode %}{% catch e %}[{{ e.class }}: {{ e.message }}]"
+        "{% endtry %}",
+    )
+    app.partial("p", "{{ 1 | explode }}")
+    with pytest.raises(TemplateError) as caught:
+        runtime.render("index")
+    assert caught.value.location == Location(INDEX, 3, 3)
+    assert caught.value.message == "ZeroDivisionError: boom"
+    app.page("index", "{% try %}{% assign x = 1 | explode %}{% catch e %}{{ e.class }}{% endtry %}")
+    assert runtime.render("index").output == "ZeroDivisionError"

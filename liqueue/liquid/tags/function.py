@@ -19,8 +19,8 @@ from liquid.token import TOKEN_ASSIGN, TOKEN_COMMA, TOKEN_EOF, TOKEN_WORD
 
 from liqueue.errors import TemplateError
 from liqueue.liquid.arguments import Arguments, parse_arguments
+from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.tags.common import at, open_tag, report_missing_partial
-from liqueue.liquid.tags.return_tag import ReturnSignal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

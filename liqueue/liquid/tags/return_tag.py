@@ -14,6 +14,7 @@ from liquid.exceptions import LiquidSyntaxError
 from liquid.tag import Tag
 
 from liqueue.liquid.arguments import Arguments, parse_arguments
+from liqueue.liquid.signals import ReturnSignal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,14 +23,6 @@ if TYPE_CHECKING:
     from liquid.expression import Expression
     from liquid.stream import TokenStream
     from liquid.token import Token
-
-
-class ReturnSignal(Exception):
-    """Carries a returned value up to the `function` tag. `try` never catches it."""
-
-    def __init__(self, value: object) -> None:
-        super().__init__("return")
-        self.value = value
 
 
 class ReturnNode(Node):

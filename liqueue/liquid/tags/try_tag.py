@@ -21,10 +21,11 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
+from liqueue.liquid.nodes import PythonError
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error
+from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import template_path
-from liqueue.liquid.tags.return_tag import ReturnSignal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -48,9 +49,11 @@ def describe(err: Exception, context: RenderContext) -> dict[str, object]:
         converted = err
     else:
         converted = TemplateError(f"{type(err).__name__}: {err}")
+    # A Python exception given a position is described by its own class.
+    original = err.__cause__ if isinstance(err, PythonError) and err.__cause__ else err
     return {
         "message": converted.message,
-        "class": type(err).__name__,
+        "class": type(original).__name__,
         "location": str(converted.location) if converted.location else None,
     }
 

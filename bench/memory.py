@@ -1,0 +1,113 @@
+"""Peak resident memory of one worker process after running 10,000 jobs.
+
+The jobs are queued first (liqueue: one page render with 10,000 background
+tags; huey: 10,000 task calls); one worker process (not in burst mode) runs
+them all; once every job is done its VmHWM (peak resident set size) and
+VmRSS are read from /proc/<pid>/status, then it is stopped. For huey's
+`-k thread` consumer that one process is the whole consumer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from _common import (
+    make_app,
+    sqlite_url,
+    start_huey_consumer,
+    start_liqueue_worker,
+    status_kib,
+    stop_process,
+    wait_until,
+    workdir,
+)
+from throughput import enqueue_page
+
+JOBS = 10_000
+
+
+def liqueue_memory(jobs: int, concurrency: int) -> dict[str, int]:
+    from liqueue.app import App
+
+    with workdir("memory") as root:
+        make_app(root, {"enqueue": enqueue_page(jobs)})
+        db = root / "liqueue.db"
+        url = sqlite_url(db)
+        with App(root, database_url=url) as app:
+            app.render("enqueue")
+        worker = start_liqueue_worker(root, url, "--concurrency", str(concurrency))
+        try:
+            reader = sqlite3.connect(db, timeout=30)
+
+            def all_done() -> bool:
+                query = "SELECT count(*) FROM jobs WHERE state = 'done'"
+                return int(reader.execute(query).fetchone()[0]) == jobs
+
+            wait_until(all_done, timeout=300, interval=0.1)
+            return {
+                "VmHWM_kib": status_kib(worker.pid, "VmHWM"),
+                "VmRSS_kib": status_kib(worker.pid, "VmRSS"),
+            }
+        finally:
+            stop_process(worker)
+
+
+def huey_memory(jobs: int) -> dict[str, int]:
+    import importlib
+
+    with workdir("huey-memory") as root:
+        db = root / "huey.db"
+        os.environ["BENCH_HUEY_DB"] = str(db)
+        os.environ["BENCH_HUEY_FSYNC"] = "1"
+        import peer_huey
+
+        peer = importlib.reload(peer_huey)
+        for n in range(jobs):
+            peer.trivial(n)
+        consumer = start_huey_consumer(db, "-w", "1", "-k", "thread")
+        try:
+
+            def all_done() -> bool:
+                with sqlite3.connect(db, timeout=30) as conn:
+                    return int(conn.execute("SELECT count(*) FROM kv").fetchone()[0]) >= jobs
+
+            wait_until(all_done, timeout=300, interval=0.1)
+            return {
+                "VmHWM_kib": status_kib(consumer.pid, "VmHWM"),
+                "VmRSS_kib": status_kib(consumer.pid, "VmRSS"),
+            }
+        finally:
+            stop_process(consumer)
+            peer.huey.storage.close()
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=JOBS)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--no-huey", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {}
+    for concurrency in args.concurrency:
+        results[f"liqueue C={concurrency}"] = liqueue_memory(args.jobs, concurrency)
+    if not args.no_huey:
+        results["huey -w 1 -k thread"] = huey_memory(args.jobs)
+    for name, figures in results.items():
+        print(
+            f"{name}: peak RSS (VmHWM) {figures['VmHWM_kib'] / 1024:.1f} MiB, "
+            f"RSS at the end {figures['VmRSS_kib'] / 1024:.1f} MiB",
+            flush=True,
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,7 @@ from liquid.parser import get_parser
 from liquid.stream import TokenStream
 
 from liqueue.config import AppConfig, Limits
+from liqueue.liquid import ruby_blank
 from liqueue.liquid.balance import balance, keep_positions
 from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.nodes import AppTemplate, Positioned
@@ -137,3 +138,6 @@ def iter_template_files(root: Path, directory: str = "app") -> Iterable[Path]:
     if not base.is_dir():
         return []
     return sorted(base.rglob("*.liquid"))
+
+
+ruby_blank.install()

@@ -15,6 +15,7 @@ from liqueue.store import EventRecord, Outbox, Store, open_store
 from liqueue.store.url import sqlite_url_for
 
 if TYPE_CHECKING:
+    from liqueue.liquid.problems import Problem
     from liqueue.liquid.runtime import RenderResult, Runtime
 
 DATABASE_URL_ENV = "LIQUEUE_DATABASE_URL"
@@ -91,6 +92,13 @@ class App:
         if not expanded:
             return
         self.store.enqueue(expanded, self.clock.now(), connection=connection)
+
+    def check(self) -> list[Problem]:
+        """Every problem of every template, consumer and event schema, in file order."""
+        from liqueue.events.check import check_events
+
+        problems = [*self.runtime.check(), *check_events(self)]
+        return sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))
 
     def trigger_event(self, type: str, payload: Mapping[str, object]) -> EventRecord:
         """Publish an event from Python: stored, validated, consumers enqueued."""

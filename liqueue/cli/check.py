@@ -28,7 +28,7 @@ def check(app: App) -> None:
     Example:
       liqueue check shop && liqueue worker shop
     """
-    problems = app.runtime.check()
+    problems = app.check()
     for problem in problems:
         click.echo(f"{problem.location}: {problem.severity}: {problem.message}")
     errors = sum(1 for p in problems if p.severity == "error")

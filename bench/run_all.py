@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,11 @@ def main() -> None:
     for key, value in results["machine"].items():
         print(f"{key}: {value}")
     steps: list[tuple[str, Any, list[str]]] = [
-        ("render_enqueue", render_enqueue.main, ["--runs", "5"] if quick else []),
+        (
+            "render_enqueue",
+            render_enqueue.main,
+            ["--what-if-line-index", *(["--runs", "5"] if quick else [])],
+        ),
         ("throughput", throughput.main, ["--runs", "1", "--jobs", "2000"] if quick else []),
         ("latency", latency.main, ["--samples", "30", "--idle", "2"] if quick else []),
         ("delays", delays.main, ["--jobs", "100"] if quick else []),
@@ -42,6 +47,8 @@ def main() -> None:
     for name, run, argv in steps:
         print(f"\n== {name} {' '.join(argv)}", flush=True)
         results[name] = run(argv)
+    results["loadavg_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nloadavg at the end: {results['loadavg_at_end']}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from liqueue.errors import Location
 
+_last_ms = 0
+_sequence = 0
+_id_lock = threading.Lock()
+
 
 def new_job_id() -> str:
-    """A UUIDv7-style id: sorts by creation time, unique across processes."""
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms << 80) | (0x7 << 76) | ((rand >> 64) & 0xFFF) << 64 | (0b10 << 62)
-    value |= rand & ((1 << 62) - 1)
+    """A UUIDv7: sorts by creation time, unique across processes.
+
+    Within one millisecond the 12-bit `rand_a` field counts up (RFC 9562,
+    method 1), so ids made by one process sort in the order they were made:
+    the jobs of one render, and an event's consumers, keep their order.
+    """
+    global _last_ms, _sequence
+    with _id_lock:
+        ms = time.time_ns() // 1_000_000
+        if ms <= _last_ms:
+            ms = _last_ms
+            _sequence += 1
+            if _sequence > 0xFFF:  # 4096 ids in one millisecond: borrow the next one
+                ms += 1
+                _sequence = 0
+        else:
+            _sequence = int.from_bytes(os.urandom(2), "big") & 0x3FF  # room left to count
+        _last_ms = ms
+        sequence = _sequence
+    tail = int.from_bytes(os.urandom(8), "big") & ((1 << 62) - 1)
+    value = (ms << 80) | (0x7 << 76) | (sequence << 64) | (0b10 << 62) | tail
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 

@@ -69,3 +69,15 @@ def test_source_name() -> None:
         validate_source_name("  ")
     with pytest.raises(ValueError, match="must be a string"):
         validate_source_name({"a": 1})
+
+
+def test_job_ids_are_uuid7_and_sort_in_creation_order() -> None:
+    import uuid
+
+    from liqueue.jobs import new_job_id
+
+    ids = [new_job_id() for _ in range(10_000)]  # many share a millisecond
+    assert ids == sorted(ids)
+    assert len(set(ids)) == len(ids)
+    parsed = uuid.UUID(ids[0])
+    assert parsed.version == 7 and parsed.variant == uuid.RFC_4122

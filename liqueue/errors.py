@@ -61,3 +61,9 @@ class StoreError(LiqueueError):
 
 class NotFound(StoreError):
     """No job, event or template by that name."""
+
+
+class StoreUnavailable(StoreError):
+    """The database could not be reached or lost the operation (server restart,
+    dropped connection, deadlock victim). Worth trying again shortly; a write
+    that failed this way may or may not have been applied."""

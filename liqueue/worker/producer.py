@@ -4,6 +4,10 @@ The main thread owns the store. It waits on one queue that receives both
 finished attempts (from executor threads) and wake-ups (from the notifier
 thread), so an idle worker sleeps without polling and a busy one batches
 its completions.
+
+When the store is unavailable (the database restarts, connections drop),
+the loop waits a little longer each time and tries again; finished
+attempts are kept and written back once the store answers, never dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 
 from liqueue.app import App
+from liqueue.errors import StoreUnavailable
 from liqueue.events import expand_events
 from liqueue.jobs import Job
 from liqueue.store import AttemptOutcome
@@ -30,6 +35,8 @@ from liqueue.worker.weights import PriorityRotation
 log = logging.getLogger("liqueue.worker")
 
 IDLE_POLL_SECONDS = 5.0  # fallback if a wake-up is ever lost
+RETRY_FIRST_SECONDS = 0.05  # store unavailable: first wait, doubled up to RETRY_MAX_SECONDS
+RETRY_MAX_SECONDS = 2.0
 STOP = object()
 
 
@@ -66,6 +73,9 @@ class Worker:
         )
         self.maintenance = Maintenance(app)
         self.in_flight: dict[str, Job] = {}
+        self.unsaved: list[AttemptOutcome] = []  # finished, not yet written back
+        self._unavailable_since: float | None = None
+        self._retry_wait = RETRY_FIRST_SECONDS
         self._stopping = threading.Event()
         self._next_heartbeat = 0.0
 
@@ -85,19 +95,47 @@ class Worker:
         return 0
 
     def _loop(self) -> None:
-        capacity = self.options.concurrency + self.options.prefetch
         while not self._stopping.is_set():
-            finished = self._drain(block_for=0.0)
-            self._complete(finished)
-            claimed = 0
-            if len(self.in_flight) < capacity:
-                claimed = self._claim(capacity - len(self.in_flight))
-            self._housekeeping()
-            if claimed or finished:
-                continue
-            if self.options.burst and not self.in_flight and self._nothing_due_soon():
-                return
-            self._complete(self._drain(block_for=self._idle_wait()))
+            try:
+                if self._step():
+                    return
+            except StoreUnavailable as err:
+                self._store_unavailable(err)
+            else:
+                self._store_available()
+
+    def _step(self) -> bool:
+        """One turn of the loop; True when a burst worker has nothing left to do."""
+        capacity = self.options.concurrency + self.options.prefetch
+        finished = self._drain(block_for=0.0)
+        self._complete(finished)
+        claimed = 0
+        if len(self.in_flight) < capacity:
+            claimed = self._claim(capacity - len(self.in_flight))
+        self._housekeeping()
+        if claimed or finished:
+            return False
+        if self.options.burst and not self.in_flight and self._nothing_due_soon():
+            return True
+        self._complete(self._drain(block_for=self._idle_wait()))
+        return False
+
+    def _store_unavailable(self, err: StoreUnavailable) -> None:
+        """Wait before the next try; running jobs go on, their outcomes queue up meanwhile."""
+        if self._unavailable_since is None:
+            self._unavailable_since = time.monotonic()
+            log.warning("store unavailable, trying again until it answers: %s", err)
+        self.executor.enforce_time_limits()
+        self._stopping.wait(self._retry_wait)
+        self._retry_wait = min(self._retry_wait * 2, RETRY_MAX_SECONDS)
+
+    def _store_available(self) -> None:
+        if self._unavailable_since is not None:
+            log.warning(
+                "store available again after %.1fs", time.monotonic() - self._unavailable_since
+            )
+            self._unavailable_since = None
+            self._retry_wait = RETRY_FIRST_SECONDS
 
     def _claim(self, limit: int) -> int:
         now = self.clock.now()
@@ -123,11 +161,14 @@ class Worker:
             return finished
 
     def _complete(self, outcomes: list[AttemptOutcome]) -> None:
-        if not outcomes:
+        """Write back these outcomes and any an unavailable store could not take before."""
+        self.unsaved.extend(outcomes)
+        if not self.unsaved:
             return
-        self.store.complete(outcomes, self.clock.now())
-        for outcome in outcomes:
+        self.store.complete(self.unsaved, self.clock.now())
+        for outcome in self.unsaved:
             self.in_flight.pop(outcome.job_id, None)
+        self.unsaved = []
 
     def _housekeeping(self) -> None:
         self.executor.enforce_time_limits()
@@ -155,20 +196,45 @@ class Worker:
         return next_run_at is None or next_run_at > self.clock.now() + self.options.burst_horizon
 
     def _shutdown(self) -> None:
-        """Hand back what has not started; let running jobs finish within the grace period."""
+        """Hand back what has not started; let running jobs finish within the grace period.
+
+        With the store unavailable, whatever cannot be written back or handed
+        back stays leased to this worker and is rescued when the lease runs out.
+        """
         unstarted = self.executor.take_back_queued()
-        if unstarted:
-            self.store.release(unstarted, self.clock.now())
-            for job_id in unstarted:
-                self.in_flight.pop(job_id, None)
+        for job_id in unstarted:
+            self.in_flight.pop(job_id, None)
         deadline = time.monotonic() + self.options.grace_seconds
-        while self.in_flight and time.monotonic() < deadline:
-            self._complete(self._drain(block_for=min(0.1, deadline - time.monotonic())))
-            self._housekeeping()
-        if self.in_flight:
+        while unstarted and time.monotonic() < deadline:
+            try:
+                self.store.release(unstarted, self.clock.now())
+                unstarted = []
+            except StoreUnavailable:
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        while (self.in_flight or self.unsaved) and time.monotonic() < deadline:
+            try:
+                self._complete(self._drain(block_for=min(0.1, deadline - time.monotonic())))
+                self._housekeeping()
+            except StoreUnavailable:
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        still_running = [job_id for job_id in self.in_flight if job_id not in self._unsaved_ids()]
+        if still_running:
             log.warning(
-                "handing back %d job(s) still running after the grace period", len(self.in_flight)
+                "handing back %d job(s) still running after the grace period", len(still_running)
             )
-            self.store.release(list(self.in_flight), self.clock.now())
-            self.in_flight.clear()
+            try:
+                self.store.release(still_running, self.clock.now())
+            except StoreUnavailable:
+                unstarted += still_running
+        if unstarted or self.unsaved:
+            log.warning(
+                "store unavailable at shutdown: %d finished attempt(s) not recorded, "
+                "%d job(s) not handed back; their leases will run out and they will run again",
+                len(self.unsaved),
+                len(unstarted),
+            )
+        self.in_flight.clear()
         self.executor.stop()
+
+    def _unsaved_ids(self) -> set[str]:
+        return {outcome.job_id for outcome in self.unsaved}

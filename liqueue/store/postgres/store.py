@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
-from liqueue.errors import NotFound, StoreError
+from liqueue.errors import NotFound, StoreError, StoreUnavailable
 from liqueue.jobs import Job, JobState
 from liqueue.logs import LogEntry
 from liqueue.store import rows
@@ -59,15 +60,20 @@ class PostgresStore:
     # plumbing
 
     def _run(self, work: Callable[[Conn], T]) -> T:
-        """Run `work` in one transaction, once more if the connection died under it."""
+        """Run `work` in one transaction, once more if the connection died under it.
+
+        Raises StoreUnavailable when the server cannot be reached (or kept
+        dropping the connection, or chose this transaction as a deadlock
+        victim): callers such as the worker wait and try again.
+        """
         for attempt in (1, 2):
             conn: Conn | None = None
             try:
                 with self._pool.connection() as conn:
                     return work(conn)
-            except psycopg.OperationalError:
+            except psycopg.OperationalError as err:
                 if attempt == 2 or conn is None or not conn.broken:
-                    raise
+                    raise StoreUnavailable(f"PostgreSQL at {_redacted(self.url)}: {err}") from err
                 self._pool.check()  # the others are likely dead too (server restart)
         raise AssertionError("unreachable")
 
@@ -310,6 +316,15 @@ class PostgresStore:
             return count
 
         return self._run(work)
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _one(conn: Conn, sql: str, params: dict[str, Any]) -> TupleRow | None:

@@ -8,6 +8,9 @@ includer). Templates therefore mark errors with their path on the way out
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from functools import lru_cache
+
 from liquid.exceptions import LiquidError
 from liquid.token import Token
 
@@ -16,11 +19,22 @@ from liqueue.errors import Location, TemplateError, TimeLimitExceeded
 _ORIGIN = "_liqueue_path"
 
 
+@lru_cache(maxsize=64)
+def _newlines(source: str) -> list[int]:
+    return [index for index, char in enumerate(source) if char == "\n"]
+
+
 def line_col(source: str, index: int) -> tuple[int, int]:
-    """1-based line and column of `index` in `source`."""
-    line = source.count("\n", 0, index) + 1
-    column = index - (source.rfind("\n", 0, index) + 1) + 1
-    return line, column
+    """1-based line and column of `index` in `source`.
+
+    Newline offsets are computed once per source (str caches its hash, so the
+    lookup is cheap): a page with a thousand tags must not rescan the file
+    from the top for each of them.
+    """
+    newlines = _newlines(source)
+    line = bisect_left(newlines, index)
+    line_start = newlines[line - 1] + 1 if line else 0
+    return line + 1, index - line_start + 1
 
 
 def token_location(path: str, token: Token | None) -> Location:
@@ -33,9 +47,12 @@ def token_location(path: str, token: Token | None) -> Location:
 def tag_start(token: Token) -> int:
     """Index of the `{%` opening the tag whose name is `token`, or of the name
     itself inside `{% liquid %}`, where tags have no delimiters."""
-    head = token.source[: token.start_index].rstrip(" \t\r\n-")
-    if head.endswith("{%"):
-        return len(head) - 2
+    source = token.source
+    end = token.start_index
+    while end > 0 and source[end - 1] in " \t\r\n-":
+        end -= 1
+    if end >= 2 and source.startswith("{%", end - 2):
+        return end - 2
     return token.start_index
 
 

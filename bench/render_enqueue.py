@@ -7,12 +7,6 @@ Two pages: 1,000 literal `{% background %}` tags, each with a small body
 and two arguments, and one tag inside a 1,000-iteration `for` loop.
 Warm-up renders are not counted; then p50/p95 over the timed renders.
 
---what-if-line-index adds a row where the background tag's line_col (a
-count of newlines from the file's start at every render of every tag:
-quadratic in tags per page) is replaced by a cached newline index with
-bisect. It is an experiment that shows what bounds the page, not liqueue's
-code; the fix belongs in liqueue/liquid/.
-
 The huey row is a reference, not the same work: 1,000 task calls, one
 enqueue (one transaction) each, with no template rendering at all.
 """
@@ -69,24 +63,6 @@ def time_renders(page: str, source: str, warmup: int, runs: int) -> dict[str, fl
     return summary_ms(samples)
 
 
-def cached_line_col() -> Any:
-    """line_col over a newline index built once per source string."""
-    import bisect
-
-    indexes: dict[int, tuple[str, list[int]]] = {}
-
-    def line_col(source: str, index: int) -> tuple[int, int]:
-        cached = indexes.get(id(source))
-        if cached is None or cached[0] is not source:
-            newlines = [at for at, char in enumerate(source) if char == "\n"]
-            cached = indexes[id(source)] = (source, newlines)
-        line = bisect.bisect_left(cached[1], index)
-        start = cached[1][line - 1] + 1 if line else 0
-        return line + 1, index - start + 1
-
-    return line_col
-
-
 def time_huey(warmup: int, runs: int) -> dict[str, float]:
     import importlib
     import os
@@ -114,7 +90,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-huey", action="store_true")
-    parser.add_argument("--what-if-line-index", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     results: dict[str, Any] = {
@@ -123,17 +98,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         ),
         "liqueue 1 tag x 1,000 loop": time_renders("loop", loop_page(TAGS), args.warmup, args.runs),
     }
-    if args.what_if_line_index:
-        import liqueue.liquid.tags.background as background
-
-        original = background.line_col
-        background.line_col = cached_line_col()
-        try:
-            results["what-if: liqueue 1,000 literal tags, cached line index"] = time_renders(
-                "literal", literal_page(TAGS), args.warmup, args.runs
-            )
-        finally:
-            background.line_col = original
     if not args.no_huey:
         results["huey 1,000 task calls (defaults)"] = time_huey(1, max(3, args.runs // 4))
     for name, stats in results.items():

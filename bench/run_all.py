@@ -37,7 +37,7 @@ def main() -> None:
         (
             "render_enqueue",
             render_enqueue.main,
-            ["--what-if-line-index", *(["--runs", "5"] if quick else [])],
+            ["--runs", "5"] if quick else [],
         ),
         ("throughput", throughput.main, ["--runs", "1", "--jobs", "2000"] if quick else []),
         ("latency", latency.main, ["--samples", "30", "--idle", "2"] if quick else []),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from liqueue.app import App
-from liqueue.cli._common import with_app
+from liqueue.cli._common import duration_option, with_app
 
 
 @click.command(short_help="Run jobs: claim, run, retry, bury.")
@@ -29,7 +29,23 @@ from liqueue.cli._common import with_app
     is_flag=True,
     help="Run the jobs due now (and those they create), then exit; handy in tests and cron.",
 )
-def worker(app: App, processes: int, concurrency: int, burst: bool) -> None:
+@click.option(
+    "--horizon",
+    default="0s",
+    show_default=True,
+    help="With --burst: also wait for jobs due within this long (retries, short delays).",
+    callback=lambda c, p, v: duration_option(v),
+)
+@click.option(
+    "--grace",
+    default="10s",
+    show_default=True,
+    help="On Ctrl-C/SIGTERM, how long running jobs may take to finish before they are handed back.",
+    callback=lambda c, p, v: duration_option(v),
+)
+def worker(
+    app: App, processes: int, concurrency: int, burst: bool, horizon: float, grace: float
+) -> None:
     """Run the background jobs of APP: claim due jobs, run them, retry or bury them.
 
     Jobs are taken by priority (high before default before low, without
@@ -43,10 +59,20 @@ def worker(app: App, processes: int, concurrency: int, burst: bool) -> None:
       liqueue worker shop                          # until Ctrl-C
       liqueue worker shop --processes 4 --concurrency 8
       liqueue worker shop --burst                  # drain what is due, then exit
+      liqueue worker shop --burst --horizon 1m     # ...and what falls due within a minute
     """
     from liqueue import worker as runner  # the worker pulls in more; load it only here
 
-    raise SystemExit(runner.run(app, processes=processes, concurrency=concurrency, burst=burst))
+    raise SystemExit(
+        runner.run(
+            app,
+            processes=processes,
+            concurrency=concurrency,
+            burst=burst,
+            burst_horizon=horizon,
+            grace_seconds=grace,
+        )
+    )
 
 
 def register(group: click.Group) -> None:

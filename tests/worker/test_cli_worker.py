@@ -1,0 +1,84 @@
+"""`liqueue worker` as users run it: several processes, signals, pruning."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from liqueue import App
+from liqueue.jobs import JobState
+from liqueue.store import JobQuery, LogQuery
+from liqueue.testing import wait_for
+
+from .apps import SLOW_LOOP, write_app
+
+
+def liqueue(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "liqueue.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_processes_flag_runs_every_job_once_across_processes(tmp_path: Path) -> None:
+    root = write_app(tmp_path / "app", {
+        "views/pages/index.liquid": "{% for i in (1..1500) %}{% background source_name: 'bulk', i: i %}{% log i %}{% endbackground %}{% endfor %}",
+    })  # fmt: skip
+    db = f"sqlite:///{tmp_path}/q.db"
+    with App(root, database_url=db) as app:
+        app.render("index")
+        process = liqueue("worker", str(root), "--db", db, "--processes", "2", "--burst")
+        output = process.communicate(timeout=120)[0]
+        assert process.returncode == 0, output
+        attempts = app.store.read_logs(LogQuery(type="attempt"))
+        assert len(attempts) == 1500 and len({a.job_id for a in attempts}) == 1500
+        # two processes really took part: each claims under its own worker id
+        workers = {job.worker_id for job in app.store.list_jobs(JobQuery(limit=2000))}
+        assert len(workers) == 2, workers
+
+
+def test_sigterm_to_the_supervisor_stops_every_process_cleanly(tmp_path: Path) -> None:
+    root = write_app(tmp_path / "app", {
+        "views/pages/index.liquid": f"{{% for i in (1..6) %}}{{% background source_name: 'slow', i: i %}}{SLOW_LOOP}{{% endbackground %}}{{% endfor %}}",
+    }, "limits:\n  loop_iterations: 100000000\n")  # fmt: skip
+    db = f"sqlite:///{tmp_path}/q.db"
+    with App(root, database_url=db) as app:
+        app.render("index")
+        process = liqueue(
+            "worker", str(root), "--db", db, "--processes", "2", "--concurrency", "1",
+            "--grace", "60s",
+        )  # fmt: skip
+
+        def running() -> int:
+            return len(app.store.list_jobs(JobQuery(state=JobState.RUNNING)))
+
+        wait_for(lambda: running() >= 2, timeout=30)
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=90)[0]
+        assert process.returncode == 0, output
+        jobs = app.store.list_jobs(JobQuery())
+        assert not [job for job in jobs if job.state is JobState.RUNNING]
+        done = [job for job in jobs if job.state is JobState.DONE]
+        waiting = [job for job in jobs if job.state is JobState.SCHEDULED]
+        assert len(done) >= 2 and len(done) + len(waiting) == 6
+
+
+def test_a_worker_prunes_finished_jobs_after_keep_done(tmp_path: Path) -> None:
+    root = write_app(tmp_path / "app", {
+        "views/pages/index.liquid": "{% background source_name: 'old' %}x{% endbackground %}",
+    }, "keep_done: 1ms\n")  # fmt: skip
+    db = f"sqlite:///{tmp_path}/q.db"
+    with App(root, database_url=db) as app:
+        app.render("index")
+        first = liqueue("worker", str(root), "--db", db, "--burst")
+        assert first.wait(timeout=60) == 0
+        assert [job.state for job in app.store.list_jobs(JobQuery())] == [JobState.DONE]
+        second = liqueue("worker", str(root), "--db", db, "--burst")
+        assert second.wait(timeout=60) == 0
+        assert app.store.list_jobs(JobQuery()) == []

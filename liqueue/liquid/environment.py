@@ -7,7 +7,6 @@ Resource limits come from `AppConfig.limits`.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -18,9 +17,11 @@ from liquid.exceptions import LiquidError
 from liquid.parser import get_parser
 from liquid.stream import TokenStream
 
+from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.config import AppConfig, Limits
 from liqueue.liquid import ruby_blank
 from liqueue.liquid.balance import balance, keep_positions
+from liqueue.liquid.filters import register_filters
 from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.nodes import AppTemplate, Positioned
 from liqueue.liquid.tags import PLATFORM_TAGS
@@ -109,28 +110,22 @@ def environment_class(limits: Limits) -> type[LiqueueEnvironment]:
 
 
 def build_environment(
-    root: Path, config: AppConfig, *, checker: Checker | None = None
+    root: Path,
+    config: AppConfig,
+    *,
+    checker: Checker | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> LiqueueEnvironment:
-    """The environment of the application at `root`: platform tags and filters,
-    the app's partials, its limits."""
+    """The environment of the application at `root`: platform tags and filters
+    (reading 'now' from `clock`), the app's partials, its limits."""
     env = environment_class(config.limits)(
         tolerance=Mode.STRICT, loader=AppLoader(root), strict_filters=True
     )
     env.checker = checker
     for tag in PLATFORM_TAGS:
         env.add_tag(tag)
-    _register_platform_filters(env)
+    register_filters(env, clock)
     return env
-
-
-def _register_platform_filters(env: Environment) -> None:
-    try:
-        module = importlib.import_module("liqueue.liquid.filters")
-    except ImportError:  # the platform filters live in their own package
-        return
-    register = getattr(module, "register_filters", None)
-    if callable(register):
-        register(env)
 
 
 def iter_template_files(root: Path, directory: str = "app") -> Iterable[Path]:

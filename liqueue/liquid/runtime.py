@@ -59,7 +59,7 @@ class Runtime:
         self.root = root
         self.config = config
         self.clock = clock
-        self.env = build_environment(root, config)
+        self.env = build_environment(root, config, clock=clock)
         loader = self.env.loader
         assert isinstance(loader, AppLoader)
         self.loader = loader

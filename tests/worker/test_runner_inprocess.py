@@ -146,3 +146,12 @@ def test_low_priority_keeps_moving_under_a_flood_of_high(tmp_path: Path, clock: 
     # one claim in ten tries low first: all three low jobs finish within the first 30
     assert [i for i, name in enumerate(order) if name == "low"][-1] < 30
     assert order[:10].count("default") == 3
+
+
+def test_now_in_templates_is_the_apps_clock(tmp_path: Path, clock: ManualClock) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": "{{ 'now' | date: '%s' }}",
+    })  # fmt: skip
+    assert app.render("index").output == str(int(clock.now()))
+    clock.advance(3600)
+    assert app.render("index").output == str(int(clock.now()))

@@ -121,26 +121,22 @@ class PostgresStore:
         if limit <= 0 or not order:
             return []
 
+        ranks = [*order, None, None, None][:3]
+        params = {
+            "now": now,
+            "lease_until": now + lease_seconds,
+            "worker_id": worker_id,
+            "first": ranks[0],
+            "second": ranks[1],
+            "third": ranks[2],
+            "limit": limit,
+        }
+
         def work(conn: Conn) -> list[Job]:
-            claimed: list[Job] = []
-            with conn.cursor() as cursor:
-                for priority in order:
-                    remaining = limit - len(claimed)
-                    if remaining <= 0:
-                        break
-                    params = {
-                        "now": now,
-                        "lease_until": now + lease_seconds,
-                        "worker_id": worker_id,
-                        "priority": priority,
-                        "limit": remaining,
-                    }
-                    batch = [
-                        rows.job_from_row(row) for row in cursor.execute(SQL["claim_jobs"], params)
-                    ]
-                    batch.sort(key=lambda job: (job.run_at, job.id))
-                    claimed.extend(batch)
-            return claimed
+            found = conn.execute(SQL["claim_jobs"], params).fetchall()
+            # Priorities in the order tried, then due time: as a claim per priority would.
+            found.sort(key=lambda row: (row[-1], row[13], row[0]))
+            return [rows.job_from_row(row[:-1]) for row in found]
 
         return self._run(work)
 

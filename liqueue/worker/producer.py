@@ -29,6 +29,7 @@ from liqueue.store import AttemptOutcome
 from liqueue.worker.executor import Executor
 from liqueue.worker.maintenance import Maintenance
 from liqueue.worker.notifier import Notifier
+from liqueue.worker.pacing import HOLD_SECONDS, Pacing
 from liqueue.worker.runner import AttemptRunner
 from liqueue.worker.weights import PriorityRotation
 
@@ -45,6 +46,7 @@ class WorkerOptions:
     concurrency: int = 4
     # Claimed ahead of free threads, so threads never wait on the store; kept
     # small so one worker does not sit on jobs another idle worker could run.
+    # With many quick jobs it grows to ~50 ms of work (see pacing.py).
     prefetch: int = 4
     burst: bool = False
     burst_horizon: float = 0.0  # in burst mode, also wait for jobs due this soon
@@ -74,6 +76,8 @@ class Worker:
         self.maintenance = Maintenance(app)
         self.in_flight: dict[str, Job] = {}
         self.unsaved: list[AttemptOutcome] = []  # finished, not yet written back
+        self.pacing = Pacing(self.options.prefetch)
+        self._hold_until = 0.0  # write back unsaved outcomes by then at the latest
         self._unavailable_since: float | None = None
         self._retry_wait = RETRY_FIRST_SECONDS
         self._stopping = threading.Event()
@@ -106,12 +110,12 @@ class Worker:
 
     def _step(self) -> bool:
         """One turn of the loop; True when a burst worker has nothing left to do."""
-        capacity = self.options.concurrency + self.options.prefetch
         finished = self._drain(block_for=0.0)
         self._complete(finished)
         claimed = 0
-        if len(self.in_flight) < capacity:
-            claimed = self._claim(capacity - len(self.in_flight))
+        free = self.options.concurrency + self.pacing.prefetch() - len(self.in_flight)
+        if free >= self.pacing.claim_at_least():
+            claimed = self._claim(free)
         self._housekeeping()
         if claimed or finished:
             return False
@@ -160,10 +164,20 @@ class Worker:
         except queue.Empty:
             return finished
 
-    def _complete(self, outcomes: list[AttemptOutcome]) -> None:
-        """Write back these outcomes and any an unavailable store could not take before."""
-        self.unsaved.extend(outcomes)
+    def _complete(self, outcomes: list[AttemptOutcome], *, now: bool = False) -> None:
+        """Write back these outcomes and any held back before, in batches (see pacing.py).
+
+        Outcomes an unavailable store could not take are kept and written later.
+        """
+        if outcomes:
+            if not self.unsaved:
+                self._hold_until = time.monotonic() + HOLD_SECONDS
+            self.unsaved.extend(outcomes)
+            self.pacing.finished(len(outcomes))
         if not self.unsaved:
+            return
+        waiting_for = min(self.pacing.batch(), len(self.in_flight))
+        if not now and len(self.unsaved) < waiting_for and time.monotonic() < self._hold_until:
             return
         self.store.complete(self.unsaved, self.clock.now())
         for outcome in self.unsaved:
@@ -185,7 +199,9 @@ class Worker:
         deadline = self.executor.next_deadline()
         if deadline is not None:
             waits.append(max(0.0, deadline - time.monotonic()))
-        if len(self.in_flight) < self.options.concurrency + self.options.prefetch:
+        if self.unsaved:  # back within milliseconds: no need to look for due jobs
+            waits.append(max(0.0, self._hold_until - time.monotonic()))
+        elif len(self.in_flight) < self.options.concurrency + self.options.prefetch:
             next_run_at = self.store.next_run_at()
             if next_run_at is not None:
                 waits.append(max(0.0, next_run_at - self.clock.now()))
@@ -213,7 +229,8 @@ class Worker:
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
         while (self.in_flight or self.unsaved) and time.monotonic() < deadline:
             try:
-                self._complete(self._drain(block_for=min(0.1, deadline - time.monotonic())))
+                finished = self._drain(block_for=min(0.1, deadline - time.monotonic()))
+                self._complete(finished, now=True)
                 self._housekeeping()
             except StoreUnavailable:
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))

@@ -9,7 +9,7 @@ SET state = o.state,
     error_message = o.error_message,
     error_location = o.error_location
 FROM unnest(
-    %s::text[], %s::float8[], %s::float8[], %s::text[], %s::text[], %s::text[], %s::text[],
-    %s::integer[]
+    %b::text[], %b::float8[], %b::float8[], %b::text[], %b::text[], %b::text[], %b::text[],
+    %b::integer[]
 ) AS o (state, finished_at, next_run_at, error_class, error_message, error_location, id, attempt)
 WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt

@@ -1,5 +1,5 @@
 INSERT INTO events (id, type, payload, at, valid, errors, origin)
 SELECT * FROM unnest(
-    %s::text[], %s::text[], %s::jsonb[], %s::float8[], %s::boolean[], %s::jsonb[], %s::text[]
+    %b::text[], %b::text[], %b::jsonb[], %b::float8[], %b::boolean[], %b::jsonb[], %b::text[]
 )
 ON CONFLICT (id) DO NOTHING

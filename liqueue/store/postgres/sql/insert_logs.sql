@@ -3,6 +3,6 @@ INSERT INTO logs (
     duration_ms, location, event_id
 )
 SELECT * FROM unnest(
-    %s::float8[], %s::text[], %s::text[], %s::text[], %s::text[], %s::integer[],
-    %s::integer[], %s::text[], %s::integer[], %s::text[], %s::text[]
+    %b::float8[], %b::text[], %b::text[], %b::text[], %b::text[], %b::integer[],
+    %b::integer[], %b::text[], %b::integer[], %b::text[], %b::text[]
 )

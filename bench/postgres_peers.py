@@ -62,6 +62,18 @@ async def pgqueuer_main(action: str, dsn: str, args: list[str]) -> None:
             await queries.enqueue("trivial", str(n).encode())
         print(count / (time.perf_counter() - started))
         return
+    if action == "batch":  # R batches of N jobs; print each batch's seconds
+        count, repeat = int(args[0]), int(args[1])
+        for _ in range(repeat):
+            payloads = [str(n).encode() for n in range(count)]
+            started = time.perf_counter()
+            await queries.enqueue(["trivial"] * count, payloads, [0] * count)
+            print(time.perf_counter() - started)
+        return
+    if action == "pickup":  # enqueue one job, print the time just before the call
+        print(time.time(), flush=True)
+        await queries.enqueue("trivial", b"0")
+        return
     out, concurrency = args[0], int(args[1]) if len(args) > 1 else 0
     stream = open(out, "a") if action == "serve" else None  # noqa: SIM115
     qm = QueueManager(queries)
@@ -115,6 +127,13 @@ async def procrastinate_main(action: str, dsn: str, args: list[str]) -> None:
             for n in range(count):
                 await trivial.defer_async(n=n)
             print(count / (time.perf_counter() - started))
+            return
+        if action == "batch":
+            count, repeat = int(args[0]), int(args[1])
+            for _ in range(repeat):
+                started = time.perf_counter()
+                await trivial.batch_defer_async(*({"n": n} for n in range(count)))
+                print(time.perf_counter() - started)
             return
         out, concurrency = args[0], int(args[1]) if len(args) > 1 else 1
         if action == "serve":

@@ -39,6 +39,13 @@ from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.stats import build_stats
 
 Conn = psycopg.Connection[TupleRow]
+
+# Jobs alone (the common enqueue) go in one autocommitted statement: no BEGIN, no
+# COMMIT, no separate NOTIFY round trip; the notification leaves at its commit.
+INSERT_JOBS_AND_NOTIFY = (
+    f"WITH inserted AS (\n{SQL['insert_jobs'].rstrip()}\nRETURNING 1\n)\n"
+    "SELECT pg_notify('liqueue_jobs', '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row"
+)
 T = TypeVar("T")
 
 
@@ -98,6 +105,10 @@ class PostgresStore:
         the jobs and wakes workers; its rollback queues nothing.
         """
         if not outbox:
+            return
+        if connection is None and not outbox.events and not outbox.logs:
+            params = _columns([rows.job_params(spec, now) for spec in outbox.jobs], 14)
+            self._run(lambda conn: _autocommit(conn, INSERT_JOBS_AND_NOTIFY, params))
             return
         if connection is None:
             self._run(lambda conn: _persist(conn, outbox, now))
@@ -330,6 +341,15 @@ def _one(conn: Conn, sql: str, params: dict[str, Any]) -> TupleRow | None:
 def _scalar(conn: Conn, sql: str, params: dict[str, Any]) -> int:
     row = _one(conn, sql, params)
     return int(row[0]) if row else 0
+
+
+def _autocommit(conn: Conn, sql: str, params: Sequence[Any]) -> None:
+    """Run one statement as its own transaction on a pooled connection."""
+    conn.autocommit = True
+    try:
+        conn.execute(sql, params)
+    finally:
+        conn.autocommit = False
 
 
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:

@@ -122,7 +122,8 @@ def wait_all(processes: Sequence[subprocess.Popen[bytes]], timeout: float = 600)
     for process in processes:
         _, err = process.communicate(timeout=timeout)
         if process.returncode != 0:
-            raise RuntimeError(f"{process.args}: exit {process.returncode}\n{err.decode()[-3000:]}")
+            tail = err.decode()[-3000:]
+            raise RuntimeError(f"{process.args!r}: exit {process.returncode}\n{tail}")
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

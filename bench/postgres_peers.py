@@ -4,6 +4,8 @@
     python postgres_peers.py pgqueuer enqueue DSN N            # one batch of N
     python postgres_peers.py pgqueuer drain DSN OUT [C]        # run until empty, exit
     python postgres_peers.py pgqueuer serve DSN OUT [C]        # run until SIGTERM
+    python postgres_peers.py pgqueuer pickups DSN OUT N GAP    # N single enqueues, each
+        waited for in OUT (a `serve` worker's file), GAP s apart; prints the enqueue times
     (the same with procrastinate)
 
 The job is the same trivial work as liqueue's benchmark body (n + 1). Each
@@ -34,11 +36,35 @@ def _record(started: float, stream: TextIO | None) -> None:
         stream.flush()
 
 
+async def pickups(enqueue: Any, args: list[str]) -> None:
+    """Enqueue N jobs one at a time, each after the worker went idle; print when each was sent."""
+    out, count, gap = args[0], int(args[1]), float(args[2])
+    sent: list[float] = []
+    for n in range(count):
+        await asyncio.sleep(gap)
+        sent.append(time.time())
+        await enqueue()
+        deadline = time.monotonic() + 10
+        while _lines(out) <= n:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"job {n} not picked up within 10 s")
+            await asyncio.sleep(0.001)
+    print(json.dumps(sent))
+
+
+def _lines(path: str) -> int:
+    try:
+        with open(path) as handle:
+            return sum(1 for _ in handle)
+    except FileNotFoundError:
+        return 0
+
+
 # pgqueuer ---------------------------------------------------------------------
 
 
 async def pgqueuer_main(action: str, dsn: str, args: list[str]) -> None:
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
     from pgqueuer import AsyncpgDriver, QueueManager
     from pgqueuer.models import Job
     from pgqueuer.queries import Queries
@@ -70,9 +96,12 @@ async def pgqueuer_main(action: str, dsn: str, args: list[str]) -> None:
             await queries.enqueue(["trivial"] * count, payloads, [0] * count)
             print(time.perf_counter() - started)
         return
-    if action == "pickup":  # enqueue one job, print the time just before the call
-        print(time.time(), flush=True)
-        await queries.enqueue("trivial", b"0")
+    if action == "pickups":
+
+        async def enqueue() -> None:
+            await queries.enqueue("trivial", b"0")
+
+        await pickups(enqueue, args)
         return
     out, concurrency = args[0], int(args[1]) if len(args) > 1 else 0
     stream = open(out, "a") if action == "serve" else None  # noqa: SIM115
@@ -107,7 +136,7 @@ async def procrastinate_main(action: str, dsn: str, args: list[str]) -> None:
     app = procrastinate_app(dsn)
     stream: TextIO | None = None
 
-    @app.task(name="trivial")
+    @app.task(name="trivial")  # type: ignore[untyped-decorator]
     async def trivial(n: int) -> None:
         started = time.time()
         _ = n + 1
@@ -127,6 +156,13 @@ async def procrastinate_main(action: str, dsn: str, args: list[str]) -> None:
             for n in range(count):
                 await trivial.defer_async(n=n)
             print(count / (time.perf_counter() - started))
+            return
+        if action == "pickups":
+
+            async def enqueue() -> None:
+                await trivial.defer_async(n=0)
+
+            await pickups(enqueue, args)
             return
         if action == "batch":
             count, repeat = int(args[0]), int(args[1])

@@ -89,6 +89,23 @@ def held_by(url: str, pid: int) -> set[str]:
     return {row[0] for row in found}
 
 
+def freeze_holding_jobs(worker: WorkerProcess, url: str) -> set[str]:
+    """SIGSTOP the worker at a moment it holds running jobs; return their ids.
+
+    Frozen, it can neither finish nor claim, so what it holds stays put; its
+    leases, renewed at most a third of lease_seconds ago, outlive this look.
+    """
+    for _ in range(100):
+        worker.process.send_signal(signal.SIGSTOP)
+        time.sleep(0.05)  # statements it had already sent finish on the server
+        held = held_by(url, worker.pid)
+        if held:
+            return held
+        worker.process.send_signal(signal.SIGCONT)
+        time.sleep(0.02)
+    raise AssertionError("the worker never held a job when frozen")
+
+
 def test_kill_9_loses_nothing_and_reruns_only_what_the_victim_held(
     tmp_path: Path, pg_url: str, start_worker: StartWorker
 ) -> None:
@@ -99,11 +116,8 @@ def test_kill_9_loses_nothing_and_reruns_only_what_the_victim_held(
         victim = start_worker(root, pg_url, "--concurrency", "4")
         survivors = [start_worker(root, pg_url, "--concurrency", "2") for _ in range(2)]
         wait_for(lambda: state_counts(pg_url).get("done", 0) >= 100, timeout=30)
-        assert held_by(pg_url, victim.pid), "the victim holds jobs when it dies"
+        held = freeze_holding_jobs(victim, pg_url)
         victim.stop(signal.SIGKILL)
-        time.sleep(0.1)  # let the server see the socket close; leases last >= 0.6 s more
-        held = held_by(pg_url, victim.pid)
-        assert held
 
         wait_for(lambda: all_done(pg_url, jobs), timeout=60)
         for survivor in survivors:

@@ -21,6 +21,10 @@ while True:
     if not jobs:
         break
     claimed += [job.id for job in jobs]
+    # A worker runs its jobs between claim and complete. Without that pause one
+    # process re-takes SQLite's write lock before the others' busy handlers
+    # wake, and the test cannot tell concurrent claims from serial ones.
+    time.sleep(0.001)
     now = time.time()
     store.complete(
         [AttemptOutcome(job.id, job.attempt, JobState.DONE, now) for job in jobs], now

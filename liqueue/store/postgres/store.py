@@ -20,10 +20,10 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
-from liqueue.errors import NotFound, StoreError, StoreUnavailable
+from liqueue.errors import StoreError, StoreUnavailable
 from liqueue.jobs import Job, JobState
 from liqueue.logs import LogEntry
-from liqueue.store import rows
+from liqueue.store import rows, shared
 from liqueue.store.base import (
     AttemptOutcome,
     EventRecord,
@@ -36,7 +36,6 @@ from liqueue.store.postgres import schema
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import NotifyWakeListener
 from liqueue.store.sqlfiles import check_schema_version
-from liqueue.store.stats import build_stats
 
 Conn = psycopg.Connection[TupleRow]
 
@@ -205,23 +204,10 @@ class PostgresStore:
     # inspection and repair
 
     def get_job(self, job_id: str) -> Job:
-        def work(conn: Conn) -> Job:
-            row = _one(conn, SQL["get_job"], {"id": _resolve(conn, job_id)})
-            if row is None:
-                raise NotFound(f"no job {job_id!r}")
-            return rows.job_from_row(row)
-
-        return self._run(work)
+        return self._run(lambda conn: shared.get_job(conn, SQL, job_id))
 
     def list_jobs(self, query: JobQuery) -> list[Job]:
-        params = {
-            "state": None if query.state is None else JobState(query.state).value,
-            "source_name": query.source_name,
-            "event_id": query.event_id,
-            "limit": query.limit,
-        }
-        found = self._run(lambda conn: conn.execute(SQL["list_jobs"], params).fetchall())
-        return [rows.job_from_row(row) for row in found]
+        return self._run(lambda conn: shared.list_jobs(conn, SQL, query))
 
     def retry_jobs(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:
@@ -232,76 +218,31 @@ class PostgresStore:
         return self._update_and_notify(SQL["retry_all_dead"], {"now": now})
 
     def cancel_job(self, job_id: str, now: float) -> None:
-        def work(conn: Conn) -> None:
-            full_id = _resolve(conn, job_id)
-            if _one(conn, SQL["cancel_job"], {"id": full_id, "now": now}) is None:
-                state = _one(conn, SQL["job_state"], {"id": full_id})
-                if state is None:
-                    raise NotFound(f"no job {job_id!r}")
-                raise StoreError(
-                    f"job {full_id} is {state[0]}: only scheduled or retrying jobs can be cancelled"
-                )
-
-        self._run(work)
+        self._run(lambda conn: shared.cancel_job(conn, SQL, job_id, now))
 
     def delete_job(self, job_id: str) -> None:
-        """Delete a job that is not running, with its log entries."""
-
-        def work(conn: Conn) -> None:
-            full_id = _resolve(conn, job_id)
-            if _one(conn, SQL["delete_job"], {"id": full_id}) is None:
-                if _one(conn, SQL["job_state"], {"id": full_id}) is None:
-                    raise NotFound(f"no job {job_id!r}")
-                raise StoreError(f"job {full_id} is running: cancel it or wait until it ends")
-
-        self._run(work)
+        """Delete a job that is not running, with its log entries (one statement)."""
+        self._run(lambda conn: shared.delete_job(conn, SQL, job_id))
 
     def add_logs(self, entries: Sequence[LogEntry]) -> None:
         if entries:
             self._run(lambda conn: _insert_logs(conn, entries))
 
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
-        params = {
-            "source_name": query.source_name,
-            "status": query.status,
-            "type": query.type,
-            "job_id": query.job_id,
-            "since": query.since,
-            "after_id": query.after_id,
-            "limit": query.last,
-        }
-        found = self._run(lambda conn: conn.execute(SQL["read_logs"], params).fetchall())
-        found.reverse()
-        return [rows.log_from_row(row) for row in found]
+        return self._run(lambda conn: shared.read_logs(conn, SQL, query, no_limit=None))
 
     def stats(self) -> list[SourceStats]:
-        def work(conn: Conn) -> list[SourceStats]:
-            # REPEATABLE READ would make the three agree exactly; counts a few
-            # milliseconds apart are good enough for a dashboard.
-            states = conn.execute(SQL["stats_states"]).fetchall()
-            attempts = conn.execute(SQL["stats_attempts"]).fetchall()
-            durations = conn.execute(SQL["stats_durations"]).fetchall()
-            return build_stats(states, attempts, durations)
-
-        return self._run(work)
+        # REPEATABLE READ would make the three queries agree exactly; counts a
+        # few milliseconds apart are good enough for a dashboard.
+        return self._run(lambda conn: shared.stats(conn, SQL))
 
     # events
 
     def get_event(self, event_id: str) -> EventRecord:
-        def work(conn: Conn) -> EventRecord:
-            row = _one(conn, SQL["get_event"], {"id": event_id})
-            if row is None:
-                raise NotFound(f"no event {event_id!r}")
-            return _with_jobs(conn, [row])[0]
-
-        return self._run(work)
+        return self._run(lambda conn: shared.get_event(conn, SQL, event_id, list))
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]:
-        def work(conn: Conn) -> list[EventRecord]:
-            found = conn.execute(SQL["list_events"], {"type": type, "limit": limit}).fetchall()
-            return _with_jobs(conn, found)
-
-        return self._run(work)
+        return self._run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
 
     def wake_listener(self) -> NotifyWakeListener:
         return NotifyWakeListener(self.url)
@@ -366,25 +307,3 @@ def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
 
 def _insert_logs(conn: Conn, entries: Sequence[LogEntry]) -> None:
     conn.execute(SQL["insert_logs"], _columns([rows.log_params(entry) for entry in entries], 11))
-
-
-def _resolve(conn: Conn, job_id: str) -> str:
-    """The full id of a job given by full id or unique prefix."""
-    prefix = job_id.strip().lower()
-    if not prefix:
-        raise NotFound("no job id given")
-    params = {
-        "prefix": prefix,
-        "upper": rows.prefix_upper_bound(prefix),
-        "limit": rows.AMBIGUOUS_SHOWN + 1,
-    }
-    ids = [row[0] for row in conn.execute(SQL["find_job_ids"], params).fetchall()]
-    return rows.one_job_id(job_id, ids)
-
-
-def _with_jobs(conn: Conn, found: list[TupleRow]) -> list[EventRecord]:
-    if not found:
-        return []
-    ids = [row[0] for row in found]
-    grouped = rows.group_job_ids(conn.execute(SQL["event_jobs"], {"ids": ids}).fetchall())
-    return [rows.event_from_row(row, grouped.get(row[0], [])) for row in found]

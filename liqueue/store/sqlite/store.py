@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from liqueue.errors import NotFound, StoreError
+from liqueue.errors import StoreError
 from liqueue.jobs import Job, JobSpec, JobState
 from liqueue.logs import LogEntry
-from liqueue.store import rows
+from liqueue.store import rows, shared
 from liqueue.store.base import (
     AttemptOutcome,
     EventRecord,
@@ -30,7 +30,6 @@ from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection
 from liqueue.store.sqlite.connection import LATEST_VERSION, SQL, Transactions
 from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
-from liqueue.store.stats import build_stats
 from liqueue.store.url import sqlite_url_for
 
 
@@ -174,21 +173,11 @@ class SQLiteStore:
 
     def get_job(self, job_id: str) -> Job:
         with self._tx.read() as db:
-            row = db.execute(SQL["get_job"], {"id": self._resolve(db, job_id)}).fetchone()
-        if row is None:
-            raise NotFound(f"no job {job_id!r}")
-        return rows.job_from_row(row)
+            return shared.get_job(db, SQL, job_id)
 
     def list_jobs(self, query: JobQuery) -> list[Job]:
-        params = {
-            "state": None if query.state is None else JobState(query.state).value,
-            "source_name": query.source_name,
-            "event_id": query.event_id,
-            "limit": query.limit,
-        }
         with self._tx.lock:
-            found = self._tx.db.execute(SQL["list_jobs"], params).fetchall()
-        return [rows.job_from_row(row) for row in found]
+            return shared.list_jobs(self._tx.db, SQL, query)
 
     def retry_jobs(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:
@@ -210,23 +199,12 @@ class SQLiteStore:
 
     def cancel_job(self, job_id: str, now: float) -> None:
         with self._tx.write() as db:
-            full_id = self._resolve(db, job_id)
-            if db.execute(SQL["cancel_job"], {"id": full_id, "now": now}).fetchone() is None:
-                state = db.execute(SQL["job_state"], {"id": full_id}).fetchone()
-                if state is None:
-                    raise NotFound(f"no job {job_id!r}")
-                raise StoreError(
-                    f"job {full_id} is {state[0]}: only scheduled or retrying jobs can be cancelled"
-                )
+            shared.cancel_job(db, SQL, job_id, now)
 
     def delete_job(self, job_id: str) -> None:
         """Delete a job that is not running, with its log entries."""
         with self._tx.write() as db:
-            full_id = self._resolve(db, job_id)
-            if db.execute(SQL["delete_job"], {"id": full_id}).fetchone() is None:
-                if db.execute(SQL["job_state"], {"id": full_id}).fetchone() is None:
-                    raise NotFound(f"no job {job_id!r}")
-                raise StoreError(f"job {full_id} is running: cancel it or wait until it ends")
+            full_id = shared.delete_job(db, SQL, job_id)
             db.execute(SQL["delete_job_logs"], {"id": full_id})
 
     def add_logs(self, entries: Sequence[LogEntry]) -> None:
@@ -236,40 +214,22 @@ class SQLiteStore:
             db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
 
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
-        params = {
-            "source_name": query.source_name,
-            "status": query.status,
-            "type": query.type,
-            "job_id": query.job_id,
-            "since": query.since,
-            "after_id": query.after_id,
-            "limit": -1 if query.last is None else query.last,
-        }
         with self._tx.lock:
-            found = self._tx.db.execute(SQL["read_logs"], params).fetchall()
-        found.reverse()
-        return [rows.log_from_row(row) for row in found]
+            return shared.read_logs(self._tx.db, SQL, query, no_limit=-1)
 
     def stats(self) -> list[SourceStats]:
         with self._tx.read() as db:
-            states = db.execute(SQL["stats_states"]).fetchall()
-            attempts = db.execute(SQL["stats_attempts"]).fetchall()
-            durations = db.execute(SQL["stats_durations"]).fetchall()
-        return build_stats(states, attempts, durations)
+            return shared.stats(db, SQL)
 
     # events
 
     def get_event(self, event_id: str) -> EventRecord:
         with self._tx.read() as db:
-            row = db.execute(SQL["get_event"], {"id": event_id}).fetchone()
-            if row is None:
-                raise NotFound(f"no event {event_id!r}")
-            return self._with_jobs(db, [row])[0]
+            return shared.get_event(db, SQL, event_id, rows.dumps)
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]:
         with self._tx.read() as db:
-            found = db.execute(SQL["list_events"], {"type": type, "limit": limit}).fetchall()
-            return self._with_jobs(db, found)
+            return shared.list_events(db, SQL, type, limit, rows.dumps)
 
     def wake_listener(self) -> SocketWakeListener:
         return SocketWakeListener(self._waker.directory)
@@ -284,28 +244,6 @@ class SQLiteStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    # helpers
-
-    def _resolve(self, db: sqlite3.Connection, job_id: str) -> str:
-        """The full id of a job given by full id or unique prefix."""
-        prefix = job_id.strip().lower()
-        if not prefix:
-            raise NotFound("no job id given")
-        params = {
-            "prefix": prefix,
-            "upper": rows.prefix_upper_bound(prefix),
-            "limit": rows.AMBIGUOUS_SHOWN + 1,
-        }
-        ids = [row[0] for row in db.execute(SQL["find_job_ids"], params).fetchall()]
-        return rows.one_job_id(job_id, ids)
-
-    def _with_jobs(self, db: sqlite3.Connection, found: list[Any]) -> list[EventRecord]:
-        if not found:
-            return []
-        ids = rows.dumps([row[0] for row in found])
-        job_ids = rows.group_job_ids(db.execute(SQL["event_jobs"], {"ids": ids}).fetchall())
-        return [rows.event_from_row(row, job_ids.get(row[0], [])) for row in found]
 
 
 def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:

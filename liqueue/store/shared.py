@@ -1,0 +1,130 @@
+"""Store operations whose logic is the same on every backend.
+
+Each takes an open connection (sqlite3 or psycopg: both answer
+`execute(sql, params)` with a cursor) and the backend's own SQL files; the
+backend decides transactions, retries and how a list of ids travels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from liqueue.errors import NotFound, StoreError
+from liqueue.jobs import Job, JobState
+from liqueue.store import rows
+from liqueue.store.base import EventRecord, JobQuery, LogQuery, SourceStats
+from liqueue.store.stats import build_stats
+
+
+class Connection(Protocol):
+    def execute(self, sql: Any, params: Any = ..., /) -> Any: ...
+
+
+SQLFiles = Mapping[str, str]
+
+
+def resolve_job_id(conn: Connection, sql: SQLFiles, job_id: str) -> str:
+    """The full id of a job given by full id or unique prefix."""
+    prefix = job_id.strip().lower()
+    if not prefix:
+        raise NotFound("no job id given")
+    params = {
+        "prefix": prefix,
+        "upper": rows.prefix_upper_bound(prefix),
+        "limit": rows.AMBIGUOUS_SHOWN + 1,
+    }
+    ids = [row[0] for row in conn.execute(sql["find_job_ids"], params).fetchall()]
+    return rows.one_job_id(job_id, ids)
+
+
+def get_job(conn: Connection, sql: SQLFiles, job_id: str) -> Job:
+    row = conn.execute(sql["get_job"], {"id": resolve_job_id(conn, sql, job_id)}).fetchone()
+    if row is None:
+        raise NotFound(f"no job {job_id!r}")
+    return rows.job_from_row(row)
+
+
+def cancel_job(conn: Connection, sql: SQLFiles, job_id: str, now: float) -> None:
+    full_id = resolve_job_id(conn, sql, job_id)
+    if conn.execute(sql["cancel_job"], {"id": full_id, "now": now}).fetchone() is None:
+        state = conn.execute(sql["job_state"], {"id": full_id}).fetchone()
+        if state is None:
+            raise NotFound(f"no job {job_id!r}")
+        raise StoreError(
+            f"job {full_id} is {state[0]}: only scheduled or retrying jobs can be cancelled"
+        )
+
+
+def delete_job(conn: Connection, sql: SQLFiles, job_id: str) -> str:
+    """Delete a job that is not running; return its full id."""
+    full_id = resolve_job_id(conn, sql, job_id)
+    if conn.execute(sql["delete_job"], {"id": full_id}).fetchone() is None:
+        if conn.execute(sql["job_state"], {"id": full_id}).fetchone() is None:
+            raise NotFound(f"no job {job_id!r}")
+        raise StoreError(f"job {full_id} is running: cancel it or wait until it ends")
+    return full_id
+
+
+def list_jobs(conn: Connection, sql: SQLFiles, query: JobQuery) -> list[Job]:
+    params = {
+        "state": None if query.state is None else JobState(query.state).value,
+        "source_name": query.source_name,
+        "event_id": query.event_id,
+        "limit": query.limit,
+    }
+    return [rows.job_from_row(row) for row in conn.execute(sql["list_jobs"], params).fetchall()]
+
+
+def read_logs(conn: Connection, sql: SQLFiles, query: LogQuery, no_limit: object) -> list[Any]:
+    """The newest entries first from SQL, handed back oldest first."""
+    params = {
+        "source_name": query.source_name,
+        "status": query.status,
+        "type": query.type,
+        "job_id": query.job_id,
+        "since": query.since,
+        "after_id": query.after_id,
+        "limit": no_limit if query.last is None else query.last,
+    }
+    found = conn.execute(sql["read_logs"], params).fetchall()
+    found.reverse()
+    return [rows.log_from_row(row) for row in found]
+
+
+def stats(conn: Connection, sql: SQLFiles) -> list[SourceStats]:
+    states = conn.execute(sql["stats_states"]).fetchall()
+    attempts = conn.execute(sql["stats_attempts"]).fetchall()
+    durations = conn.execute(sql["stats_durations"]).fetchall()
+    return build_stats(states, attempts, durations)
+
+
+def get_event(
+    conn: Connection, sql: SQLFiles, event_id: str, encode_ids: Callable[[list[str]], object]
+) -> EventRecord:
+    row = conn.execute(sql["get_event"], {"id": event_id}).fetchone()
+    if row is None:
+        raise NotFound(f"no event {event_id!r}")
+    return events_with_jobs(conn, sql, [row], encode_ids)[0]
+
+
+def list_events(
+    conn: Connection,
+    sql: SQLFiles,
+    type: str | None,
+    limit: int,
+    encode_ids: Callable[[list[str]], object],
+) -> list[EventRecord]:
+    found = conn.execute(sql["list_events"], {"type": type, "limit": limit}).fetchall()
+    return events_with_jobs(conn, sql, found, encode_ids)
+
+
+def events_with_jobs(
+    conn: Connection, sql: SQLFiles, found: list[Any], encode_ids: Callable[[list[str]], object]
+) -> list[EventRecord]:
+    """Events with the ids of the consumer jobs each started."""
+    if not found:
+        return []
+    ids = encode_ids([row[0] for row in found])
+    grouped = rows.group_job_ids(conn.execute(sql["event_jobs"], {"ids": ids}).fetchall())
+    return [rows.event_from_row(row, grouped.get(row[0], [])) for row in found]

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import TYPE_CHECKING
 
-from liquid.builtin.expressions import StringLiteral
+from liquid.builtin.expressions import Identifier, Path, StringLiteral, parse_identifier
 from liquid.exceptions import LiquidSyntaxError, TemplateNotFoundError
-from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
+from liquid.token import TOKEN_AS, TOKEN_EXPRESSION, TOKEN_TAG, TOKEN_WORD
 
 from liqueue.errors import Location
+from liqueue.liquid.arguments import parse_arguments
 from liqueue.liquid.positions import line_col, tag_start, token_location
 
 if TYPE_CHECKING:
     from liquid import Environment, RenderContext
+    from liquid.builtin.expressions import KeywordArgument
     from liquid.stream import TokenStream
     from liquid.token import Token
 
@@ -60,3 +63,26 @@ def report_missing_partial(env: Environment, name: object) -> None:
         find(name.value)
     except TemplateNotFoundError as err:
         checker.report(name.token, str(err.message), "error")
+
+
+def parse_partial_tail(
+    env: Environment, tokens: TokenStream, tag: str, bind_kinds: Container[str]
+) -> tuple[Path | None, Identifier | None, list[KeywordArgument]]:
+    """What follows the partial name in `include` and `render`: an optional
+    `with`/`for` binding (`as alias`), then name: value arguments."""
+    var: Path | None = None
+    alias: Identifier | None = None
+    if tokens.current.kind in bind_kinds:
+        next(tokens)
+        tokens.expect(TOKEN_WORD)
+        var = Path.parse(env, tokens)
+        if tokens.current.kind == TOKEN_AS:
+            next(tokens)
+            tokens.expect(TOKEN_WORD)
+            alias = parse_identifier(env, tokens)
+    arguments = parse_arguments(env, tokens)
+    if arguments.positional:
+        raise LiquidSyntaxError(
+            f"{tag} takes name: value arguments", token=arguments.positional[0].token
+        )
+    return var, alias, arguments.keywords

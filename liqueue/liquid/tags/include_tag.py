@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from liquid.builtin.expressions import Identifier, Path, parse_identifier, parse_string_or_path
+from liquid.builtin.expressions import parse_string_or_path
 from liquid.builtin.tags.include_tag import BIND_TOKENS, IncludeTag
-from liquid.exceptions import LiquidSyntaxError
-from liquid.token import TOKEN_AS, TOKEN_TAG, TOKEN_WORD
+from liquid.token import TOKEN_TAG
 
-from liqueue.liquid.arguments import parse_arguments
-from liqueue.liquid.tags.common import report_missing_partial
+from liqueue.liquid.tags.common import parse_partial_tail, report_missing_partial
 
 if TYPE_CHECKING:
     from liquid.ast import Node
@@ -27,20 +25,6 @@ class PlatformIncludeTag(IncludeTag):
         token = stream.eat(TOKEN_TAG)
         tokens = stream.into_inner(tag=token, eat=False)
         name = parse_string_or_path(self.env, tokens)
-        var: Path | None = None
-        alias: Identifier | None = None
-        if tokens.current.kind in BIND_TOKENS:
-            next(tokens)
-            tokens.expect(TOKEN_WORD)
-            var = Path.parse(self.env, tokens)
-            if tokens.current.kind == TOKEN_AS:
-                next(tokens)
-                tokens.expect(TOKEN_WORD)
-                alias = parse_identifier(self.env, tokens)
-        arguments = parse_arguments(self.env, tokens)
-        if arguments.positional:
-            raise LiquidSyntaxError(
-                "include takes name: value arguments", token=arguments.positional[0].token
-            )
+        var, alias, keywords = parse_partial_tail(self.env, tokens, "include", BIND_TOKENS)
         report_missing_partial(self.env, name)
-        return self.node_class(token, name, var, alias, arguments.keywords)
+        return self.node_class(token, name, var, alias, keywords)

@@ -8,15 +8,13 @@ from liquid.builtin.expressions import (
     Identifier,
     Path,
     StringLiteral,
-    parse_identifier,
     parse_primitive,
 )
 from liquid.builtin.tags.render_tag import BIND_TAGS, RenderTag
 from liquid.exceptions import LiquidSyntaxError
-from liquid.token import TOKEN_AS, TOKEN_FOR, TOKEN_TAG, TOKEN_WORD
+from liquid.token import TOKEN_FOR, TOKEN_TAG
 
-from liqueue.liquid.arguments import parse_arguments
-from liqueue.liquid.tags.common import report_missing_partial
+from liqueue.liquid.tags.common import parse_partial_tail, report_missing_partial
 
 if TYPE_CHECKING:
     from liquid.ast import Node
@@ -36,24 +34,9 @@ class PlatformRenderTag(RenderTag):
             name = Identifier(head, token=name.token)
         elif not isinstance(name, StringLiteral):
             raise LiquidSyntaxError("expected a string or identifier", token=name.token)
-        alias: Identifier | None = None
-        var: Path | None = None
-        loop = False
-        if tokens.current.kind in BIND_TAGS:
-            loop = tokens.current.kind == TOKEN_FOR
-            next(tokens)
-            tokens.expect(TOKEN_WORD)
-            var = Path.parse(self.env, tokens)
-            if tokens.current.kind == TOKEN_AS:
-                next(tokens)
-                tokens.expect(TOKEN_WORD)
-                alias = parse_identifier(self.env, tokens)
-        arguments = parse_arguments(self.env, tokens)
-        if arguments.positional:
-            raise LiquidSyntaxError(
-                "render takes name: value arguments", token=arguments.positional[0].token
-            )
+        loop = tokens.current.kind == TOKEN_FOR
+        var, alias, keywords = parse_partial_tail(self.env, tokens, "render", BIND_TAGS)
         report_missing_partial(self.env, name)
         return self.node_class(
-            token, name, var=var, loop=loop, alias=alias, args=arguments.keywords
+            token, name, var=var, loop=loop and var is not None, alias=alias, args=keywords
         )

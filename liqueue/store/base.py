@@ -53,6 +53,9 @@ class AttemptOutcome:
     `state` is DONE, RETRY (with `next_run_at`) or DEAD. `outbox` holds what
     the job body asked for (jobs may create jobs) plus its log entries,
     including the attempt line; it is persisted in the same transaction.
+    `worker_id` is the worker that claimed the attempt: a rescue undoes the
+    attempt, so a job claimed again runs the same attempt number, and only
+    the worker holding it now may complete it (None: any worker).
     """
 
     job_id: str
@@ -64,6 +67,7 @@ class AttemptOutcome:
     error_message: str | None = None
     error_location: str | None = None
     outbox: Outbox = field(default_factory=Outbox)
+    worker_id: str | None = None
 
 
 @dataclass

@@ -91,7 +91,8 @@ def job_from_row(row: Sequence[Any]) -> Job:
 
 
 def outcome_params(outcome: AttemptOutcome, now: float) -> tuple[Any, ...]:
-    """Parameters of complete_jobs: state, finished_at, next_run_at, errors, id, attempt."""
+    """Parameters of complete_jobs: state, finished_at, next_run_at, errors, id, attempt,
+    worker_id."""
     if outcome.state not in _COMPLETION_STATES:
         raise ValueError(f"an attempt ends done, retry or dead, not {outcome.state!r}")
     # A retrying job has not finished: finished_at stays empty until done or dead,
@@ -106,6 +107,7 @@ def outcome_params(outcome: AttemptOutcome, now: float) -> tuple[Any, ...]:
         outcome.error_location,
         outcome.job_id,
         outcome.attempt,
+        outcome.worker_id,
     )
 
 

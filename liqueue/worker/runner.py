@@ -95,6 +95,7 @@ class AttemptRunner:
             error_message=error_message,
             error_location=error_location,
             outbox=outbox,
+            worker_id=job.worker_id,
         )
 
 

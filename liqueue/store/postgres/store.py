@@ -159,7 +159,7 @@ class PostgresStore:
             merged.extend(outcome.outbox)
 
         def work(conn: Conn) -> None:
-            conn.execute(SQL["complete_jobs"], _columns(params, 8))
+            conn.execute(SQL["complete_jobs"], _columns(params, 9))
             _persist(conn, merged, now)
             if not merged.jobs and any(o.state is JobState.RETRY for o in outcomes):
                 conn.execute(SQL["notify_jobs"])

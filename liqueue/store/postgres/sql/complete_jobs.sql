@@ -1,5 +1,6 @@
--- All outcomes in one statement. Guarded by state and attempt: a worker whose job
--- was rescued and claimed again must not overwrite the newer attempt.
+-- All outcomes in one statement. Guarded by state, attempt and worker: a worker whose
+-- job was rescued and claimed again must not overwrite the newer attempt (a rescue
+-- undoes the attempt, so the new claim runs the same attempt number).
 UPDATE jobs AS j
 SET state = o.state,
     finished_at = o.finished_at,
@@ -10,6 +11,10 @@ SET state = o.state,
     error_location = o.error_location
 FROM unnest(
     %b::text[], %b::float8[], %b::float8[], %b::text[], %b::text[], %b::text[], %b::text[],
-    %b::integer[]
-) AS o (state, finished_at, next_run_at, error_class, error_message, error_location, id, attempt)
+    %b::integer[], %b::text[]
+) AS o (
+    state, finished_at, next_run_at, error_class, error_message, error_location, id, attempt,
+    worker_id
+)
 WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt
+  AND (o.worker_id IS NULL OR j.worker_id = o.worker_id)

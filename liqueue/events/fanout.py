@@ -77,10 +77,15 @@ def discover(app: App, event: EventRecord) -> list[Consumer]:
 
 
 def _validate(app: App, event: EventRecord) -> bool:
-    if not schema_path(app.root, event.type).exists():
+    schema = schema_path(app.root, event.type)
+    if not schema.exists():
         return True
+    # The schema is this file, not whatever `events/<type>` resolves to first
+    # (app/views/partials/ is searched before app/lib/).
     result = app.runtime.call_function(
-        f"events/{event.type}", {"event": event_variable(event), "object": dict(event.payload)}
+        f"events/{event.type}",
+        {"event": event_variable(event), "object": dict(event.payload)},
+        path=schema.relative_to(app.root).as_posix(),
     )
     if not isinstance(result, dict) or "valid" not in result:
         raise TemplateError(

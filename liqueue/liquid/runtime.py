@@ -158,12 +158,15 @@ class Runtime:
 
     # -- functions -------------------------------------------------------------
 
-    def call_function(self, partial: str, variables: Mapping[str, object]) -> object:
+    def call_function(
+        self, partial: str, variables: Mapping[str, object], *, path: str | None = None
+    ) -> object:
         """Render a partial function-style; return the value of its `{% return %}`.
 
-        Output, jobs, events and logs of the partial are discarded.
+        `path` (relative to the root) names the file exactly, bypassing the
+        partial search. Output, jobs, events and logs of the partial are discarded.
         """
-        template = self._load_partial(partial, None)
+        template = self._load(path) if path is not None else self._load_partial(partial, None)
         context_variable = {
             "constants": dict(self.config.constants),
             "environment": self.config.environment,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from liqueue import App, ManualClock
 from liqueue.store import JobQuery, LogQuery
 

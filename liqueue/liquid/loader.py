@@ -81,7 +81,8 @@ class AppLoader(BaseLoader):
             cached = self._files.get(relative)
         if cached is not None and cached.stamp == stamp:
             return cached
-        raw = file_path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark (Windows editors) would hide the front matter.
+        raw = file_path.read_text(encoding="utf-8-sig")
         matter, text = split_front_matter(raw, relative)
         source = SourceFile(relative, text, matter, stamp)
         with self._lock:

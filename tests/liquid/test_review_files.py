@@ -1,0 +1,29 @@
+"""Review findings on reading template files."""
+
+from __future__ import annotations
+
+from liquid_apps import AppDir, job_from
+
+from liqueue.errors import TemplateError
+
+
+def test_front_matter_after_a_utf8_byte_order_mark(app: AppDir) -> None:
+    # Editors on Windows save UTF-8 with a BOM (often with CRLF line ends):
+    # the front matter must still be front matter, and lines stay the file's.
+    path = app.root / "app/views/pages/index.liquid"
+    path.write_bytes(
+        "\ufeff---\r\npriority: high\r\n---\r\nhello\r\n"
+        "{% background source_name: 'bom_job' %}{{ 1 | divided_by: 0 }}{% endbackground %}"
+        .encode()
+    )
+    runtime = app.runtime()
+    assert runtime.front_matter("app/views/pages/index.liquid") == {"priority": "high"}
+    result = runtime.render("index")
+    assert result.output == "\n\n\nhello\n"
+    [spec] = result.outbox.jobs
+    try:
+        runtime.run_job(job_from(spec))
+    except TemplateError as err:
+        assert (err.location.line, err.location.column) == (5, 47)
+    else:
+        raise AssertionError("the job should fail")

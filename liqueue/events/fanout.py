@@ -21,7 +21,25 @@ if TYPE_CHECKING:
     from liqueue.app import App
 
 
+# What `event_variable` adds to the payload: a payload field of the same name
+# would be silently replaced (`event.id` would not be the order's id).
+RESERVED_FIELDS = ("type", "date", "id")
+
+
+def reserved_field_error(name: str) -> str | None:
+    if name not in RESERVED_FIELDS:
+        return None
+    return (
+        f"event field '{name}' is reserved: consumers see event.{name} as the event's own "
+        f"{name}; give the field another name (e.g. 'order_{name}')"
+    )
+
+
 def new_event(type: str, payload: dict[str, Any], *, at: float, origin: str) -> EventRecord:
+    for name in payload:
+        problem = reserved_field_error(name)
+        if problem is not None:
+            raise ValueError(problem)
     return EventRecord(id=new_job_id(), type=type, payload=payload, at=at, origin=origin)
 
 

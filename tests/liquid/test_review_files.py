@@ -13,8 +13,7 @@ def test_front_matter_after_a_utf8_byte_order_mark(app: AppDir) -> None:
     path = app.root / "app/views/pages/index.liquid"
     path.write_bytes(
         "\ufeff---\r\npriority: high\r\n---\r\nhello\r\n"
-        "{% background source_name: 'bom_job' %}{{ 1 | divided_by: 0 }}{% endbackground %}"
-        .encode()
+        "{% background source_name: 'bom_job' %}{{ 1 | divided_by: 0 }}{% endbackground %}".encode()
     )
     runtime = app.runtime()
     assert runtime.front_matter("app/views/pages/index.liquid") == {"priority": "high"}

@@ -14,6 +14,7 @@ from liquid.exceptions import LiquidSyntaxError
 from liquid.tag import Tag
 
 from liqueue.errors import JobOptionError, TemplateError
+from liqueue.events.fanout import reserved_field_error
 from liqueue.jobs import new_job_id
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.state import state_of
@@ -51,6 +52,9 @@ class TriggerEventNode(Node):
             )
         payload: dict[str, Any] = {}
         for arg in self.arguments.keywords:
+            reserved = reserved_field_error(arg.name)
+            if reserved is not None:
+                raise JobOptionError(reserved, at(context, arg.token))
             try:
                 payload[arg.name] = to_json_value(arg.value.evaluate(context))
             except ValueError as err:

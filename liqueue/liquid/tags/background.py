@@ -11,7 +11,8 @@
 
 Exactly four keys are options: `delay` (minutes), `priority`, `max_attempts`
 and `source_name`; nil or undefined means the option's default. Every other
-key is a job argument, stored as JSON. The body is not rendered at the page
+key is a job argument, stored as JSON (over the platform's advised ~100 KB
+the job is still queued, with a `warning` log entry). The body is not rendered at the page
 and nothing it would print reaches the page. Without `source_name` a block's
 jobs are named after the template and line (`pages/orders/create:12`) and a
 partial's jobs after the partial.
@@ -19,6 +20,7 @@ partial's jobs after the partial.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
@@ -55,8 +57,15 @@ from liqueue.jobs import (
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import state_of
-from liqueue.liquid.tags.common import at, readable_name, report_missing_partial, template_path
+from liqueue.liquid.tags.common import (
+    at,
+    readable_name,
+    report_missing_partial,
+    tag_location,
+    template_path,
+)
 from liqueue.liquid.values import to_json_value
+from liqueue.logs import LogEntry
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -73,6 +82,9 @@ VALIDATORS: dict[str, Callable[[object], object]] = {
     "max_attempts": validate_max_attempts,
     "source_name": validate_source_name,
 }
+
+# The platform's advice: job arguments under about 100 KB.
+ARGUMENTS_WARNING_BYTES = 100_000
 
 _PARTIAL_FORM = re.compile(r"\s*[\w][\w-]*\s*=(?!=)")
 _LIQUID_PREFIX = "{% liquid"
@@ -132,7 +144,34 @@ class BackgroundNode(Node):
                 **spec_fields,
             )
         state.outbox.jobs.append(spec)
+        self._warn_if_large(context, spec)
         return 0
+
+    def _warn_if_large(self, context: RenderContext, spec: JobSpec) -> None:
+        """The platform advises arguments under ~100 KB: the job is queued, with a warning."""
+        size = len(json.dumps(spec.arguments, ensure_ascii=False).encode())
+        if size <= ARGUMENTS_WARNING_BYTES:
+            return
+        state = state_of(context)
+        location = tag_location(context, self.token)
+        job = state.job
+        state.outbox.logs.append(
+            LogEntry(
+                at=state.clock.now(),
+                type="warning",
+                message=(
+                    f"the arguments of job {spec.source_name} are {size // 1000} KB as JSON; "
+                    f"keep them under {ARGUMENTS_WARNING_BYTES // 1000} KB: pass ids, "
+                    "not large objects"
+                ),
+                job_id=job.id if job else None,
+                source_name=job.source_name if job else None,
+                attempt=job.attempt if job else None,
+                max_attempts=job.max_attempts if job else None,
+                location=f"{location.path}:{location.line}",
+                event_id=job.event_id if job else None,
+            )
+        )
 
     def _option(self, context: RenderContext, key: str) -> object:
         arg = self.arguments.keyword(key)

@@ -31,15 +31,26 @@ class Pacing:
 
     def finished(self, count: int) -> None:
         self._window_count += count
+        self._roll()
+
+    def _roll(self) -> None:
+        """Close the window once it is old enough, halving the rate per quiet window.
+
+        Also run before the rate is used: a worker that finished nothing for a
+        while (its queue ran dry, or its jobs turned slow) must not size its
+        next claim by a burst of quick jobs long past.
+        """
         now = time.monotonic()
         elapsed = now - self._window_start
         if elapsed >= WINDOW_SECONDS:
             sample = self._window_count / elapsed
-            self.rate = sample if sample > self.rate else (self.rate + sample) / 2
+            rate = self.rate * 0.5 ** (elapsed / WINDOW_SECONDS - 1)
+            self.rate = sample if sample > rate else (rate + sample) / 2
             self._window_start = now
             self._window_count = 0
 
     def prefetch(self) -> int:
+        self._roll()
         return max(self.base_prefetch, min(MAX_AHEAD, int(self.rate * AHEAD_SECONDS)))
 
     def claim_at_least(self) -> int:
@@ -48,4 +59,5 @@ class Pacing:
         return 1 if prefetch <= self.base_prefetch else prefetch // 2
 
     def batch(self) -> int:
+        self._roll()
         return max(1, min(MAX_BATCH, int(self.rate * BATCH_SECONDS)))

@@ -15,13 +15,15 @@ from liqueue.errors import Location, TemplateError
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
     """Return (front matter, template text with the front matter blanked out)."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n") != "---":
+    # Only '\n' ends a line, as for python-liquid's positions: splitlines()
+    # would also split at U+2028, form feeds and the like, and shift every line.
+    lines = text.split("\n")
+    if lines[0].rstrip("\r") != "---":
         return {}, text
     for index in range(1, len(lines)):
-        if lines[index].rstrip("\r\n") == "---":
-            yaml_text = "".join(lines[1:index])
-            rest = "".join(lines[index + 1 :])
+        if lines[index].rstrip("\r") == "---":
+            yaml_text = "".join(line + "\n" for line in lines[1:index])
+            rest = "\n".join(lines[index + 1 :])
             # A closing `---` on the last line without a newline still ends a line.
             blank = "\n" * (index + 1)
             return _parse_yaml(yaml_text, path), blank + rest

@@ -26,3 +26,18 @@ def test_front_matter_after_a_utf8_byte_order_mark(app: AppDir) -> None:
         assert (err.location.line, err.location.column) == (5, 47)
     else:
         raise AssertionError("the job should fail")
+
+
+def test_front_matter_with_a_unicode_line_separator_keeps_line_numbers(app: AppDir) -> None:
+    # python-liquid counts lines by '\n' only; U+2028 inside a YAML string
+    # must not add a blank line in place of the front matter.
+    app.page("index", "---\ntitle: 'a\u2028b'\n---\nline 4\n{{ 1 | divided_by: 0 }}")
+    runtime = app.runtime()
+    assert runtime.front_matter("app/views/pages/index.liquid") == {"title": "a\u2028b"}
+    try:
+        runtime.render("index")
+    except TemplateError as err:
+        assert err.location is not None
+        assert err.location.line == 5
+    else:
+        raise AssertionError("the page should fail")

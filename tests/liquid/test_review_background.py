@@ -25,3 +25,28 @@ def test_arguments_over_100_kb_queue_the_job_with_a_warning(app: AppDir) -> None
     assert warning.location == "app/views/pages/index.liquid:2"
     assert runtime.run_job(job_from(big)).output == "110001"
     assert runtime.run_job(job_from(small)).output == "7"
+
+
+def test_jobs_and_events_of_a_function_partial_are_queued_with_the_callers(
+    app: AppDir,
+) -> None:
+    # platformOS runs a `function` partial for its side effects too (commands
+    # are functions): what it queues belongs to the render that called it, and
+    # a failed call inside `try` takes its jobs with it.
+    app.partial(
+        "commands/notify",
+        "{% background source_name: 'notify_user', id: id %}{{ id }}{% endbackground %}"
+        "{% if id == 2 %}{{ 1 | divided_by: 0 }}{% endif %}{% return id %}",
+    )
+    app.page(
+        "index",
+        "{% function a = 'commands/notify', id: 1 %}"
+        "{% try %}{% function b = 'commands/notify', id: 2 %}{% catch e %}{% endtry %}{{ a }}",
+    )
+    runtime = app.runtime()
+    result = runtime.render("index")
+    assert result.output == "1"
+    [job] = result.outbox.jobs
+    assert job.arguments == {"id": 1}
+    assert job.origin.path == "app/views/partials/commands/notify.liquid"
+    assert runtime.run_job(job_from(job)).output == "1"

@@ -4,6 +4,11 @@ As on platformOS: the partial renders in an isolated scope holding only the
 arguments (plus `context`), its output is discarded, and the variable gets
 the value of its `{% return %}` (nil without one). Also usable inside
 `{% liquid %}` as `function result = 'path', arg: value`.
+
+Jobs, events and logs the partial creates are kept, in the caller's outbox:
+platformOS runs functions for their side effects too (its commands are
+functions), so they are queued if and only if the calling render succeeds
+(and dropped with a failed `{% try %}` block around the call).
 """
 
 from __future__ import annotations

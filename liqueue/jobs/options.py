@@ -95,6 +95,9 @@ def validate_source_name(value: object) -> str | None:
     name = value.strip()
     if not name:
         raise ValueError("source_name must not be empty")
+    if not name.isprintable():
+        # Attempt and log lines are one line each, for grep.
+        raise ValueError(f"source_name must be one line of printable text, got {name!r}")
     if len(name) > 200:
         raise ValueError(f"source_name is longer than 200 characters: {name[:40]!r}...")
     return name

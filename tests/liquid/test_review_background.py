@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from liquid_apps import AppDir, job_from
+
+from liqueue.errors import JobOptionError
 
 
 def test_arguments_over_100_kb_queue_the_job_with_a_warning(app: AppDir) -> None:
@@ -50,3 +53,15 @@ def test_jobs_and_events_of_a_function_partial_are_queued_with_the_callers(
     assert job.arguments == {"id": 1}
     assert job.origin.path == "app/views/partials/commands/notify.liquid"
     assert runtime.run_job(job_from(job)).output == "1"
+
+
+def test_a_source_name_spanning_lines_is_refused(app: AppDir) -> None:
+    # Attempt lines are one line each (`grep FAILED | grep send_email`); a
+    # newline in a computed source name would split them.
+    app.page(
+        "index",
+        "{% capture name %}send\nemail{% endcapture %}"
+        "{% background source_name: name %}x{% endbackground %}",
+    )
+    with pytest.raises(JobOptionError, match="source_name"):
+        app.runtime().render("index")

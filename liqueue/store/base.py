@@ -155,8 +155,12 @@ class Store(Protocol):
 
     def heartbeat(self, worker_id: str, job_ids: Sequence[str], lease_until: float) -> None: ...
 
-    def release(self, job_ids: Sequence[str], now: float) -> None:
-        """Hand claimed jobs back unrun (graceful shutdown): due again, attempt undone."""
+    def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:
+        """Hand claimed jobs back unrun (graceful shutdown): due again, attempt undone.
+
+        With `worker_id`, only jobs that worker still holds: one rescued from it
+        and claimed by another worker meanwhile is left alone.
+        """
 
     def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
         """Jobs whose lease ran out go back to run again (attempt undone).

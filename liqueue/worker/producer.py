@@ -223,7 +223,7 @@ class Worker:
         deadline = time.monotonic() + self.options.grace_seconds
         while unstarted and time.monotonic() < deadline:
             try:
-                self.store.release(unstarted, self.clock.now())
+                self.store.release(unstarted, self.clock.now(), self.id)
                 unstarted = []
             except StoreUnavailable:
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
@@ -240,7 +240,7 @@ class Worker:
                 "handing back %d job(s) still running after the grace period", len(still_running)
             )
             try:
-                self.store.release(still_running, self.clock.now())
+                self.store.release(still_running, self.clock.now(), self.id)
             except StoreUnavailable:
                 unstarted += still_running
         if unstarted or self.unsaved:

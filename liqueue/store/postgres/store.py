@@ -172,9 +172,10 @@ class PostgresStore:
         params = {"ids": list(job_ids), "worker_id": worker_id, "lease_until": lease_until}
         self._run(lambda conn: conn.execute(SQL["heartbeat_jobs"], params))
 
-    def release(self, job_ids: Sequence[str], now: float) -> None:
+    def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:
         if job_ids:
-            self._update_and_notify(SQL["release_jobs"], {"ids": list(job_ids)})
+            params = {"ids": list(job_ids), "worker_id": worker_id}
+            self._update_and_notify(SQL["release_jobs"], params)
 
     def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
         """Requeue jobs whose lease ran out; returns their ids (not those made dead)."""

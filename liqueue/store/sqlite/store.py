@@ -134,11 +134,12 @@ class SQLiteStore:
                 },
             )
 
-    def release(self, job_ids: Sequence[str], now: float) -> None:
+    def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:
         if not job_ids:
             return
+        params = {"ids": rows.dumps(list(job_ids)), "worker_id": worker_id}
         with self._tx.write() as db:
-            released = db.execute(SQL["release_jobs"], {"ids": rows.dumps(list(job_ids))}).rowcount
+            released = db.execute(SQL["release_jobs"], params).rowcount
         if released:
             self._waker.notify()
 

@@ -7,3 +7,4 @@ SET state = CASE WHEN attempt > 1 THEN 'retry' ELSE 'scheduled' END,
     worker_id = NULL,
     started_at = NULL
 WHERE id IN (SELECT value FROM json_each(:ids)) AND state = 'running'
+  AND (:worker_id IS NULL OR worker_id = :worker_id)

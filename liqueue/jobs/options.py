@@ -37,6 +37,10 @@ PRIORITIES: Final = ("high", "default", "low")
 MAX_ATTEMPTS_LIMIT: Final = 5
 
 
+# Far beyond any real schedule, and small enough that run_at stays a finite time.
+MAX_DELAY_MINUTES: Final = 100 * 365 * 24 * 60
+
+
 def validate_priority(value: object) -> str:
     if value is None:
         return "default"
@@ -81,6 +85,10 @@ def validate_delay(value: object) -> float:
         raise ValueError(f"delay must be a finite number of minutes, got {value!r}")
     if minutes < 0:
         raise ValueError(f"delay must not be negative, got {value!r}")
+    if minutes > MAX_DELAY_MINUTES:
+        raise ValueError(
+            f"delay is at most {MAX_DELAY_MINUTES:,} minutes (100 years), got {value!r}"
+        )
     return minutes
 
 

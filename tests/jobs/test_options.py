@@ -81,3 +81,9 @@ def test_job_ids_are_uuid7_and_sort_in_creation_order() -> None:
     assert len(set(ids)) == len(ids)
     parsed = uuid.UUID(ids[0])
     assert parsed.version == 7 and parsed.variant == uuid.RFC_4122
+
+
+def test_delay_has_a_ceiling_so_run_at_stays_a_time() -> None:
+    assert validate_delay(52_560_000) == 52_560_000.0
+    with pytest.raises(ValueError, match="at most 52,560,000 minutes"):
+        validate_delay(1e307)

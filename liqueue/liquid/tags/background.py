@@ -86,6 +86,11 @@ VALIDATORS: dict[str, Callable[[object], object]] = {
 # The platform's advice: job arguments under about 100 KB.
 ARGUMENTS_WARNING_BYTES = 100_000
 
+RESERVED_ARGUMENTS = {
+    "job": "the job itself (id, attempt, max_attempts, source_name, priority)",
+    "context": "the request context (constants, environment, location)",
+}
+
 _PARTIAL_FORM = re.compile(r"\s*[\w][\w-]*\s*=(?!=)")
 _LIQUID_PREFIX = "{% liquid"
 _SINGLE_WORD = re.compile(r"[A-Za-z]+")
@@ -278,6 +283,15 @@ class BackgroundTag(Tag):
             raise LiquidSyntaxError(
                 "background takes name: value arguments only", token=arguments.positional[0].token
             )
+        for arg in arguments.keywords:
+            if arg.name in RESERVED_ARGUMENTS:
+                # The body would see the argument, not the variable every job
+                # relies on (job.attempt, context.constants): refuse it here.
+                raise LiquidSyntaxError(
+                    f"'{arg.name}' cannot be a job argument: inside the job it is "
+                    f"{RESERVED_ARGUMENTS[arg.name]}; pass the value under another name",
+                    token=arg.token,
+                )
         return arguments
 
     def _parse_partial_form(self, token: Token, tokens: TokenStream) -> Node:

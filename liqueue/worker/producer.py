@@ -221,11 +221,13 @@ class Worker:
         for job_id in unstarted:
             self.in_flight.pop(job_id, None)
         deadline = time.monotonic() + self.options.grace_seconds
-        while unstarted and time.monotonic() < deadline:
+        while unstarted:  # tried at least once, even with no grace period
             try:
                 self.store.release(unstarted, self.clock.now(), self.id)
                 unstarted = []
             except StoreUnavailable:
+                if time.monotonic() >= deadline:
+                    break
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
         while (self.in_flight or self.unsaved) and time.monotonic() < deadline:
             try:

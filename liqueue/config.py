@@ -51,6 +51,10 @@ class AppConfig:
     priorities: dict[str, PriorityConfig] = field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
     backoff: Backoff = field(default_factory=Backoff)
     lease_seconds: float = 30.0
+    # An idle worker looks for due jobs this often even without a wake-up, so
+    # jobs still start when notifications are lost (a pooler in transaction
+    # mode drops LISTEN) or were written by something that sends none.
+    poll_seconds: float = 5.0
     keep_done_seconds: float = 7 * 86400.0
     keep_dead_seconds: float = 30 * 86400.0
     constants: dict[str, Any] = field(default_factory=dict)
@@ -78,7 +82,7 @@ class AppConfig:
 def _from_mapping(data: dict[str, Any]) -> AppConfig:
     known = {
         "database_url", "limits", "priorities", "retry_backoff", "retry_jitter",
-        "lease_seconds", "keep_done", "keep_dead", "constants", "environment",
+        "lease_seconds", "poll_interval", "keep_done", "keep_dead", "constants", "environment",
     }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
@@ -105,6 +109,7 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
         priorities=priorities,
         backoff=Backoff(schedule=schedule, jitter=float(data.get("retry_jitter", 0.1))),
         lease_seconds=parse_duration(data.get("lease_seconds", 30.0)),
+        poll_seconds=parse_duration(data.get("poll_interval", 5.0)),
         keep_done_seconds=parse_duration(data.get("keep_done", "7d")),
         keep_dead_seconds=parse_duration(data.get("keep_dead", "30d")),
         constants=dict(data.get("constants") or {}),

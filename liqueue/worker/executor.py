@@ -31,8 +31,11 @@ class _Running:
     stopping: bool = False
 
 
-def _raise_in_thread(thread_id: int, exc: type[BaseException]) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc))
+def _raise_in_thread(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Raise `exc` in that thread at its next bytecode; None cancels a pending one."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), None if exc is None else ctypes.py_object(exc)
+    )
 
 
 class Executor:
@@ -114,7 +117,12 @@ class Executor:
             # The limit may be injected after the render ended; it then lands
             # here, before the job leaves `_running`, and still counts.
             with self._lock:
-                del self._running[ident]
+                running = self._running.pop(ident)
+                if running.stopping:
+                    # Should an injected exception still be pending (delivery
+                    # points differ between Python versions), cancel it so it
+                    # cannot hit this thread's next job or its loop.
+                    _raise_in_thread(ident, None)
             return outcome
         except TimeLimitExceeded:
             with self._lock:

@@ -35,7 +35,6 @@ from liqueue.worker.weights import PriorityRotation
 
 log = logging.getLogger("liqueue.worker")
 
-IDLE_POLL_SECONDS = 5.0  # fallback if a wake-up is ever lost
 RETRY_FIRST_SECONDS = 0.05  # store unavailable: first wait, doubled up to RETRY_MAX_SECONDS
 RETRY_MAX_SECONDS = 2.0
 STOP = object()
@@ -112,10 +111,8 @@ class Worker:
         """One turn of the loop; True when a burst worker has nothing left to do."""
         finished = self._drain(block_for=0.0)
         self._complete(finished)
-        claimed = 0
-        free = self.options.concurrency + self.pacing.prefetch() - len(self.in_flight)
-        if free >= self.pacing.claim_at_least():
-            claimed = self._claim(free)
+        room = self._room_to_claim()
+        claimed = self._claim(room) if room else 0
         self._housekeeping()
         if claimed or finished:
             return False
@@ -192,8 +189,13 @@ class Worker:
             self._next_heartbeat = time.monotonic() + self.app.config.lease_seconds / 3
         self.maintenance.run_due()
 
+    def _room_to_claim(self) -> int:
+        """How many jobs to claim now: 0 until enough slots are free (see pacing.py)."""
+        free = self.options.concurrency + self.pacing.prefetch() - len(self.in_flight)
+        return free if free >= self.pacing.claim_at_least() else 0
+
     def _idle_wait(self) -> float:
-        waits = [IDLE_POLL_SECONDS, self.maintenance.seconds_until_due()]
+        waits = [self.app.config.poll_seconds, self.maintenance.seconds_until_due()]
         if self.in_flight:
             waits.append(max(0.0, self._next_heartbeat - time.monotonic()))
         deadline = self.executor.next_deadline()
@@ -201,7 +203,7 @@ class Worker:
             waits.append(max(0.0, deadline - time.monotonic()))
         if self.unsaved:  # back within milliseconds: no need to look for due jobs
             waits.append(max(0.0, self._hold_until - time.monotonic()))
-        elif len(self.in_flight) < self.options.concurrency + self.options.prefetch:
+        elif self._room_to_claim():  # else finishing jobs wake the loop, not due ones
             next_run_at = self.store.next_run_at()
             if next_run_at is not None:
                 waits.append(max(0.0, next_run_at - self.clock.now()))

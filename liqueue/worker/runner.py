@@ -35,7 +35,13 @@ class AttemptRunner:
     def run(self, job: Job) -> AttemptOutcome:
         started = time.perf_counter()
         try:
-            outbox = self.prepare(self.runtime.run_job(job).outbox)
+            rendered = self.runtime.run_job(job).outbox
+            try:
+                outbox = self.prepare(rendered)
+            except Exception as err:
+                # The body ran; its log entries explain the failure and are kept.
+                err.outbox = rendered  # type: ignore[attr-defined]
+                raise
         except TimeLimitExceeded:
             raise  # the executor owns time limits and words their failure
         except TemplateError as err:

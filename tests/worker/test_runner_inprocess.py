@@ -8,7 +8,7 @@ import pytest
 
 from liqueue import App, ManualClock
 from liqueue.jobs import JobState
-from liqueue.store import JobQuery
+from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import attempt_lines, drain
 
 from .apps import write_app
@@ -155,3 +155,22 @@ def test_now_in_templates_is_the_apps_clock(tmp_path: Path, clock: ManualClock) 
     assert app.render("index").output == str(int(clock.now()))
     clock.advance(3600)
     assert app.render("index").output == str(int(clock.now()))
+
+
+def test_a_job_publishing_an_unknown_event_fails_but_keeps_its_logs(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    app = make_app(tmp_path, clock, {
+        "views/pages/index.liquid": """
+            {% background source_name: 'publisher' %}
+              {% log 'about to publish', type: 'trace' %}
+              {% trigger_event 'nobody.listens', x: 1 %}
+            {% endbackground %}
+        """,
+    })  # fmt: skip
+    app.render("index")
+    assert [o.state for o in drain(app).outcomes] == [JobState.DEAD]
+    assert [e.message for e in app.store.read_logs(LogQuery(type="trace"))] == ["about to publish"]
+    [line] = attempt_lines(app, "publisher")
+    assert "FAILED" in line and "unknown event type 'nobody.listens'" in line
+    assert app.store.list_events() == []

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from liqueue.errors import StoreError
+from liqueue.errors import StoreError, StoreUnavailable
 from liqueue.store.sqlfiles import Migration, load_migrations, load_queries
 
 SQL = load_queries("liqueue.store.sqlite")
@@ -67,14 +67,24 @@ class Transactions:
         # IMMEDIATE takes the write lock up front, waiting in the busy handler;
         # a deferred transaction could only fail when it later tries to write.
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as err:
+                _raise_if_locked(err)
+                raise
             try:
                 yield self.db
             except BaseException:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
                 raise
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.OperationalError as err:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                _raise_if_locked(err)
+                raise
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -86,6 +96,16 @@ class Transactions:
             finally:
                 if self.db.in_transaction:
                     self.db.execute("COMMIT")
+
+
+def _raise_if_locked(err: sqlite3.OperationalError) -> None:
+    """A lock held past the busy timeout is a passing condition: a worker backs
+    off and tries again (StoreUnavailable) instead of dying with its jobs."""
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        raise StoreUnavailable(
+            f"SQLite database stayed locked past the busy timeout: {err}"
+        ) from err
 
 
 def current_version(db: sqlite3.Connection) -> int:

@@ -114,6 +114,8 @@ def list_events(app: App, event_type: str | None, limit: int, as_json: bool) -> 
 def show(app: App, event_id: str, as_json: bool) -> None:
     """Show one event: payload, validity and errors, and the state of every consumer job.
 
+    ID is the event's id or any unique prefix of it.
+
     \b
     Example:
       liqueue events show shop 01a2224d-9012-7dc2-97d7-6b8e338baea5
@@ -132,6 +134,7 @@ def republish(app: App, event_id: str) -> None:
     """Publish a stored event again: same type and payload, a new id, new consumer jobs.
 
     Use it after fixing a consumer, or to replay an event that was invalid.
+    ID is the event's id or any unique prefix of it.
 
     \b
     Example:

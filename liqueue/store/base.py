@@ -198,7 +198,8 @@ class Store(Protocol):
     def stats(self) -> list[SourceStats]: ...
 
     # events
-    def get_event(self, event_id: str) -> EventRecord: ...
+    def get_event(self, event_id: str) -> EventRecord:
+        """By full id or unique prefix; raise NotFound otherwise."""
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]: ...
 

@@ -192,7 +192,7 @@ def prefix_upper_bound(prefix: str) -> str:
     return prefix + "\U0010ffff"
 
 
-AMBIGUOUS_SHOWN = 10  # candidates named when a job id prefix is ambiguous
+AMBIGUOUS_SHOWN = 10  # candidates named when an id prefix is ambiguous
 
 
 def rescue_message(
@@ -217,11 +217,12 @@ def rescue_entry(row: Sequence[Any], now: float, *, dead: bool) -> LogEntry:
     )
 
 
-def one_job_id(asked: str, ids: list[str]) -> str:
+def one_id(kind: str, asked: str, ids: list[str]) -> str:
+    """The one id a full id or prefix names; `kind` ("job", "event") words the errors."""
     if not ids:
-        raise NotFound(f"no job {asked!r}")
+        raise NotFound(f"no {kind} {asked!r}")
     if len(ids) == 1 or ids[0] == asked.strip().lower():
         return ids[0]
     shown = ", ".join(ids[:AMBIGUOUS_SHOWN])
     more = " and more" if len(ids) > AMBIGUOUS_SHOWN else ""
-    raise StoreError(f"job id prefix {asked!r} is ambiguous: it matches {shown}{more}")
+    raise StoreError(f"{kind} id prefix {asked!r} is ambiguous: it matches {shown}{more}")

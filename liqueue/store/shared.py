@@ -26,16 +26,25 @@ SQLFiles = Mapping[str, str]
 
 def resolve_job_id(conn: Connection, sql: SQLFiles, job_id: str) -> str:
     """The full id of a job given by full id or unique prefix."""
-    prefix = job_id.strip().lower()
+    return _resolve(conn, sql["find_job_ids"], "job", job_id)
+
+
+def resolve_event_id(conn: Connection, sql: SQLFiles, event_id: str) -> str:
+    """The full id of an event given by full id or unique prefix."""
+    return _resolve(conn, sql["find_event_ids"], "event", event_id)
+
+
+def _resolve(conn: Connection, find_ids: str, kind: str, asked: str) -> str:
+    prefix = asked.strip().lower()
     if not prefix:
-        raise NotFound("no job id given")
+        raise NotFound(f"no {kind} id given")
     params = {
         "prefix": prefix,
         "upper": rows.prefix_upper_bound(prefix),
         "limit": rows.AMBIGUOUS_SHOWN + 1,
     }
-    ids = [row[0] for row in conn.execute(sql["find_job_ids"], params).fetchall()]
-    return rows.one_job_id(job_id, ids)
+    ids = [row[0] for row in conn.execute(find_ids, params).fetchall()]
+    return rows.one_id(kind, asked, ids)
 
 
 def get_job(conn: Connection, sql: SQLFiles, job_id: str) -> Job:
@@ -102,7 +111,8 @@ def stats(conn: Connection, sql: SQLFiles) -> list[SourceStats]:
 def get_event(
     conn: Connection, sql: SQLFiles, event_id: str, encode_ids: Callable[[list[str]], object]
 ) -> EventRecord:
-    row = conn.execute(sql["get_event"], {"id": event_id}).fetchone()
+    full_id = resolve_event_id(conn, sql, event_id)
+    row = conn.execute(sql["get_event"], {"id": full_id}).fetchone()
     if row is None:
         raise NotFound(f"no event {event_id!r}")
     return events_with_jobs(conn, sql, [row], encode_ids)[0]

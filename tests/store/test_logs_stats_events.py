@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from liqueue.errors import NotFound
+from liqueue.errors import NotFound, StoreError
 from liqueue.jobs import JobState
 from liqueue.logs import LogEntry
 from liqueue.store import EventRecord, LogQuery, Outbox, Store
@@ -113,3 +113,18 @@ def test_events_are_stored_with_their_consumer_jobs(store: Store) -> None:
     assert len(listed.job_ids) == 2
     with pytest.raises(NotFound):
         store.get_event("missing")
+
+
+def test_get_event_by_unique_prefix(store: Store) -> None:
+    events = [
+        EventRecord(id="01a2-aaaa-1", type="t", payload={}, at=T0),
+        EventRecord(id="01a2-aaaa-2", type="t", payload={}, at=T0),
+        EventRecord(id="01a2-bbbb-1", type="t", payload={}, at=T0),
+    ]
+    store.enqueue(Outbox(events=events), T0)
+    assert store.get_event("01a2-b").id == "01a2-bbbb-1"
+    assert store.get_event("01A2-AAAA-2").id == "01a2-aaaa-2"
+    with pytest.raises(StoreError, match="event id prefix '01a2-aaaa' is ambiguous"):
+        store.get_event("01a2-aaaa")
+    with pytest.raises(NotFound, match="no event '01a2-c'"):
+        store.get_event("01a2-c")

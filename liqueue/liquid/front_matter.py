@@ -25,7 +25,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
             yaml_text = "".join(line + "\n" for line in lines[1:index])
             rest = "\n".join(lines[index + 1 :])
             # A closing `---` on the last line without a newline still ends a line.
-            blank = "\n" * (index + 1)
+            blank = ("\r\n" if lines[0].endswith("\r") else "\n") * (index + 1)
             return _parse_yaml(yaml_text, path), blank + rest
     raise TemplateError(
         "front matter opened here is never closed (expected a '---' line)", Location(path, 1, 1)

@@ -82,7 +82,10 @@ class AppLoader(BaseLoader):
         if cached is not None and cached.stamp == stamp:
             return cached
         # utf-8-sig: a byte order mark (Windows editors) would hide the front matter.
-        raw = file_path.read_text(encoding="utf-8-sig")
+        # newline="": CRLF files render CRLF output and job bodies keep their exact
+        # text; positions are unaffected, as python-liquid counts lines by "\n".
+        with file_path.open(encoding="utf-8-sig", newline="") as file:
+            raw = file.read()
         matter, text = split_front_matter(raw, relative)
         source = SourceFile(relative, text, matter, stamp)
         with self._lock:

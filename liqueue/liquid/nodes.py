@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from io import StringIO
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import BoundTemplate
@@ -10,6 +11,7 @@ from liquid.ast import Node
 from liquid.exceptions import LiquidError, LiquidInterrupt, StopRender
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
+from liqueue.liquid.output import AppContext, output_buffer
 from liqueue.liquid.positions import mark_origin, time_limit_in_chain
 from liqueue.liquid.signals import ReturnSignal
 
@@ -22,6 +24,11 @@ if TYPE_CHECKING:
 
 class AppTemplate(BoundTemplate):
     """A template that stamps its path on errors raised while it renders."""
+
+    context_class = AppContext
+
+    def _get_buffer(self) -> StringIO:
+        return output_buffer(self.env.output_stream_limit)
 
     def render_with_context(
         self,

@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from liquid.exceptions import LiquidError, TemplateNotFoundError
-from liquid.output import LimitedStringIO, NullIO
+from liquid.output import NullIO
 from liquid.undefined import Undefined
 
 from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.errors import Location, NotFound, TemplateError, TimeLimitExceeded
 from liqueue.liquid.environment import build_environment, iter_template_files
 from liqueue.liquid.loader import EXTENSION, PAGES_DIR, AppLoader, _clean_name, _short_name
+from liqueue.liquid.output import output_buffer
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error
 from liqueue.liquid.problems import Problem, ProblemCollector
 from liqueue.liquid.signals import ReturnSignal
@@ -262,7 +263,7 @@ class Runtime:
     ) -> str:
         context = self._context(template, state, scope, variables)
         limit = self.env.output_stream_limit
-        buffer: StringIO = StringIO() if limit is None else LimitedStringIO(limit=limit)
+        buffer = output_buffer(limit)
         try:
             self._render_into(template, context, buffer, path)
         except BaseException as err:

@@ -59,21 +59,9 @@ ENGINE_DEVIATIONS = {
     "tags, comment, incomplete tags are not parsed": "python-liquid tolerates the broken tag",
 }
 
-# liqueue's environment sets output_stream_limit, and python-liquid 2.3.6 then
-# writes output through LimitedStringIO(newline=None), which turns "\r\n" and
-# "\r" into "\n". Skipped for the liqueue environment only.
-_CR_REASON = "python-liquid's LimitedStringIO turns \\r\\n and \\r into \\n (output limit set)"
-LIQUEUE_ENV_DEVIATIONS = {
-    **ENGINE_DEVIATIONS,
-    "whitespace control, white space control with  carriage return, newline and spaces": (
-        _CR_REASON
-    ),
-    "whitespace control, white space control with carriage return and spaces": _CR_REASON,
-    "filters, lstrip, left and right padded": _CR_REASON,
-    "filters, lstrip, right padded": _CR_REASON,
-    "filters, rstrip, left and right padded": _CR_REASON,
-    "filters, rstrip, left padded": _CR_REASON,
-}
+# liqueue's output buffers keep "\r\n" and "\r" (liqueue.liquid.output), which
+# python-liquid's limited buffer would turn into "\n"; no deviation of its own.
+LIQUEUE_ENV_DEVIATIONS = dict(ENGINE_DEVIATIONS)
 
 # Cases where liqueue's filters deliberately differ from plain python-liquid.
 # The Ruby nil/boolean fixes (ruby_strings.py) and the UTC `%s` fix (times.py)

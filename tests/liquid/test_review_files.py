@@ -18,7 +18,7 @@ def test_front_matter_after_a_utf8_byte_order_mark(app: AppDir) -> None:
     runtime = app.runtime()
     assert runtime.front_matter("app/views/pages/index.liquid") == {"priority": "high"}
     result = runtime.render("index")
-    assert result.output == "\n\n\nhello\n"
+    assert result.output == "\r\n\r\n\r\nhello\r\n"  # the file's own line ends
     [spec] = result.outbox.jobs
     try:
         runtime.run_job(job_from(spec))

@@ -7,13 +7,20 @@ backend decides transactions, retries and how a list of ids travels.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 from liqueue.errors import NotFound, StoreError
 from liqueue.jobs import Job, JobState
 from liqueue.store import rows
-from liqueue.store.base import EventRecord, JobQuery, LogQuery, SourceStats
+from liqueue.store.base import (
+    AttemptOutcome,
+    EventRecord,
+    JobQuery,
+    LogQuery,
+    Outbox,
+    SourceStats,
+)
 from liqueue.store.stats import build_stats
 
 
@@ -138,3 +145,20 @@ def events_with_jobs(
     ids = encode_ids([row[0] for row in found])
     grouped = rows.group_job_ids(conn.execute(sql["event_jobs"], {"ids": ids}).fetchall())
     return [rows.event_from_row(row, grouped.get(row[0], [])) for row in found]
+
+
+def outbox_of(outcomes: Sequence[AttemptOutcome], applied: Collection[str] | None) -> Outbox:
+    """What `complete` persists: every outcome's log lines (each attempt did run),
+    but jobs and events only of outcomes that took effect (`applied`; None: all).
+
+    A stale outcome comes from a worker whose lease ran out while the job was
+    re-claimed; the new attempt queues its own jobs and events, so queueing the
+    stale ones too would run them twice.
+    """
+    merged = Outbox()
+    for outcome in outcomes:
+        if applied is None or outcome.job_id in applied:
+            merged.extend(outcome.outbox)
+        else:
+            merged.logs.extend(outcome.outbox.logs)
+    return merged

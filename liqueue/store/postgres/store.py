@@ -154,12 +154,10 @@ class PostgresStore:
         if not outcomes:
             return
         params = [rows.outcome_params(outcome, now) for outcome in outcomes]
-        merged = Outbox()
-        for outcome in outcomes:
-            merged.extend(outcome.outbox)
 
         def work(conn: Conn) -> None:
-            conn.execute(SQL["complete_jobs"], _columns(params, 9))
+            found = conn.execute(SQL["complete_jobs"], _columns(params, 9)).fetchall()
+            merged = shared.outbox_of(outcomes, {row[0] for row in found})
             _persist(conn, merged, now)
             if not merged.jobs and any(o.state is JobState.RETRY for o in outcomes):
                 conn.execute(SQL["notify_jobs"])

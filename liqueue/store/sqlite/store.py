@@ -112,11 +112,8 @@ class SQLiteStore:
         if not outcomes:
             return
         params = [rows.outcome_params(outcome, now) for outcome in outcomes]
-        merged = Outbox()
-        for outcome in outcomes:
-            merged.extend(outcome.outbox)
         with self._tx.write() as db:
-            db.executemany(SQL["complete_jobs"], params)
+            merged = shared.outbox_of(outcomes, _apply_outcomes(db, params))
             _persist(db, merged, now)
         if merged.jobs or any(outcome.state is JobState.RETRY for outcome in outcomes):
             self._waker.notify()
@@ -247,6 +244,24 @@ class SQLiteStore:
         self.close()
 
 
+def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> set[str] | None:
+    """Ids of the outcomes that took effect, or None when all did (the usual case).
+
+    executemany cannot say which rows it changed, only how many: when some
+    outcome was stale, the batch is redone one statement at a time to learn which.
+    """
+    db.execute("SAVEPOINT outcomes")
+    before = db.total_changes
+    db.executemany(SQL["complete_jobs"], params)
+    if db.total_changes - before == len(params):
+        db.execute("RELEASE outcomes")
+        return None
+    db.execute("ROLLBACK TO outcomes")
+    applied = {row[OUTCOME_ID] for row in params if db.execute(SQL["complete_jobs"], row).rowcount}
+    db.execute("RELEASE outcomes")
+    return applied
+
+
 def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
     if outbox.events:
         db.executemany(SQL["insert_events"], [rows.event_params(event) for event in outbox.events])
@@ -255,6 +270,8 @@ def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
     if outbox.logs:
         db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in outbox.logs])
 
+
+OUTCOME_ID = 6  # position of the job id in rows.outcome_params
 
 # rows.dumps's JSON, without building an encoder per call.
 _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode

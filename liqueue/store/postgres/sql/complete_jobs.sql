@@ -1,6 +1,7 @@
 -- All outcomes in one statement. Guarded by state, attempt and worker: a worker whose
 -- job was rescued and claimed again must not overwrite the newer attempt (a rescue
--- undoes the attempt, so the new claim runs the same attempt number).
+-- undoes the attempt, so the new claim runs the same attempt number). Returns the ids
+-- of the outcomes that took effect: only their jobs and events are queued.
 UPDATE jobs AS j
 SET state = o.state,
     finished_at = o.finished_at,
@@ -18,3 +19,4 @@ FROM unnest(
 )
 WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt
   AND (o.worker_id IS NULL OR j.worker_id = o.worker_id)
+RETURNING j.id

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from liqueue.jobs import Job
 
 _BODY_CACHE_SIZE = 512
+PAGE_VARIABLES = frozenset({"context", "params"})
 
 
 @dataclass
@@ -88,7 +89,10 @@ class Runtime:
         page_context = {**job_context, "params": params_dict}
         state = RenderState(self.clock, context=job_context)
         template = self._load(relative)
-        variables = {**params_dict, "params": params_dict}
+        # A param cannot replace `context` or `params` themselves (a query string
+        # could otherwise forge context.constants); it stays under params.<name>.
+        shown = {k: v for k, v in params_dict.items() if k not in PAGE_VARIABLES}
+        variables = {**shown, "params": params_dict}
         output = self._run(template, state, {"context": page_context}, variables, relative)
         return RenderResult(output, state.outbox)
 

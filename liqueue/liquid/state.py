@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from liqueue.errors import Location
+from liqueue.logs import LogEntry
 from liqueue.store import Outbox
 
 if TYPE_CHECKING:
@@ -28,6 +30,23 @@ class RenderState:
     context: dict[str, Any]  # the `context` a queued job's body will see
     job: Job | None = None  # set while a job's body runs
     outbox: Outbox = field(default_factory=Outbox)
+
+    def log(self, type: str, message: str, location: Location) -> None:
+        """Add a log entry, carrying the running job's id, source and attempt."""
+        job = self.job
+        self.outbox.logs.append(
+            LogEntry(
+                at=self.clock.now(),
+                type=type,
+                message=message,
+                job_id=job.id if job else None,
+                source_name=job.source_name if job else None,
+                attempt=job.attempt if job else None,
+                max_attempts=job.max_attempts if job else None,
+                location=f"{location.path}:{location.line}",
+                event_id=job.event_id if job else None,
+            )
+        )
 
     def mark(self) -> tuple[int, int]:
         return len(self.outbox.jobs), len(self.outbox.events)

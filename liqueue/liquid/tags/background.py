@@ -65,7 +65,6 @@ from liqueue.liquid.tags.common import (
     template_path,
 )
 from liqueue.liquid.values import to_json_value
-from liqueue.logs import LogEntry
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -157,25 +156,11 @@ class BackgroundNode(Node):
         size = len(json.dumps(spec.arguments, ensure_ascii=False).encode())
         if size <= ARGUMENTS_WARNING_BYTES:
             return
-        state = state_of(context)
-        location = tag_location(context, self.token)
-        job = state.job
-        state.outbox.logs.append(
-            LogEntry(
-                at=state.clock.now(),
-                type="warning",
-                message=(
-                    f"the arguments of job {spec.source_name} are {size // 1000} KB as JSON; "
-                    f"keep them under {ARGUMENTS_WARNING_BYTES // 1000} KB: pass ids, "
-                    "not large objects"
-                ),
-                job_id=job.id if job else None,
-                source_name=job.source_name if job else None,
-                attempt=job.attempt if job else None,
-                max_attempts=job.max_attempts if job else None,
-                location=f"{location.path}:{location.line}",
-                event_id=job.event_id if job else None,
-            )
+        state_of(context).log(
+            "warning",
+            f"the arguments of job {spec.source_name} are {size // 1000} KB as JSON; "
+            f"keep them under {ARGUMENTS_WARNING_BYTES // 1000} KB: pass ids, not large objects",
+            tag_location(context, self.token),
         )
 
     def _option(self, context: RenderContext, key: str) -> object:

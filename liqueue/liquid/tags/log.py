@@ -18,7 +18,7 @@ from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import open_tag, tag_location
 from liqueue.liquid.values import loggable
-from liqueue.logs import LogEntry, message_of
+from liqueue.logs import message_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -46,21 +46,7 @@ class LogNode(Node):
         log_type = type_arg.value.evaluate(context) if type_arg else None
         if log_type is None or isinstance(log_type, Undefined) or str(log_type).strip() == "":
             log_type = "info"
-        location = tag_location(context, self.token)
-        job = state.job
-        state.outbox.logs.append(
-            LogEntry(
-                at=state.clock.now(),
-                type=str(log_type),
-                message=message_of(loggable(value)),
-                job_id=job.id if job else None,
-                source_name=job.source_name if job else None,
-                attempt=job.attempt if job else None,
-                max_attempts=job.max_attempts if job else None,
-                location=f"{location.path}:{location.line}",
-                event_id=job.event_id if job else None,
-            )
-        )
+        state.log(str(log_type), message_of(loggable(value)), tag_location(context, self.token))
         return 0
 
     def expressions(self) -> Iterable[Expression]:

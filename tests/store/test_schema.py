@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,3 +78,31 @@ def test_sqlite_refuses_to_open_a_newer_file(tmp_path: Path) -> None:
     _record_future_version(f"sqlite:///{path}", 99)
     with pytest.raises(StoreError, match="newer than this liqueue"):
         SQLiteStore(path)
+
+
+def test_a_version_1_sqlite_file_upgrades_in_place_keeping_its_jobs(tmp_path: Path) -> None:
+    """A database made by an older liqueue gets the newer migrations when opened."""
+    from liqueue.store.sqlite.connection import MIGRATIONS, SQL, split_statements
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:  # what liqueue at schema version 1 left behind
+        db.execute(SQL["create_schema_table"])
+        for statement in split_statements(MIGRATIONS[0].sql):
+            db.execute(statement)
+        db.execute(SQL["record_migration"], (1, MIGRATIONS[0].name, 0.0))
+        db.execute(
+            "INSERT INTO jobs (id, state, priority, source_name, body, arguments, context,"
+            " origin_path, origin_line, origin_column, max_attempts, attempt, rescues, run_at,"
+            " created_at) VALUES ('old-job', 'scheduled', 1, 'kept', 'x', '{}', '{}', 'p', 1,"
+            " 1, 1, 0, 0, 0, 0)"
+        )
+    store = SQLiteStore(path)
+    try:
+        current, latest = store.schema_version()
+        assert current == latest >= 2
+        assert store.get_job("old-job").source_name == "kept"
+    finally:
+        store.close()
+    with sqlite3.connect(path) as db:
+        indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "jobs_created" in indexes

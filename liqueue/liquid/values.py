@@ -39,15 +39,19 @@ def _plain(value: object) -> object:
     raise TypeError(f"a {type(value).__name__} cannot be stored as JSON")
 
 
-def to_json_value(value: object) -> Any:
-    """`value` as plain JSON data; ValueError saying why it cannot be stored."""
+def json_text(value: object) -> str:
+    """`value` as JSON text; ValueError saying why it cannot be stored."""
     try:
-        text = json.dumps(value, default=_plain, allow_nan=False, ensure_ascii=False)
+        return json.dumps(value, default=_plain, allow_nan=False, ensure_ascii=False)
     except TimeLimitExceeded:
         raise
     except Exception as err:  # a drop's own failure is still this value's problem
         raise ValueError(str(err) or type(err).__name__) from None
-    return json.loads(text)
+
+
+def to_json_value(value: object) -> Any:
+    """`value` as plain JSON data; ValueError saying why it cannot be stored."""
+    return json.loads(json_text(value))
 
 
 def loggable(value: object) -> object:

@@ -64,7 +64,7 @@ from liqueue.liquid.tags.common import (
     tag_location,
     template_path,
 )
-from liqueue.liquid.values import to_json_value
+from liqueue.liquid.values import json_text
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -124,9 +124,10 @@ class BackgroundNode(Node):
         state = state_of(context)
         path = template_path(context)
         options = {key: self._option(context, key) for key in VALIDATORS}
+        arguments, size = self._job_arguments(context)
         spec_fields: dict[str, Any] = {
             "origin": self._origin(path),
-            "arguments": self._job_arguments(context),
+            "arguments": arguments,
             "priority": options["priority"],
             "max_attempts": options["max_attempts"],
             "delay_minutes": options["delay"],
@@ -148,12 +149,11 @@ class BackgroundNode(Node):
                 **spec_fields,
             )
         state.outbox.jobs.append(spec)
-        self._warn_if_large(context, spec)
+        self._warn_if_large(context, spec, size)
         return 0
 
-    def _warn_if_large(self, context: RenderContext, spec: JobSpec) -> None:
+    def _warn_if_large(self, context: RenderContext, spec: JobSpec, size: int) -> None:
         """The platform advises arguments under ~100 KB: the job is queued, with a warning."""
-        size = len(json.dumps(spec.arguments, ensure_ascii=False).encode())
         if size <= ARGUMENTS_WARNING_BYTES:
             return
         state_of(context).log(
@@ -174,20 +174,24 @@ class BackgroundNode(Node):
             assert arg is not None  # defaults always validate
             raise JobOptionError(str(err), at(context, arg.token)) from None
 
-    def _job_arguments(self, context: RenderContext) -> dict[str, Any]:
+    def _job_arguments(self, context: RenderContext) -> tuple[dict[str, Any], int]:
+        """The job's arguments as JSON data, and about how many bytes they take as JSON."""
         arguments: dict[str, Any] = {}
+        size = 2  # {}
         for arg in self.arguments.keywords:
             if arg.name in VALIDATORS:
                 continue
             value = arg.value.evaluate(context)
             try:
-                arguments[arg.name] = to_json_value(value)
+                text = json_text(value)
             except ValueError as err:
                 raise JobOptionError(
                     f"job argument '{arg.name}' cannot be stored as JSON: {err}",
                     at(context, arg.token),
                 ) from None
-        return arguments
+            arguments[arg.name] = json.loads(text)
+            size += len(arg.name) + len(text.encode()) + 4  # "name": value,
+        return arguments, size
 
     def _partial_name(self, context: RenderContext) -> str:
         assert self.partial is not None

@@ -36,7 +36,7 @@ def check_events(app: App) -> list[Problem]:
             except TemplateError as err:
                 problems.append(Problem(err.location or Location(relative), err.message, "error"))
         schema = schema_path(app.root, event_type)
-        if schema.exists() and "return" not in schema.read_text():
+        if schema.exists() and "return" not in schema.read_text(encoding="utf-8-sig"):
             problems.append(
                 Problem(
                     Location(f"{SCHEMAS_DIR}/{event_type}.liquid"),

@@ -93,7 +93,7 @@ def load_consumer(root: Path, path: Path, front_matter: dict[str, Any]) -> Consu
 
 def _key_location(path: Path, relative: str, key: str) -> Location:
     """The line of `key:` in the front matter, so errors point at it."""
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").split("\n"), start=1):
         if line.split(":", 1)[0].strip() == key:
             return Location(relative, number, 1)
     return Location(relative, 1, 1)

@@ -117,3 +117,17 @@ class App:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def republish_event(self, event_id: str) -> tuple[EventRecord, EventRecord]:
+        """Publish a stored event again (same type and payload, a new id, new consumer jobs).
+
+        `event_id` is a full id or unique prefix. Returns (the stored event, the new one).
+        """
+        from liqueue.events import new_event
+
+        original = self.store.get_event(event_id)
+        event = new_event(
+            original.type, dict(original.payload), at=self.clock.now(), origin="python"
+        )
+        self.enqueue(Outbox(events=[event]))
+        return original, self.store.get_event(event.id)

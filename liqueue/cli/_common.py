@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -155,11 +154,3 @@ def _span(seconds: float) -> str:
         if seconds >= size:
             return f"{int(seconds // size)}{unit}"
     return f"{int(seconds)}s"
-
-
-_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
-
-
-def redact(url: str) -> str:
-    """A database URL fit to print: its password replaced by ***."""
-    return _PASSWORD.sub(r"\1***@", url)

@@ -6,9 +6,10 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import with_app
+from liqueue.cli.demo_run import run_demo
 from liqueue.cli.stats import stats_table
 from liqueue.config import parse_duration
-from liqueue.demo import run_demo
+from liqueue.store.stats import stats_report
 
 
 @click.command(short_help="Render every page, run the jobs, watch the log.")
@@ -43,7 +44,7 @@ def demo(app: App, fresh: bool, horizon: str, concurrency: int) -> None:
         app, fresh=fresh, horizon=parse_duration(horizon), concurrency=concurrency, out=click.echo
     )
     click.echo("")
-    click.echo(stats_table(app))
+    click.echo(stats_table(stats_report(app.store.stats())))
 
 
 def register(group: click.Group) -> None:

@@ -9,8 +9,8 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import DefaultGroup, echo_json, table, to_jsonable, when, with_app
-from liqueue.errors import NotFound
 from liqueue.store import EventRecord
+from liqueue.store.event_jobs import consumer_jobs
 
 SHORT = "List, show, republish events."
 
@@ -140,9 +140,8 @@ def republish(app: App, event_id: str) -> None:
     Example:
       liqueue events republish shop 01a2224d-9012-7dc2-97d7-6b8e338baea5
     """
-    old = app.store.get_event(event_id)
-    record = app.trigger_event(old.type, old.payload)
-    click.echo(f"republished {old.id} as {record.id}")
+    original, record = app.republish_event(event_id)
+    click.echo(f"republished {original.id} as {record.id}")
     _echo_event(app, record)
 
 
@@ -163,12 +162,11 @@ def _echo_event(app: App, record: EventRecord) -> None:
     if not record.job_ids:
         click.echo("  no consumer jobs")
         return
-    rows = []
-    for job_id in record.job_ids:
-        try:
-            job = app.store.get_job(job_id)
-        except NotFound:  # pruned after it finished
-            rows.append([job_id, "(pruned)", None, None, None])
+    rows: list[list[object]] = []
+    for consumer in consumer_jobs(app.store, record.job_ids):
+        job = consumer.job
+        if job is None:
+            rows.append([consumer.id, "(pruned)", None, None, None])
             continue
         rows.append(
             [
@@ -185,13 +183,10 @@ def _echo_event(app: App, record: EventRecord) -> None:
 
 def _event_json(app: App, record: EventRecord) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(record)
-    jobs = []
-    for job_id in record.job_ids:
-        try:
-            jobs.append(to_jsonable(app.store.get_job(job_id)))
-        except NotFound:
-            jobs.append({"id": job_id, "state": None})
-    data["jobs"] = jobs
+    data["jobs"] = [
+        {"id": c.id, "state": None} if c.job is None else to_jsonable(c.job)
+        for c in consumer_jobs(app.store, record.job_ids)
+    ]
     return data
 
 

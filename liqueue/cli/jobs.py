@@ -20,6 +20,7 @@ from liqueue.cli._common import (
 from liqueue.jobs import Job, JobState
 from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_time
 from liqueue.store import JobQuery, LogQuery
+from liqueue.store.retry import retry_jobs
 
 STATES = [state.value for state in JobState]
 SHORT = "List, show, retry, cancel, delete jobs."
@@ -201,15 +202,12 @@ def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
         count = app.store.retry_all_dead(now)
         click.echo(f"retrying {count} dead job{'' if count == 1 else 's'}")
         return
-    before = [app.store.get_job(job_id) for job_id in job_ids]  # unknown ids fail before any change
-    app.store.retry_jobs([job.id for job in before], now)
-    for job in before:
-        state = app.store.get_job(job.id).state
-        if state is job.state:
-            click.echo(f"not retried {job.id}: it is {state.value} (only dead, cancelled "
-                       "and retrying jobs can be retried)", err=True)  # fmt: skip
+    for job in retry_jobs(app.store, job_ids, now):
+        if job.retried:
+            click.echo(f"retrying {job.id} (was {job.was.value}, now {job.now.value})")
         else:
-            click.echo(f"retrying {job.id} (was {job.state.value}, now {state.value})")
+            click.echo(f"not retried {job.id}: it is {job.now.value} (only dead, cancelled "
+                       "and retrying jobs can be retried)", err=True)  # fmt: skip
 
 
 @jobs.command(short_help="Cancel a job that has not started.")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from liqueue.app import App
-from liqueue.cli._common import redact, with_app
+from liqueue.cli._common import with_app
+from liqueue.store.url import redact
 
 
 @click.command(short_help="Create or update the database schema.")

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-
 import click
 
 from liqueue.app import App
 from liqueue.cli._common import echo_json, table, with_app
-from liqueue.jobs import JobState
-from liqueue.store import SourceStats
-
-STATES = [state.value for state in JobState]
+from liqueue.store.stats import STATES, SourceReport, stats_report
 
 
 @click.command(short_help="Per source_name: states, success %, durations.")
@@ -31,19 +25,15 @@ def stats(app: App, as_json: bool) -> None:
       liqueue stats shop
       liqueue stats shop --json | jq '.[] | select(.dead > 0)'
     """
+    report = stats_report(app.store.stats())
     if as_json:
-        echo_json(stats_rows(app))
+        echo_json([line.to_json() for line in report])
         return
-    click.echo(stats_table(app))
+    click.echo(stats_table(report))
 
 
-def stats_rows(app: App) -> list[dict[str, object]]:
-    return [_row(s) for s in sorted(app.store.stats(), key=lambda s: s.source_name)]
-
-
-def stats_table(app: App) -> str:
-    rows = stats_rows(app)
-    if not rows:
+def stats_table(report: list[SourceReport]) -> str:
+    if not report:
         return "no jobs yet"
     headers = [
         "SOURCE_NAME",
@@ -54,28 +44,19 @@ def stats_table(app: App) -> str:
         "MAX",
         "RETRIES",
     ]
-    return table(headers, [list(row.values()) for row in rows])
-
-
-def _row(stat: SourceStats) -> dict[str, object]:
-    rate = stat.success_rate
-    durations = sorted(stat.durations_ms)
-    return {
-        "source_name": stat.source_name,
-        **{state: stat.counts.get(state, 0) for state in STATES},
-        "success_rate": None if rate is None else round(rate * 100, 1),
-        "p50_ms": _percentile(durations, 50),
-        "p95_ms": _percentile(durations, 95),
-        "max_ms": durations[-1] if durations else None,
-        "retries": stat.retries,
-    }
-
-
-def _percentile(ordered: Sequence[int], pct: int) -> int | None:
-    """Nearest-rank percentile: always a duration that was really measured."""
-    if not ordered:
-        return None
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+    rows = [
+        [
+            line.source_name,
+            *line.counts.values(),
+            line.success_pct,
+            line.p50_ms,
+            line.p95_ms,
+            line.max_ms,
+            line.retries,
+        ]
+        for line in report
+    ]
+    return table(headers, rows)
 
 
 def register(group: click.Group) -> None:

@@ -1,7 +1,8 @@
-"""Choose a backend from a database URL."""
+"""Database URLs: choose a backend from one, and make one fit to print."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from liqueue.errors import ConfigError
@@ -10,6 +11,14 @@ from liqueue.store.base import Store
 
 def sqlite_url_for(path: Path) -> str:
     return f"sqlite:///{path.resolve()}"
+
+
+_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
+
+
+def redact(url: str) -> str:
+    """A database URL fit to print: its password replaced by ***."""
+    return _PASSWORD.sub(r"\1***@", url)
 
 
 def open_store(url: str) -> Store:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 import pytest
 
-from liqueue.cli._common import redact, short_ids, table, when
+from liqueue.cli._common import short_ids, table, when
 from liqueue.cli.render import parse_param
+from liqueue.store.url import redact
 
 
 def parse(*values: str) -> dict[str, object]:

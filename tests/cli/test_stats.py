@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from liqueue.app import App
-from liqueue.cli.stats import _percentile
 from liqueue.jobs import JobState
+from liqueue.store.stats import percentile as _percentile
 from tests.cli.conftest import Run
 from tests.cli.seed import attempt, enqueue, spec
 

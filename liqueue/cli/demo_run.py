@@ -1,7 +1,8 @@
-"""`liqueue demo APP`: render every page, run the jobs, show the log as it happens.
+"""What `liqueue demo APP` runs: render every page, run the jobs, show the log as it happens.
 
 This is what README's first command runs on the example shop: a newcomer
 watches jobs being queued, running, failing, retrying, dying and finishing.
+It drives an App and a Worker together, so it lives with the commands.
 """
 
 from __future__ import annotations

@@ -1,11 +1,8 @@
 """Durable storage behind one contract; one module per backend."""
 
 from liqueue.store.base import (
-    AttemptOutcome,
-    EventRecord,
     JobQuery,
     LogQuery,
-    Outbox,
     SourceStats,
     Store,
     WakeListener,
@@ -13,11 +10,8 @@ from liqueue.store.base import (
 from liqueue.store.url import open_store
 
 __all__ = [
-    "AttemptOutcome",
-    "EventRecord",
     "JobQuery",
     "LogQuery",
-    "Outbox",
     "SourceStats",
     "Store",
     "WakeListener",

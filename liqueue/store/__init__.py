@@ -1,5 +1,6 @@
 """Durable storage behind one contract; one module per backend."""
 
+from liqueue.store.backends import open_store
 from liqueue.store.base import (
     JobQuery,
     LogQuery,
@@ -7,7 +8,6 @@ from liqueue.store.base import (
     Store,
     WakeListener,
 )
-from liqueue.store.url import open_store
 
 __all__ = [
     "JobQuery",

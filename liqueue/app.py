@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING, Any
 from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.config import AppConfig
 from liqueue.errors import ConfigError
-from liqueue.store import EventRecord, Outbox, Store, open_store
+from liqueue.events.event import PYTHON_ORIGIN, Event, new_event
+from liqueue.events.fanout import Fanout
+from liqueue.outbox import Outbox
+from liqueue.store import Store, open_store
 from liqueue.store.url import sqlite_url_for
 
 if TYPE_CHECKING:
@@ -59,6 +62,10 @@ class App:
         return Runtime(self.root, self.config, self.clock)
 
     @cached_property
+    def fanout(self) -> Fanout:
+        return Fanout(self.root, self.config, self.runtime)
+
+    @cached_property
     def store(self) -> Store:
         if self.database_url.startswith("sqlite:///"):
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
@@ -86,25 +93,23 @@ class App:
 
     def enqueue(self, outbox: Outbox, *, connection: Any = None) -> None:
         """Persist an outbox, fanning its events out to their consumers first."""
-        from liqueue.events import expand_events
-
-        expanded = expand_events(self, outbox)
+        expanded = self.fanout.expand(outbox)
         if not expanded:
             return
         self.store.enqueue(expanded, self.clock.now(), connection=connection)
 
     def check(self) -> list[Problem]:
         """Every problem of every template, consumer and event schema, in file order."""
+        # Imported here: it loads python-liquid, which commands that never
+        # render (jobs, logs, stats) do without.
         from liqueue.events.check import check_events
 
-        problems = [*self.runtime.check(), *check_events(self)]
+        problems = [*self.runtime.check(), *check_events(self.root, self.runtime.front_matter)]
         return sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))
 
-    def trigger_event(self, type: str, payload: Mapping[str, object]) -> EventRecord:
+    def trigger_event(self, type: str, payload: Mapping[str, object]) -> Event:
         """Publish an event from Python: stored, validated, consumers enqueued."""
-        from liqueue.events import new_event
-
-        event = new_event(type, dict(payload), at=self.clock.now(), origin="python")
+        event = new_event(type, dict(payload), at=self.clock.now(), origin=PYTHON_ORIGIN)
         self.enqueue(Outbox(events=[event]))
         return self.store.get_event(event.id)
 
@@ -118,16 +123,14 @@ class App:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def republish_event(self, event_id: str) -> tuple[EventRecord, EventRecord]:
+    def republish_event(self, event_id: str) -> tuple[Event, Event]:
         """Publish a stored event again (same type and payload, a new id, new consumer jobs).
 
         `event_id` is a full id or unique prefix. Returns (the stored event, the new one).
         """
-        from liqueue.events import new_event
-
         original = self.store.get_event(event_id)
         event = new_event(
-            original.type, dict(original.payload), at=self.clock.now(), origin="python"
+            original.type, dict(original.payload), at=self.clock.now(), origin=PYTHON_ORIGIN
         )
         self.enqueue(Outbox(events=[event]))
         return original, self.store.get_event(event.id)

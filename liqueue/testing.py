@@ -20,10 +20,10 @@ import time
 from dataclasses import dataclass, field
 
 from liqueue.app import App
-from liqueue.events import expand_events
 from liqueue.jobs import JobState
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
-from liqueue.store import AttemptOutcome, LogQuery
+from liqueue.store import LogQuery
 from liqueue.worker.runner import AttemptRunner
 from liqueue.worker.weights import PriorityRotation
 
@@ -43,9 +43,7 @@ def drain(app: App, *, max_attempts: int = 10_000, worker_id: str = "testing") -
     Stops after `max_attempts` attempts so a job that re-queues itself
     cannot hang a test.
     """
-    runner = AttemptRunner(
-        app.runtime, app.clock, app.config.backoff, lambda outbox: expand_events(app, outbox)
-    )
+    runner = AttemptRunner(app.runtime, app.clock, app.config.backoff, app.fanout.expand)
     rotation = PriorityRotation({n: p.weight for n, p in app.config.priorities.items()})
     drained = Drained()
     while len(drained.outcomes) < max_attempts:

@@ -9,7 +9,7 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import DefaultGroup, echo_json, table, to_jsonable, when, with_app
-from liqueue.store import EventRecord
+from liqueue.events.event import Event, origin_text
 from liqueue.store.event_jobs import consumer_jobs
 
 SHORT = "List, show, republish events."
@@ -94,7 +94,7 @@ def list_events(app: App, event_type: str | None, limit: int, as_json: bool) -> 
     """
     found = app.store.list_events(event_type, limit)
     if as_json:
-        echo_json(found)
+        echo_json([_event_data(e) for e in found])
         return
     if not found:
         click.echo("no events")
@@ -145,7 +145,7 @@ def republish(app: App, event_id: str) -> None:
     _echo_event(app, record)
 
 
-def _echo_event(app: App, record: EventRecord) -> None:
+def _echo_event(app: App, record: Event) -> None:
     now = app.clock.now()
     click.echo(f"event {record.id} {record.type}")
     click.echo(f"  at       {when(record.at, now)}")
@@ -181,8 +181,14 @@ def _echo_event(app: App, record: EventRecord) -> None:
     click.echo("\n".join("  " + line for line in lines))
 
 
-def _event_json(app: App, record: EventRecord) -> dict[str, Any]:
+def _event_data(record: Event) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(record)
+    data["origin"] = origin_text(record.origin)  # as stored: `path:line` or `python`
+    return data
+
+
+def _event_json(app: App, record: Event) -> dict[str, Any]:
+    data = _event_data(record)
     data["jobs"] = [
         {"id": c.id, "state": None} if c.job is None else to_jsonable(c.job)
         for c in consumer_jobs(app.store, record.job_ids)

@@ -10,7 +10,7 @@ import click
 from liqueue.app import App
 from liqueue.cli._common import echo_json, to_jsonable, when, with_app
 from liqueue.logs import format_line
-from liqueue.store import Outbox
+from liqueue.outbox import Outbox
 
 
 def parse_param(

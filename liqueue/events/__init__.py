@@ -1,5 +1,5 @@
-"""Events: consumers discovery, validation and fan-out into JobSpecs."""
+"""Events: the `Event` record, consumers discovery, validation and fan-out.
 
-from liqueue.events.fanout import event_variable, expand_events, new_event
-
-__all__ = ["event_variable", "expand_events", "new_event"]
+Kept empty on purpose: `liqueue.events.event` is vocabulary that the liquid
+tags import, and loading fan-out from here would pull rooms in with it.
+"""

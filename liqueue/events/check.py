@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from liqueue.errors import Location, TemplateError
 from liqueue.events.consumers import (
@@ -15,27 +17,25 @@ from liqueue.events.consumers import (
 )
 from liqueue.liquid.problems import Problem
 
-if TYPE_CHECKING:
-    from liqueue.app import App
 
-
-def check_events(app: App) -> list[Problem]:
+def check_events(root: Path, front_matter: Callable[[str], dict[str, Any]]) -> list[Problem]:
+    """`front_matter` reads a template's front matter by its path relative to `root`."""
     problems: list[Problem] = []
-    for event_type in event_types(app.root):
-        paths = consumer_paths(app.root, event_type)
+    for event_type in event_types(root):
+        paths = consumer_paths(root, event_type)
         if not paths:
             folder = f"{CONSUMERS_DIR}/{event_type}"
-            if (app.root / folder).is_dir():
+            if (root / folder).is_dir():
                 problems.append(
                     Problem(Location(folder), f"no consumers for event {event_type!r}", "warning")
                 )
         for path in paths:
-            relative = path.relative_to(app.root).as_posix()
+            relative = path.relative_to(root).as_posix()
             try:
-                load_consumer(app.root, path, app.runtime.front_matter(relative))
+                load_consumer(root, path, front_matter(relative))
             except TemplateError as err:
                 problems.append(Problem(err.location or Location(relative), err.message, "error"))
-        schema = schema_path(app.root, event_type)
+        schema = schema_path(root, event_type)
         if schema.exists() and "return" not in schema.read_text(encoding="utf-8-sig"):
             problems.append(
                 Problem(

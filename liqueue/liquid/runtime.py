@@ -38,7 +38,7 @@ from liqueue.liquid.positions import time_limit_in_chain, to_template_error
 from liqueue.liquid.problems import Problem, ProblemCollector
 from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.state import STATE_KEY, RenderState
-from liqueue.store import Outbox
+from liqueue.outbox import Outbox
 
 if TYPE_CHECKING:
     from liquid import BoundTemplate

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from liqueue.errors import Location
 from liqueue.logs import LogEntry
-from liqueue.store import Outbox
+from liqueue.outbox import Outbox
 
 if TYPE_CHECKING:
     from liquid import RenderContext

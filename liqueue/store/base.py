@@ -8,66 +8,14 @@ Everything the worker needs is a batch operation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from liqueue.jobs import Job, JobSpec, JobState
+from liqueue.events.event import Event
+from liqueue.jobs import Job, JobState
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import AttemptStatus, LogEntry
-
-
-@dataclass
-class EventRecord:
-    """A published event. `valid` False means it failed its schema; no consumer ran."""
-
-    id: str
-    type: str
-    payload: dict[str, Any]
-    at: float
-    valid: bool = True
-    errors: list[str] = field(default_factory=list)
-    origin: str | None = None
-    job_ids: list[str] = field(default_factory=list)  # consumer jobs it started
-
-
-@dataclass
-class Outbox:
-    """What one render (a page or a job body) asks to persist, all or nothing."""
-
-    jobs: list[JobSpec] = field(default_factory=list)
-    events: list[EventRecord] = field(default_factory=list)
-    logs: list[LogEntry] = field(default_factory=list)
-
-    def extend(self, other: Outbox) -> None:
-        self.jobs.extend(other.jobs)
-        self.events.extend(other.events)
-        self.logs.extend(other.logs)
-
-    def __bool__(self) -> bool:
-        return bool(self.jobs or self.events or self.logs)
-
-
-@dataclass
-class AttemptOutcome:
-    """The end of one attempt, written back with `Store.complete`.
-
-    `state` is DONE, RETRY (with `next_run_at`) or DEAD. `outbox` holds what
-    the job body asked for (jobs may create jobs) plus its log entries,
-    including the attempt line; it is persisted in the same transaction.
-    `worker_id` is the worker that claimed the attempt: a rescue undoes the
-    attempt, so a job claimed again runs the same attempt number, and only
-    the worker holding it now may complete it (None: any worker).
-    """
-
-    job_id: str
-    attempt: int
-    state: JobState
-    finished_at: float
-    next_run_at: float | None = None
-    error_class: str | None = None
-    error_message: str | None = None
-    error_location: str | None = None
-    outbox: Outbox = field(default_factory=Outbox)
-    worker_id: str | None = None
+from liqueue.outbox import Outbox
 
 
 @dataclass
@@ -198,10 +146,10 @@ class Store(Protocol):
     def stats(self) -> list[SourceStats]: ...
 
     # events
-    def get_event(self, event_id: str) -> EventRecord:
+    def get_event(self, event_id: str) -> Event:
         """By full id or unique prefix; raise NotFound otherwise."""
 
-    def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]: ...
+    def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]: ...
 
     def wake_listener(self) -> WakeListener:
         """A listener woken whenever jobs become due through this store's writes.

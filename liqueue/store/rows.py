@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from liqueue.errors import Location, NotFound, StoreError
+from liqueue.events.event import Event, origin_text, parse_origin
 from liqueue.jobs import Job, JobSpec, JobState, Priority
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
-from liqueue.store.base import AttemptOutcome, EventRecord
 
 JOB_COLUMNS = (
     "id, state, priority, source_name, body, partial, arguments, context, "
@@ -154,7 +155,7 @@ def log_from_row(row: Sequence[Any]) -> LogEntry:
 EVENT_COLUMNS = "id, type, payload, at, valid, errors, origin"
 
 
-def event_params(event: EventRecord) -> tuple[Any, ...]:
+def event_params(event: Event) -> tuple[Any, ...]:
     return (
         event.id,
         event.type,
@@ -162,19 +163,19 @@ def event_params(event: EventRecord) -> tuple[Any, ...]:
         event.at,
         bool(event.valid),
         dumps(event.errors),
-        event.origin,
+        origin_text(event.origin),
     )
 
 
-def event_from_row(row: Sequence[Any], job_ids: list[str]) -> EventRecord:
-    return EventRecord(
+def event_from_row(row: Sequence[Any], job_ids: list[str]) -> Event:
+    return Event(
         id=row[0],
         type=row[1],
         payload=_loads(row[2]),
         at=row[3],
         valid=bool(row[4]),
         errors=_loads(row[5]),
-        origin=row[6],
+        origin=parse_origin(row[6]),
         job_ids=job_ids,
     )
 

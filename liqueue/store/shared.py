@@ -11,16 +11,12 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol
 
 from liqueue.errors import NotFound, StoreError
+from liqueue.events.event import Event
 from liqueue.jobs import Job, JobState
+from liqueue.jobs.outcome import AttemptOutcome
+from liqueue.outbox import Outbox
 from liqueue.store import rows
-from liqueue.store.base import (
-    AttemptOutcome,
-    EventRecord,
-    JobQuery,
-    LogQuery,
-    Outbox,
-    SourceStats,
-)
+from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.stats import build_stats
 
 
@@ -117,7 +113,7 @@ def stats(conn: Connection, sql: SQLFiles) -> list[SourceStats]:
 
 def get_event(
     conn: Connection, sql: SQLFiles, event_id: str, encode_ids: Callable[[list[str]], object]
-) -> EventRecord:
+) -> Event:
     full_id = resolve_event_id(conn, sql, event_id)
     row = conn.execute(sql["get_event"], {"id": full_id}).fetchone()
     if row is None:
@@ -131,14 +127,14 @@ def list_events(
     type: str | None,
     limit: int,
     encode_ids: Callable[[list[str]], object],
-) -> list[EventRecord]:
+) -> list[Event]:
     found = conn.execute(sql["list_events"], {"type": type, "limit": limit}).fetchall()
     return events_with_jobs(conn, sql, found, encode_ids)
 
 
 def events_with_jobs(
     conn: Connection, sql: SQLFiles, found: list[Any], encode_ids: Callable[[list[str]], object]
-) -> list[EventRecord]:
+) -> list[Event]:
     """Events with the ids of the consumer jobs each started."""
     if not found:
         return []

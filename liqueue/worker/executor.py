@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from liqueue.errors import TimeLimitExceeded
 from liqueue.jobs import Job
-from liqueue.store import AttemptOutcome
+from liqueue.jobs.outcome import AttemptOutcome
 
 RunAttempt = Callable[[Job], AttemptOutcome]
 TimeoutOutcome = Callable[[Job, float, BaseException], AttemptOutcome]

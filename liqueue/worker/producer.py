@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 from liqueue.app import App
 from liqueue.errors import StoreUnavailable
-from liqueue.events import expand_events
 from liqueue.jobs import Job
-from liqueue.store import AttemptOutcome
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.worker.executor import Executor
 from liqueue.worker.maintenance import Maintenance
 from liqueue.worker.notifier import Notifier
@@ -62,9 +61,7 @@ class Worker:
         self.events: queue.SimpleQueue[object] = queue.SimpleQueue()
         config = app.config
         self.rotation = PriorityRotation({n: p.weight for n, p in config.priorities.items()})
-        self.runner = AttemptRunner(
-            app.runtime, app.clock, config.backoff, lambda outbox: expand_events(app, outbox)
-        )
+        self.runner = AttemptRunner(app.runtime, app.clock, config.backoff, app.fanout.expand)
         self.executor = Executor(
             self.options.concurrency,
             self.runner.run,

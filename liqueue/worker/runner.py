@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
 from liqueue.jobs import Backoff, Job, JobState
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import attempt_entry
-from liqueue.store import AttemptOutcome, Outbox
+from liqueue.outbox import Outbox
 
 if TYPE_CHECKING:
     from liqueue.clock import Clock

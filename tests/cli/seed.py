@@ -8,8 +8,9 @@ from typing import Any
 from liqueue.app import App
 from liqueue.errors import Location
 from liqueue.jobs import JobSpec, JobState
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry, attempt_entry
-from liqueue.store import AttemptOutcome, Outbox
+from liqueue.outbox import Outbox
 
 PRIORITIES = ["high", "default", "low"]
 BODY = "\n  {% assign greeting = 'hi' %}\n  {% log greeting %}\n"

@@ -23,7 +23,7 @@ def test_trigger_queues_every_consumer(run: Run, app: App) -> None:
     assert result.exit_code == 0, result.output
     (event,) = app.store.list_events()
     assert event.payload == {"email": "a@x", "user_id": 3}
-    assert event.origin == "python"
+    assert str(event.origin) == "python"
     (job_id,) = event.job_ids
     job = app.store.get_job(job_id)
     assert (job.source_name, job.priority, job.max_attempts) == (CONSUMER, "high", 3)

@@ -45,7 +45,7 @@ def test_republish_by_prefix_makes_a_new_event_with_new_consumer_jobs(
 
     original, again = app.republish_event(first.id[:20])
     assert original == app.store.get_event(first.id)
-    assert (again.type, again.payload, again.valid, again.origin) == (
+    assert (again.type, again.payload, again.valid, str(again.origin)) == (
         "order.created",
         {"order_id": 9},
         True,

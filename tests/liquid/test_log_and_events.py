@@ -62,7 +62,7 @@ def test_trigger_event_records_an_event(app: AppDir) -> None:
     [event] = app.runtime().render("orders/create", {"order": order}).outbox.events
     assert event.type == "order.created"
     assert event.payload == {"order_id": 42, "total": 10}
-    assert event.origin == "app/views/pages/orders/create.liquid:2"
+    assert event.origin == Location("app/views/pages/orders/create.liquid", 2)
     assert event.at == app.clock.now()
     assert len(event.id) == 36
 

@@ -9,7 +9,9 @@ from collections import Counter
 import psycopg
 
 from liqueue.jobs import JobState
-from liqueue.store import AttemptOutcome, JobQuery, LogQuery, Outbox, open_store
+from liqueue.jobs.outcome import AttemptOutcome
+from liqueue.outbox import Outbox
+from liqueue.store import JobQuery, LogQuery, open_store
 from tests.store.children import expect_line, finish, start
 from tests.store.factories import spec
 

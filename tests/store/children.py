@@ -9,7 +9,8 @@ import sys
 CLAIMER = """
 import json, sys, time
 from liqueue.jobs import JobState
-from liqueue.store import AttemptOutcome, open_store
+from liqueue.store import open_store
+from liqueue.jobs.outcome import AttemptOutcome
 
 url, worker, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 store = open_store(url)
@@ -37,7 +38,8 @@ ENQUEUER = """
 import sys, time
 from liqueue.errors import Location
 from liqueue.jobs import JobSpec
-from liqueue.store import Outbox, open_store
+from liqueue.store import open_store
+from liqueue.outbox import Outbox
 
 store = open_store(sys.argv[1])
 time.sleep(float(sys.argv[2]))
@@ -51,7 +53,8 @@ OPEN_AND_ENQUEUE = """
 import sys, time
 from liqueue.errors import Location
 from liqueue.jobs import JobSpec
-from liqueue.store import Outbox, open_store
+from liqueue.store import open_store
+from liqueue.outbox import Outbox
 
 url, count = sys.argv[1], int(sys.argv[2])
 print("ready", flush=True)

@@ -6,8 +6,9 @@ from typing import Any
 
 from liqueue.errors import Location
 from liqueue.jobs import JobSpec, JobState
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import attempt_entry
-from liqueue.store import AttemptOutcome, Outbox
+from liqueue.outbox import Outbox
 
 T0 = 1_800_000_000.0
 

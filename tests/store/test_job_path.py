@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from liqueue.errors import Location
+from liqueue.events.event import Event
 from liqueue.jobs import JobState
 from liqueue.logs import LogEntry
-from liqueue.store import EventRecord, JobQuery, LogQuery, Outbox, Store
+from liqueue.outbox import Outbox
+from liqueue.store import JobQuery, LogQuery, Store
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
 
@@ -103,7 +105,7 @@ def test_complete_done_persists_the_outbox(store: Store) -> None:
     job_id = enqueue(store, spec("parent"))[0]
     store.claim("w", 1, T0, 30, ALL)
     child = spec("child", delay_minutes=1)
-    event = EventRecord(id="ev-1", type="order_paid", payload={"id": 1}, at=T0 + 1)
+    event = Event(id="ev-1", type="order_paid", payload={"id": 1}, at=T0 + 1)
     entry = attempt_log(job_id, "parent", 1, False, 12, at=T0 + 1)
     done = outcome(job_id, outbox=Outbox(jobs=[child], events=[event], logs=[entry]))
     store.complete([done], T0 + 1)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from liqueue.jobs import JobState
-from liqueue.store import JobQuery, LogQuery, Outbox, Store
+from liqueue.outbox import Outbox
+from liqueue.store import JobQuery, LogQuery, Store
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
 

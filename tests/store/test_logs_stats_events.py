@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from liqueue.errors import NotFound, StoreError
+from liqueue.errors import Location, NotFound, StoreError
+from liqueue.events.event import Event
 from liqueue.jobs import JobState
 from liqueue.logs import LogEntry
-from liqueue.store import EventRecord, LogQuery, Outbox, Store
+from liqueue.outbox import Outbox
+from liqueue.store import LogQuery, Store
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
 
@@ -84,13 +86,17 @@ def test_stats_per_source(store: Store) -> None:
 
 
 def test_events_are_stored_with_their_consumer_jobs(store: Store) -> None:
-    paid = EventRecord(
-        id="ev-paid", type="order_paid", payload={"order": 7}, at=T0, origin="app/x.liquid:2"
+    paid = Event(
+        id="ev-paid",
+        type="order_paid",
+        payload={"order": 7},
+        at=T0,
+        origin=Location("app/x.liquid", 2),
     )
-    bad = EventRecord(
+    bad = Event(
         id="ev-bad", type="order_paid", payload={}, at=T0 + 1, valid=False, errors=["no order"]
     )
-    other = EventRecord(id="ev-other", type="signup", payload={"n": 1}, at=T0 + 2)
+    other = Event(id="ev-other", type="signup", payload={"n": 1}, at=T0 + 2)
     consumers = [spec("c1", event_id="ev-paid"), spec("c2", event_id="ev-paid")]
     store.enqueue(Outbox(jobs=consumers, events=[paid, bad, other]), T0)
 
@@ -100,7 +106,7 @@ def test_events_are_stored_with_their_consumer_jobs(store: Store) -> None:
         {"order": 7},
         T0,
         True,
-        "app/x.liquid:2",
+        Location("app/x.liquid", 2),
     )
     assert sorted(got.job_ids) == sorted(job.id for job in consumers)
     invalid = store.get_event("ev-bad")
@@ -117,9 +123,9 @@ def test_events_are_stored_with_their_consumer_jobs(store: Store) -> None:
 
 def test_get_event_by_unique_prefix(store: Store) -> None:
     events = [
-        EventRecord(id="01a2-aaaa-1", type="t", payload={}, at=T0),
-        EventRecord(id="01a2-aaaa-2", type="t", payload={}, at=T0),
-        EventRecord(id="01a2-bbbb-1", type="t", payload={}, at=T0),
+        Event(id="01a2-aaaa-1", type="t", payload={}, at=T0),
+        Event(id="01a2-aaaa-2", type="t", payload={}, at=T0),
+        Event(id="01a2-bbbb-1", type="t", payload={}, at=T0),
     ]
     store.enqueue(Outbox(events=events), T0)
     assert store.get_event("01a2-b").id == "01a2-bbbb-1"

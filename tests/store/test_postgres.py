@@ -9,7 +9,8 @@ import pytest
 
 from liqueue.errors import NotFound, StoreError
 from liqueue.jobs import JobState
-from liqueue.store import Outbox, Store
+from liqueue.outbox import Outbox
+from liqueue.store import Store
 from liqueue.store.postgres import PostgresStore
 
 from .factories import T0, spec

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from liqueue.jobs import JobState
-from liqueue.store import AttemptOutcome, JobQuery, Outbox, Store
+from liqueue.jobs.outcome import AttemptOutcome
+from liqueue.outbox import Outbox
+from liqueue.store import JobQuery, Store
 from liqueue.store.sqlite import SQLiteStore
 
 from .children import (

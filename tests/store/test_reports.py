@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from liqueue.errors import NotFound
+from liqueue.events.event import Event
 from liqueue.jobs import JobState
-from liqueue.store import EventRecord, Outbox, SourceStats, Store
+from liqueue.outbox import Outbox
+from liqueue.store import SourceStats, Store
 from liqueue.store.event_jobs import ConsumerJob, consumer_jobs
 from liqueue.store.retry import RetriedJob, retry_jobs
 from liqueue.store.stats import STATES, SourceReport, percentile, stats_report
@@ -101,7 +103,7 @@ def test_retry_with_an_unknown_id_changes_nothing(store: Store) -> None:
 
 def test_consumer_jobs_keep_pruned_ones_without_a_job(store: Store) -> None:
     kept, pruned = spec("c1", event_id="ev"), spec("c2", event_id="ev")
-    event = EventRecord(id="ev", type="order_paid", payload={}, at=T0)
+    event = Event(id="ev", type="order_paid", payload={}, at=T0)
     store.enqueue(Outbox(jobs=[kept, pruned], events=[event]), T0)
     store.claim("w", 2, T0, 30, ALL)
     store.complete([outcome(pruned.id), outcome(kept.id, state=JobState.RETRY, next_run_at=T0)], T0)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from liqueue.events.event import Event
 from liqueue.jobs import JobState
-from liqueue.store import AttemptOutcome, EventRecord, JobQuery, LogQuery, Outbox, Store
+from liqueue.jobs.outcome import AttemptOutcome
+from liqueue.outbox import Outbox
+from liqueue.store import JobQuery, LogQuery, Store
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
 
@@ -47,7 +50,7 @@ def test_a_stale_outcome_keeps_its_log_lines_but_queues_nothing(store: Store) ->
     def finished(job_id: str, worker: str, child: str) -> AttemptOutcome:
         made = Outbox(
             jobs=[spec(child)],
-            events=[EventRecord(id=f"ev-{child}", type="t", payload={}, at=T0)],
+            events=[Event(id=f"ev-{child}", type="t", payload={}, at=T0)],
             logs=[attempt_log(job_id, child, 1, False, 5, at=T0 + 12)],
         )
         return outcome(job_id, 1, JobState.DONE, T0 + 12, worker_id=worker, outbox=made)

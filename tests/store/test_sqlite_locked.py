@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from liqueue.errors import StoreUnavailable
-from liqueue.store import Outbox
+from liqueue.outbox import Outbox
 from liqueue.store.sqlite import SQLiteStore
 
 from .factories import spec

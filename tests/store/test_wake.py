@@ -6,7 +6,8 @@ import socket
 from pathlib import Path
 
 from liqueue.jobs import JobState
-from liqueue.store import Outbox, Store
+from liqueue.outbox import Outbox
+from liqueue.store import Store
 from liqueue.store.sqlite import SQLiteStore
 from liqueue.store.sqlite.wake import wake_dir_for
 

@@ -13,14 +13,12 @@ from liquid.ast import Node
 from liquid.exceptions import LiquidSyntaxError
 from liquid.tag import Tag
 
-from liqueue.errors import JobOptionError, TemplateError
-from liqueue.events.fanout import reserved_field_error
-from liqueue.jobs import new_job_id
+from liqueue.errors import JobOptionError, Location, TemplateError
+from liqueue.events.event import new_event, reserved_field_error
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, open_tag, tag_location
 from liqueue.liquid.values import to_json_value
-from liqueue.store import EventRecord
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -52,6 +50,7 @@ class TriggerEventNode(Node):
             )
         payload: dict[str, Any] = {}
         for arg in self.arguments.keywords:
+            # Checked here too, not only by new_event, so the error points at the field.
             reserved = reserved_field_error(arg.name)
             if reserved is not None:
                 raise JobOptionError(reserved, at(context, arg.token))
@@ -63,15 +62,14 @@ class TriggerEventNode(Node):
                     at(context, arg.token),
                 ) from None
         location = tag_location(context, self.token)
-        state.outbox.events.append(
-            EventRecord(
-                id=new_job_id(),
-                type=event_type.strip(),
-                payload=payload,
-                at=state.clock.now(),
-                origin=f"{location.path}:{location.line}",
-            )
+        # The stored origin is `path:line`; the column would only clutter it.
+        event = new_event(
+            event_type.strip(),
+            payload,
+            at=state.clock.now(),
+            origin=Location(location.path, location.line),
         )
+        state.outbox.events.append(event)
         return 0
 
     def expressions(self) -> Iterable[Expression]:

@@ -21,17 +21,13 @@ from psycopg.rows import TupleRow
 from psycopg_pool import ConnectionPool
 
 from liqueue.errors import StoreError, StoreUnavailable
+from liqueue.events.event import Event
 from liqueue.jobs import Job, JobState
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
+from liqueue.outbox import Outbox
 from liqueue.store import rows, shared
-from liqueue.store.base import (
-    AttemptOutcome,
-    EventRecord,
-    JobQuery,
-    LogQuery,
-    Outbox,
-    SourceStats,
-)
+from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import NotifyWakeListener
@@ -237,10 +233,10 @@ class PostgresStore:
 
     # events
 
-    def get_event(self, event_id: str) -> EventRecord:
+    def get_event(self, event_id: str) -> Event:
         return self._run(lambda conn: shared.get_event(conn, SQL, event_id, list))
 
-    def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]:
+    def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]:
         return self._run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
 
     def wake_listener(self) -> NotifyWakeListener:

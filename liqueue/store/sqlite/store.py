@@ -15,17 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from liqueue.errors import StoreError
+from liqueue.events.event import Event
 from liqueue.jobs import Job, JobSpec, JobState
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
+from liqueue.outbox import Outbox
 from liqueue.store import rows, shared
-from liqueue.store.base import (
-    AttemptOutcome,
-    EventRecord,
-    JobQuery,
-    LogQuery,
-    Outbox,
-    SourceStats,
-)
+from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection
 from liqueue.store.sqlite.connection import LATEST_VERSION, SQL, Transactions
@@ -221,11 +217,11 @@ class SQLiteStore:
 
     # events
 
-    def get_event(self, event_id: str) -> EventRecord:
+    def get_event(self, event_id: str) -> Event:
         with self._tx.read() as db:
             return shared.get_event(db, SQL, event_id, rows.dumps)
 
-    def list_events(self, type: str | None = None, limit: int = 100) -> list[EventRecord]:
+    def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]:
         with self._tx.read() as db:
             return shared.list_events(db, SQL, type, limit, rows.dumps)
 

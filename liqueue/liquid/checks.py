@@ -1,8 +1,9 @@
 """The rules `liqueue check` applies beyond syntax, in one place.
 
 Tags only parse and render. While checking, the environment hands each node a
-tag has parsed to `TemplateChecker.node_parsed`, straight away, so that an
-error the lexer cannot get past later in the file hides none of them:
+platform tag has parsed to `TemplateChecker.node_parsed` straight away, not
+after the whole template: a tag inside a block that fails to parse (and is
+dropped from the tree) is still checked. The rules:
 
 - `background`: a literal option no data can make valid (error); a missing,
   generic or one-word `source_name` (warning);

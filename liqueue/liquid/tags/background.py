@@ -41,6 +41,7 @@ from liqueue.jobs import (
     validate_job_options,
 )
 from liqueue.liquid.arguments import Arguments, parse_keyword_arguments
+from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
@@ -98,28 +99,23 @@ class BackgroundNode(Node):
         path = template_path(context)
         options = self._options(context)
         arguments, size = self._job_arguments(context)
-        if self.partial is not None:
-            name = self._partial_name(context)
-            spec = JobSpec.from_options(
-                options,
-                default_name=name,
-                origin=self._origin(path),
-                partial=name,
-                arguments=arguments,
-                context=state.context,
-            )
-            assert self.target is not None
-            context.assign(self.target, spec.id)
-        else:
+        partial = self._partial_name(context) if self.partial is not None else None
+        if partial is None:
             line, _ = line_col(self.token.source, self.token.start_index)
-            spec = JobSpec.from_options(
-                options,
-                default_name=f"{readable_name(path)}:{line}",
-                origin=self._origin(path),
-                body=self.body,
-                arguments=arguments,
-                context=state.context,
-            )
+            default_name = f"{readable_name(path)}:{line}"
+        else:
+            default_name = partial
+        spec = JobSpec.from_options(
+            options,
+            default_name=default_name,
+            origin=self._origin(path),
+            body=self.body,
+            partial=partial,
+            arguments=arguments,
+            context=state.context,
+        )
+        if self.target is not None:
+            context.assign(self.target, spec.id)
         state.outbox.jobs.append(spec)
         self._warn_if_large(context, spec, size)
         return 0
@@ -177,10 +173,9 @@ class BackgroundNode(Node):
             raise JobOptionError(
                 f"background needs a partial name, got {value!r}", at(context, self.partial.token)
             )
-        find = getattr(context.env.loader, "find_partial", None)
-        if callable(find):
+        if isinstance(context.env.loader, AppLoader):
             try:
-                find(value)
+                context.env.loader.find_partial(value)
             except TemplateNotFoundError as err:
                 raise TemplateError(str(err.message), at(context, self.partial.token)) from None
         return value

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from liqueue.errors import JobOptionError, Location
-from liqueue.jobs import validate_delay, validate_max_attempts, validate_priority
+from liqueue.jobs import JobOptionInvalid, JobOptions, validate_job_options
 
 CONSUMERS_DIR = Path("app/lib/consumers")
 SCHEMAS_DIR = Path("app/lib/events")
@@ -65,29 +65,18 @@ def load_consumer(root: Path, path: Path, front_matter: dict[str, Any]) -> Consu
             f"known: {', '.join(FRONT_MATTER_KEYS)}",
             _key_location(path, relative, unknown[0]),
         )
+    given = ((key, front_matter[key]) for key in FRONT_MATTER_KEYS if key in front_matter)
     try:
-        priority = validate_priority(front_matter.get("priority"))
-    except ValueError as err:
-        raise JobOptionError(str(err), _key_location(path, relative, "priority")) from err
-    try:
-        max_attempts = (
-            validate_max_attempts(front_matter["max_attempts"])
-            if "max_attempts" in front_matter
-            else CONSUMER_MAX_ATTEMPTS
-        )
-    except ValueError as err:
-        raise JobOptionError(str(err), _key_location(path, relative, "max_attempts")) from err
-    try:
-        delay = validate_delay(front_matter.get("delay"))
-    except ValueError as err:
-        raise JobOptionError(str(err), _key_location(path, relative, "delay")) from err
+        options = validate_job_options(given, JobOptions(max_attempts=CONSUMER_MAX_ATTEMPTS))
+    except JobOptionInvalid as err:
+        raise JobOptionError(str(err), _key_location(path, relative, err.key)) from err
     return Consumer(
         event_type=path.parent.name,
         name=path.name.removesuffix(".liquid"),
         path=relative,
-        priority=priority,
-        max_attempts=max_attempts,
-        delay_minutes=delay,
+        priority=options.priority,
+        max_attempts=options.max_attempts,
+        delay_minutes=options.delay,
     )
 
 

@@ -3,10 +3,14 @@
 from liqueue.jobs.backoff import Backoff
 from liqueue.jobs.job import Job, JobState
 from liqueue.jobs.options import (
+    JOB_OPTION_NAMES,
     MAX_ATTEMPTS_LIMIT,
     PRIORITIES,
+    JobOptionInvalid,
+    JobOptions,
     Priority,
     validate_delay,
+    validate_job_options,
     validate_max_attempts,
     validate_priority,
     validate_source_name,
@@ -14,15 +18,19 @@ from liqueue.jobs.options import (
 from liqueue.jobs.spec import JobSpec, new_job_id
 
 __all__ = [
+    "JOB_OPTION_NAMES",
     "MAX_ATTEMPTS_LIMIT",
     "PRIORITIES",
     "Backoff",
     "Job",
+    "JobOptionInvalid",
+    "JobOptions",
     "JobSpec",
     "JobState",
     "Priority",
     "new_job_id",
     "validate_delay",
+    "validate_job_options",
     "validate_max_attempts",
     "validate_priority",
     "validate_source_name",

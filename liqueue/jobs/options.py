@@ -3,12 +3,14 @@ consumers' front matter and `liqueue check`.
 
 Each validator takes the raw value and returns the normalised one, or raises
 `ValueError` with a message meant for the template author; callers add the
-file and line.
+file and line. `validate_job_options` runs them into one `JobOptions`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Final
 
@@ -109,3 +111,55 @@ def validate_source_name(value: object) -> str | None:
     if len(name) > 200:
         raise ValueError(f"source_name is longer than 200 characters: {name[:40]!r}...")
     return name
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """The four special options of a job, validated; the defaults are the platform's."""
+
+    priority: str = "default"
+    max_attempts: int = 1
+    delay: float = 0.0  # minutes
+    source_name: str | None = None  # None: the caller names the job
+
+
+class JobOptionInvalid(ValueError):
+    """An option's value is wrong; `key` names the option, so callers can point at it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+# In the order a `background` tag validates them: its first wrong option is reported.
+JOB_OPTION_NAMES: Final = ("delay", "priority", "max_attempts", "source_name")
+
+
+def validate_job_options(
+    raw: Iterable[tuple[str, object]], defaults: JobOptions = JobOptions()
+) -> JobOptions:
+    """Validate `(name, value)` pairs, in the order given, into `defaults` updated.
+
+    A name left out keeps its value from `defaults`; a value of None gets the
+    platform's default. `raw` is read lazily, so a caller may compute each value
+    only once the options before it have passed.
+    """
+    options = defaults
+    for key, value in raw:
+        try:
+            options = _with_option(options, key, value)
+        except ValueError as err:
+            raise JobOptionInvalid(key, str(err)) from None
+    return options
+
+
+def _with_option(options: JobOptions, key: str, value: object) -> JobOptions:
+    if key == "delay":
+        return replace(options, delay=validate_delay(value))
+    if key == "priority":
+        return replace(options, priority=validate_priority(value))
+    if key == "max_attempts":
+        return replace(options, max_attempts=validate_max_attempts(value))
+    if key == "source_name":
+        return replace(options, source_name=validate_source_name(value))
+    raise ValueError(f"unknown job option '{key}'; known: {', '.join(JOB_OPTION_NAMES)}")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from liqueue.errors import Location
+from liqueue.jobs.options import JobOptions
 
 _last_ms = 0
 _sequence = 0
@@ -60,6 +61,31 @@ class JobSpec:
     context: dict[str, Any] = field(default_factory=dict)
     event_id: str | None = None
     id: str = field(default_factory=new_job_id)
+
+    @classmethod
+    def from_options(
+        cls,
+        options: JobOptions,
+        *,
+        default_name: str,
+        origin: Location,
+        body: str | None = None,
+        partial: str | None = None,
+        arguments: dict[str, Any],
+        context: dict[str, Any],
+    ) -> JobSpec:
+        """The job a tag asks for: named `default_name` unless its options name it."""
+        return cls(
+            source_name=options.source_name or default_name,
+            origin=origin,
+            body=body,
+            partial=partial,
+            arguments=arguments,
+            priority=options.priority,
+            max_attempts=options.max_attempts,
+            delay_minutes=options.delay,
+            context=context,
+        )
 
     def __post_init__(self) -> None:
         if (self.body is None) == (self.partial is None):

@@ -77,6 +77,15 @@ def parse_arguments(env: Environment, tokens: TokenStream) -> Arguments:
     return Arguments(positional, keywords)
 
 
+def parse_keyword_arguments(env: Environment, tokens: TokenStream, refusal: str) -> Arguments:
+    """Parse name: value arguments to the end; a positional one is a syntax
+    error with the message `refusal`."""
+    arguments = parse_arguments(env, tokens)
+    if arguments.positional:
+        raise LiquidSyntaxError(refusal, token=arguments.positional[0].token)
+    return arguments
+
+
 def parse_value(env: Environment, tokens: TokenStream) -> Expression:
     """A primitive followed by zero or more filters."""
     left = parse_primitive(env, tokens)

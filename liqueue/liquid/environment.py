@@ -7,9 +7,9 @@ Resource limits come from `AppConfig.limits`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING
 
 from liquid import Environment, Mode
 from liquid.ast import Node
@@ -21,6 +21,7 @@ from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.config import AppConfig, Limits
 from liqueue.liquid import ruby_blank
 from liqueue.liquid.balance import balance, keep_positions
+from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.filters import register_filters
 from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.nodes import AppTemplate, Positioned
@@ -29,8 +30,6 @@ from liqueue.liquid.tags import PLATFORM_TAGS
 if TYPE_CHECKING:
     from liquid.tag import Tag
     from liquid.token import Token
-
-Severity = Literal["error", "warning"]
 
 # Tags whose nodes may raise errors python-liquid leaves without a position.
 _POSITIONED_TAGS = frozenset(
@@ -44,25 +43,20 @@ _BASE_SCOPE = 4
 _SCOPES_PER_INCLUDE = 2
 
 
-class Checker(Protocol):
-    """Collects problems instead of raising, for `Runtime.check`."""
-
-    def syntax_error(self, err: LiquidError) -> None: ...
-
-    def report(
-        self, token: Token, message: str, severity: Severity, *, at_tag: bool = False
-    ) -> None: ...
-
-
 class LiqueueEnvironment(Environment):
     template_class = AppTemplate
-    checker: Checker | None = None
+    # Set for `Runtime.check`: collects problems instead of raising, and sees
+    # every node the platform's tags parse.
+    checker: TemplateChecker | None = None
 
     def add_tag(self, tag: type[Tag]) -> None:
         instance = tag(self)
         keep_positions(instance)
+        checker = self.checker
+        if checker is not None:
+            _wrap_nodes(instance, lambda node: _checked(checker, node))
         if instance.name in _POSITIONED_TAGS:
-            _wrap_nodes(instance)
+            _wrap_nodes(instance, Positioned)
         self.tags[instance.name] = instance
 
     def _parse(self, source: str) -> list[Node]:
@@ -85,13 +79,18 @@ class LiqueueEnvironment(Environment):
         raise exc
 
 
-def _wrap_nodes(tag: Tag) -> None:
+def _wrap_nodes(tag: Tag, wrap: Callable[[Node], Node]) -> None:
     parse = tag.parse
 
-    def parse_positioned(stream: TokenStream) -> Node:
-        return Positioned(parse(stream))
+    def parse_wrapped(stream: TokenStream) -> Node:
+        return wrap(parse(stream))
 
-    tag.parse = parse_positioned  # type: ignore[method-assign]
+    tag.parse = parse_wrapped  # type: ignore[method-assign]
+
+
+def _checked(checker: TemplateChecker, node: Node) -> Node:
+    checker.node_parsed(node)
+    return node
 
 
 def environment_class(limits: Limits) -> type[LiqueueEnvironment]:
@@ -113,7 +112,7 @@ def build_environment(
     root: Path,
     config: AppConfig,
     *,
-    checker: Checker | None = None,
+    checker: TemplateChecker | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> LiqueueEnvironment:
     """The environment of the application at `root`: platform tags and filters

@@ -31,6 +31,7 @@ from liquid.undefined import Undefined
 
 from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.errors import Location, NotFound, TemplateError, TimeLimitExceeded
+from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.environment import build_environment, iter_template_files
 from liqueue.liquid.loader import EXTENSION, PAGES_DIR, AppLoader, _clean_name, _short_name
 from liqueue.liquid.output import output_buffer
@@ -208,7 +209,8 @@ class Runtime:
         report every problem found: syntax errors, invalid literal job options,
         undescriptive or missing source names, bad front matter."""
         collector = ProblemCollector()
-        env = build_environment(self.root, self.config, checker=collector)
+        checker = TemplateChecker(collector, self.loader.find_partial)
+        env = build_environment(self.root, self.config, checker=checker)
         for file in iter_template_files(self.root):
             relative = file.relative_to(self.root).as_posix()
             collector.path = relative

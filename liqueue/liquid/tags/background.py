@@ -22,48 +22,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid.ast import BlockNode, IllegalNode, Node
-from liquid.builtin.expressions import Path, StringLiteral, parse_primitive
-from liquid.builtin.expressions.primitive import (
-    FalseLiteral,
-    FloatLiteral,
-    IntegerLiteral,
-    TrueLiteral,
-)
 from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
 from liquid.parser import eat_block, get_parser
 from liquid.tag import Tag
-from liquid.token import (
-    TOKEN_ASSIGN,
-    TOKEN_COMMA,
-    TOKEN_EOF,
-    TOKEN_EXPRESSION,
-    TOKEN_TAG,
-    TOKEN_WORD,
-)
+from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 from liquid.undefined import Undefined
 
 from liqueue.errors import JobOptionError, Location, TemplateError
 from liqueue.jobs import (
+    JOB_OPTION_NAMES,
+    JobOptionInvalid,
+    JobOptions,
     JobSpec,
-    validate_delay,
-    validate_max_attempts,
-    validate_priority,
-    validate_source_name,
+    validate_job_options,
 )
-from liqueue.liquid.arguments import Arguments, parse_arguments
+from liqueue.liquid.arguments import Arguments, parse_keyword_arguments
+from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import state_of
-from liqueue.liquid.tags.common import (
-    at,
-    readable_name,
-    report_missing_partial,
-    tag_location,
-    template_path,
-)
+from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
+from liqueue.liquid.tags.partials import parse_partial_call
 from liqueue.liquid.values import json_text
 
 if TYPE_CHECKING:
@@ -75,13 +57,6 @@ if TYPE_CHECKING:
 TAG_BACKGROUND = "background"
 TAG_ENDBACKGROUND = "endbackground"
 
-VALIDATORS: dict[str, Callable[[object], object]] = {
-    "delay": validate_delay,
-    "priority": validate_priority,
-    "max_attempts": validate_max_attempts,
-    "source_name": validate_source_name,
-}
-
 # The platform's advice: job arguments under about 100 KB.
 ARGUMENTS_WARNING_BYTES = 100_000
 
@@ -92,7 +67,6 @@ RESERVED_ARGUMENTS = {
 
 _PARTIAL_FORM = re.compile(r"\s*[\w][\w-]*\s*=(?!=)")
 _LIQUID_PREFIX = "{% liquid"
-_SINGLE_WORD = re.compile(r"[A-Za-z]+")
 
 
 class BackgroundNode(Node):
@@ -123,31 +97,25 @@ class BackgroundNode(Node):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         state = state_of(context)
         path = template_path(context)
-        options = {key: self._option(context, key) for key in VALIDATORS}
+        options = self._options(context)
         arguments, size = self._job_arguments(context)
-        spec_fields: dict[str, Any] = {
-            "origin": self._origin(path),
-            "arguments": arguments,
-            "priority": options["priority"],
-            "max_attempts": options["max_attempts"],
-            "delay_minutes": options["delay"],
-            "context": state.context,
-        }
-        if self.partial is not None:
-            name = self._partial_name(context)
-            spec = JobSpec(
-                source_name=str(options["source_name"] or name), partial=name, **spec_fields
-            )
-            assert self.target is not None
-            context.assign(self.target, spec.id)
-        else:
+        partial = self._partial_name(context) if self.partial is not None else None
+        if partial is None:
             line, _ = line_col(self.token.source, self.token.start_index)
             default_name = f"{readable_name(path)}:{line}"
-            spec = JobSpec(
-                source_name=str(options["source_name"] or default_name),
-                body=self.body,
-                **spec_fields,
-            )
+        else:
+            default_name = partial
+        spec = JobSpec.from_options(
+            options,
+            default_name=default_name,
+            origin=self._origin(path),
+            body=self.body,
+            partial=partial,
+            arguments=arguments,
+            context=state.context,
+        )
+        if self.target is not None:
+            context.assign(self.target, spec.id)
         state.outbox.jobs.append(spec)
         self._warn_if_large(context, spec, size)
         return 0
@@ -163,23 +131,28 @@ class BackgroundNode(Node):
             tag_location(context, self.token),
         )
 
-    def _option(self, context: RenderContext, key: str) -> object:
-        arg = self.arguments.keyword(key)
-        raw = arg.value.evaluate(context) if arg else None
-        if isinstance(raw, Undefined):
-            raw = None
+    def _options(self, context: RenderContext) -> JobOptions:
         try:
-            return VALIDATORS[key](raw)
-        except ValueError as err:
+            return validate_job_options(self._option_values(context))
+        except JobOptionInvalid as err:
+            arg = self.arguments.keyword(err.key)
             assert arg is not None  # defaults always validate
             raise JobOptionError(str(err), at(context, arg.token)) from None
+
+    def _option_values(self, context: RenderContext) -> Iterator[tuple[str, object]]:
+        """The options given, each evaluated once the ones before it have passed."""
+        for key in JOB_OPTION_NAMES:
+            arg = self.arguments.keyword(key)
+            if arg is not None:
+                raw = arg.value.evaluate(context)
+                yield key, None if isinstance(raw, Undefined) else raw
 
     def _job_arguments(self, context: RenderContext) -> tuple[dict[str, Any], int]:
         """The job's arguments as JSON data, and about how many bytes they take as JSON."""
         arguments: dict[str, Any] = {}
         size = 2  # {}
         for arg in self.arguments.keywords:
-            if arg.name in VALIDATORS:
+            if arg.name in JOB_OPTION_NAMES:
                 continue
             value = arg.value.evaluate(context)
             try:
@@ -200,10 +173,9 @@ class BackgroundNode(Node):
             raise JobOptionError(
                 f"background needs a partial name, got {value!r}", at(context, self.partial.token)
             )
-        find = getattr(context.env.loader, "find_partial", None)
-        if callable(find):
+        if isinstance(context.env.loader, AppLoader):
             try:
-                find(value)
+                context.env.loader.find_partial(value)
             except TemplateNotFoundError as err:
                 raise TemplateError(str(err.message), at(context, self.partial.token)) from None
         return value
@@ -260,46 +232,16 @@ class BackgroundTag(Tag):
             arguments = Arguments([], [])
             opening_end = token.start_index + len(token.value)
         else:
-            arguments = self._options(stream.into_inner(tag=token, eat=True))
+            tokens = stream.into_inner(tag=token, eat=True)
+            refusal = f"{self.name} takes name: value arguments only"
+            arguments = _refuse_reserved(parse_keyword_arguments(self.env, tokens, refusal))
             opening_end = expression.start_index + len(expression.value)
-        node = self._parse_block_form(token, arguments, opening_end, stream)
-        _report_static_problems(self.env, node)
-        return node
-
-    def _options(self, tokens: TokenStream) -> Arguments:
-        arguments = parse_arguments(self.env, tokens)
-        if arguments.positional:
-            raise LiquidSyntaxError(
-                "background takes name: value arguments only", token=arguments.positional[0].token
-            )
-        for arg in arguments.keywords:
-            if arg.name in RESERVED_ARGUMENTS:
-                # The body would see the argument, not the variable every job
-                # relies on (job.attempt, context.constants): refuse it here.
-                raise LiquidSyntaxError(
-                    f"'{arg.name}' cannot be a job argument: inside the job it is "
-                    f"{RESERVED_ARGUMENTS[arg.name]}; pass the value under another name",
-                    token=arg.token,
-                )
-        return arguments
+        return self._parse_block_form(token, arguments, opening_end, stream)
 
     def _parse_partial_form(self, token: Token, tokens: TokenStream) -> Node:
-        target = tokens.eat(TOKEN_WORD).value
-        tokens.eat(TOKEN_ASSIGN)
-        partial = parse_primitive(self.env, tokens)
-        if not isinstance(partial, (StringLiteral, Path)):
-            raise LiquidSyntaxError(
-                "background expects a partial name (a string or a variable)", token=partial.token
-            )
-        if tokens.current.kind not in (TOKEN_COMMA, TOKEN_EOF):
-            raise LiquidSyntaxError(
-                f"expected a comma after the partial name, found {tokens.current.kind}",
-                token=tokens.current,
-            )
-        node = BackgroundNode(token, self._options(tokens), target=target, partial=partial)
-        report_missing_partial(self.env, partial)
-        _report_static_problems(self.env, node)
-        return node
+        call = parse_partial_call(self.env, tokens, self.name)
+        arguments = _refuse_reserved(call.arguments)
+        return BackgroundNode(token, arguments, target=call.target, partial=call.partial)
 
     def _parse_block_form(
         self, token: Token, arguments: Arguments, opening_end: int, stream: TokenStream
@@ -322,51 +264,14 @@ class BackgroundTag(Tag):
         return BackgroundNode(token, arguments, body=body, body_start=body_start, block=block)
 
 
-_LITERALS = (StringLiteral, IntegerLiteral, FloatLiteral, TrueLiteral, FalseLiteral)
-
-GENERIC_SOURCE_NAMES = frozenset(
-    {
-        "job", "jobs", "task", "tasks", "work", "worker", "test", "tests", "background",
-        "default", "queue", "run", "process", "async", "todo", "temp", "tmp", "foo", "bar",
-        "misc", "main", "handler", "action", "thing", "stuff", "x",
-    }
-)  # fmt: skip
-
-
-def _report_static_problems(env: object, node: BackgroundNode) -> None:
-    """For `liqueue check`: options that are wrong whatever the data."""
-    checker = getattr(env, "checker", None)
-    if checker is None:
-        return
-    for arg in node.arguments.keywords:
-        if arg.name in VALIDATORS and isinstance(arg.value, _LITERALS):
-            try:
-                VALIDATORS[arg.name](arg.value.value)
-            except ValueError as err:
-                checker.report(arg.token, str(err), "error")
-    source_name = node.arguments.keyword("source_name")
-    if source_name is None:
-        named_after = "this file and line" if node.partial is None else "the partial"
-        checker.report(
-            node.token,
-            f"background has no source_name: its jobs will be named after {named_after}; "
-            "give a descriptive name such as 'email_send_welcome'",
-            "warning",
-            at_tag=True,
-        )
-    elif isinstance(source_name.value, StringLiteral):
-        name = source_name.value.value.strip()
-        if name.lower() in GENERIC_SOURCE_NAMES:
-            checker.report(
-                source_name.token,
-                f"source_name '{name}' is a generic word: use a name that says what the job "
-                "does, such as 'email_send_welcome'",
-                "warning",
+def _refuse_reserved(arguments: Arguments) -> Arguments:
+    for arg in arguments.keywords:
+        if arg.name in RESERVED_ARGUMENTS:
+            # The body would see the argument, not the variable every job
+            # relies on (job.attempt, context.constants): refuse it here.
+            raise LiquidSyntaxError(
+                f"'{arg.name}' cannot be a job argument: inside the job it is "
+                f"{RESERVED_ARGUMENTS[arg.name]}; pass the value under another name",
+                token=arg.token,
             )
-        elif name and _SINGLE_WORD.fullmatch(name):
-            checker.report(
-                source_name.token,
-                f"source_name '{name}' is a single word: prefer descriptive, hierarchical "
-                "names such as 'email_send_welcome'",
-                "warning",
-            )
+    return arguments

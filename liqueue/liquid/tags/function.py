@@ -16,16 +16,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 from liquid.ast import Node
-from liquid.builtin.expressions import Path, StringLiteral, parse_primitive
-from liquid.exceptions import LiquidSyntaxError, TemplateNotFoundError
+from liquid.exceptions import TemplateNotFoundError
 from liquid.output import NullIO
 from liquid.tag import Tag
-from liquid.token import TOKEN_ASSIGN, TOKEN_COMMA, TOKEN_EOF, TOKEN_WORD
 
 from liqueue.errors import TemplateError
-from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.signals import ReturnSignal
-from liqueue.liquid.tags.common import at, open_tag, report_missing_partial
+from liqueue.liquid.tags.common import at, open_tag
+from liqueue.liquid.tags.partials import parse_partial_call
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,6 +32,8 @@ if TYPE_CHECKING:
     from liquid.expression import Expression
     from liquid.stream import TokenStream
     from liquid.token import Token
+
+    from liqueue.liquid.arguments import Arguments
 
 TAG_FUNCTION = "function"
 
@@ -88,22 +88,5 @@ class FunctionTag(Tag):
 
     def parse(self, stream: TokenStream) -> Node:
         token, tokens = open_tag(stream, self.name)
-        target = tokens.eat(TOKEN_WORD).value
-        tokens.eat(TOKEN_ASSIGN)
-        partial = parse_primitive(self.env, tokens)
-        if not isinstance(partial, (StringLiteral, Path)):
-            raise LiquidSyntaxError(
-                "function expects a partial name (a string or a variable)", token=partial.token
-            )
-        if tokens.current.kind not in (TOKEN_COMMA, TOKEN_EOF):
-            raise LiquidSyntaxError(
-                f"expected a comma after the partial name, found {tokens.current.kind}",
-                token=tokens.current,
-            )
-        arguments = parse_arguments(self.env, tokens)
-        if arguments.positional:
-            raise LiquidSyntaxError(
-                "function takes name: value arguments only", token=arguments.positional[0].token
-            )
-        report_missing_partial(self.env, partial)
-        return FunctionNode(token, target, partial, arguments)
+        call = parse_partial_call(self.env, tokens, self.name)
+        return FunctionNode(token, call.target, call.partial, call.arguments)

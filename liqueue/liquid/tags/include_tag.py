@@ -13,7 +13,7 @@ from liquid.builtin.expressions import parse_string_or_path
 from liquid.builtin.tags.include_tag import BIND_TOKENS, IncludeTag
 from liquid.token import TOKEN_TAG
 
-from liqueue.liquid.tags.common import parse_partial_tail, report_missing_partial
+from liqueue.liquid.tags.partials import parse_partial_tail
 
 if TYPE_CHECKING:
     from liquid.ast import Node
@@ -26,5 +26,4 @@ class PlatformIncludeTag(IncludeTag):
         tokens = stream.into_inner(tag=token, eat=False)
         name = parse_string_or_path(self.env, tokens)
         var, alias, keywords = parse_partial_tail(self.env, tokens, "include", BIND_TOKENS)
-        report_missing_partial(self.env, name)
         return self.node_class(token, name, var, alias, keywords)

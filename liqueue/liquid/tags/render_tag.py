@@ -14,7 +14,7 @@ from liquid.builtin.tags.render_tag import BIND_TAGS, RenderTag
 from liquid.exceptions import LiquidSyntaxError
 from liquid.token import TOKEN_FOR, TOKEN_TAG
 
-from liqueue.liquid.tags.common import parse_partial_tail, report_missing_partial
+from liqueue.liquid.tags.partials import parse_partial_tail
 
 if TYPE_CHECKING:
     from liquid.ast import Node
@@ -36,7 +36,6 @@ class PlatformRenderTag(RenderTag):
             raise LiquidSyntaxError("expected a string or identifier", token=name.token)
         loop = tokens.current.kind == TOKEN_FOR
         var, alias, keywords = parse_partial_tail(self.env, tokens, "render", BIND_TAGS)
-        report_missing_partial(self.env, name)
         return self.node_class(
             token, name, var=var, loop=loop and var is not None, alias=alias, args=keywords
         )

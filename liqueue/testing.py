@@ -24,8 +24,7 @@ from liqueue.jobs import JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.store import LogQuery
-from liqueue.worker.runner import AttemptRunner
-from liqueue.worker.weights import PriorityRotation
+from liqueue.worker.wiring import attempt_parts
 
 
 @dataclass
@@ -43,8 +42,8 @@ def drain(app: App, *, max_attempts: int = 10_000, worker_id: str = "testing") -
     Stops after `max_attempts` attempts so a job that re-queues itself
     cannot hang a test.
     """
-    runner = AttemptRunner(app.runtime, app.clock, app.config.backoff, app.fanout.expand)
-    rotation = PriorityRotation({n: p.weight for n, p in app.config.priorities.items()})
+    parts = attempt_parts(app)
+    runner, rotation = parts.runner, parts.rotation
     drained = Drained()
     while len(drained.outcomes) < max_attempts:
         jobs = app.store.claim(

@@ -12,6 +12,8 @@ Variables a template sees:
 Every syntax or render error is raised as `liqueue.errors.TemplateError`
 (or a subclass) whose location is the file relative to the application root,
 line and column; `JobFailed` and `TimeLimitExceeded` pass through unchanged.
+`attempt_job` is `run_job` for the worker: a failure comes wrapped in
+`JobRenderFailed` together with what the body logged before it failed.
 """
 
 from __future__ import annotations
@@ -55,6 +57,15 @@ PAGE_VARIABLES = frozenset({"context", "params"})
 class RenderResult:
     output: str
     outbox: Outbox
+
+
+class JobRenderFailed(Exception):
+    """A job's body failed; `outbox` holds what it did before (its log entries are kept)."""
+
+    def __init__(self, error: Exception, outbox: Outbox) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.outbox = outbox
 
 
 class Runtime:
@@ -118,6 +129,20 @@ class Runtime:
     def run_job(self, job: Job) -> RenderResult:
         """Render a job's body (or partial) in a fresh context."""
         state = RenderState(self.clock, context=dict(job.context), job=job)
+        return RenderResult(self._job_output(job, state), state.outbox)
+
+    def attempt_job(self, job: Job) -> RenderResult:
+        """`run_job`, with any failure but a time limit raised as `JobRenderFailed`."""
+        state = RenderState(self.clock, context=dict(job.context), job=job)
+        try:
+            output = self._job_output(job, state)
+        except TimeLimitExceeded:
+            raise
+        except Exception as err:
+            raise JobRenderFailed(err, state.outbox) from err
+        return RenderResult(output, state.outbox)
+
+    def _job_output(self, job: Job, state: RenderState) -> str:
         if job.body is not None:
             template = self._body_template(job.body, job.origin)
         elif job.partial is not None:
@@ -137,7 +162,7 @@ class Runtime:
             # The padding that placed the body at its origin renders as text.
             padding = _padding(job.origin)
             output = output.removeprefix(padding)
-        return RenderResult(output, state.outbox)
+        return output
 
     def _body_template(self, body: str, origin: Location) -> BoundTemplate:
         """Parse a stored body as if it sat at its origin, so python-liquid's
@@ -270,12 +295,7 @@ class Runtime:
         context = self._context(template, state, scope, variables)
         limit = self.env.output_stream_limit
         buffer = output_buffer(limit)
-        try:
-            self._render_into(template, context, buffer, path)
-        except BaseException as err:
-            # The worker keeps the log entries of a failed attempt.
-            err.outbox = state.outbox  # type: ignore[attr-defined]
-            raise
+        self._render_into(template, context, buffer, path)
         return buffer.getvalue()
 
     def _render_into(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import signal
-from types import FrameType
-
 from liqueue.app import App
-from liqueue.worker.producer import Worker, WorkerOptions
 from liqueue.worker.supervisor import supervise
+from liqueue.worker.worker import Worker, WorkerOptions, run_in_this_process
 
 __all__ = ["Worker", "WorkerOptions", "run"]
 
@@ -33,14 +30,4 @@ def run(
     )
     if processes > 1:
         return supervise(app, processes, options)
-    worker = Worker(app, options)
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        worker.request_stop()
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        return worker.run()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    return run_in_this_process(app, options)

@@ -12,15 +12,13 @@ import ctypes
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from liqueue.errors import TimeLimitExceeded
 from liqueue.jobs import Job
 from liqueue.jobs.outcome import AttemptOutcome
-
-RunAttempt = Callable[[Job], AttemptOutcome]
-TimeoutOutcome = Callable[[Job, float, BaseException], AttemptOutcome]
+from liqueue.worker.runner import AttemptRunner
 
 
 @dataclass
@@ -39,21 +37,19 @@ def _raise_in_thread(thread_id: int, exc: type[BaseException] | None) -> None:
 
 
 class Executor:
-    """`concurrency` threads fed from one inbox; outcomes go to `results`."""
+    """`concurrency` threads fed from one queue of jobs; outcomes go to `results`."""
 
     def __init__(
         self,
         concurrency: int,
-        run: RunAttempt,
-        on_timeout: TimeoutOutcome,
-        time_limit: Callable[[Job], float],
+        runner: AttemptRunner,
+        time_limits: Mapping[str, float],
         results: queue.SimpleQueue[object],
     ) -> None:
-        self._run = run
-        self._on_timeout = on_timeout
-        self._time_limit = time_limit
+        self._runner = runner
+        self._time_limits = time_limits
         self._results = results
-        self._inbox: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._running: dict[int, _Running] = {}
         self._queued: set[str] = set()
@@ -67,7 +63,7 @@ class Executor:
     def submit(self, job: Job) -> None:
         with self._lock:
             self._queued.add(job.id)
-        self._inbox.put(job)
+        self._jobs.put(job)
 
     def take_back_queued(self) -> list[str]:
         """Ids of submitted jobs no thread has started; they will not start."""
@@ -94,26 +90,26 @@ class Executor:
 
     def stop(self) -> None:
         for _ in self._threads:
-            self._inbox.put(None)
+            self._jobs.put(None)
 
     def _work(self) -> None:
         ident = threading.get_ident()
         while True:
-            job = self._inbox.get()
+            job = self._jobs.get()
             if job is None:
                 return
             with self._lock:
                 if job.id not in self._queued:  # taken back during shutdown
                     continue
                 self._queued.discard(job.id)
-                limit = self._time_limit(job)
+                limit = self._time_limits[job.priority]
                 self._running[ident] = _Running(job, time.monotonic() + limit, ident)
             self._results.put(self._attempt(job, ident, limit))
 
     def _attempt(self, job: Job, ident: int, limit: float) -> AttemptOutcome:
         started = time.perf_counter()
         try:
-            outcome = self._run(job)
+            outcome = self._runner.run(job)
             # The limit may be injected after the render ended; it then lands
             # here, before the job leaves `_running`, and still counts.
             with self._lock:
@@ -127,11 +123,4 @@ class Executor:
         except TimeLimitExceeded:
             with self._lock:
                 self._running.pop(ident, None)
-            error = TimeLimitExceeded(
-                f"time limit exceeded ({_seconds(limit)} for {job.priority} priority)"
-            )
-            return self._on_timeout(job, started, error)
-
-
-def _seconds(limit: float) -> str:
-    return f"{limit:g}s"
+            return self._runner.timed_out(job, started, limit)

@@ -1,4 +1,4 @@
-"""Turns the store's wake-ups into items on the worker's event queue."""
+"""Turns the store's wake-ups into WAKE items in the worker's inbox."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ WAKE = object()
 
 
 class Notifier:
-    def __init__(self, store: Store, events: queue.SimpleQueue[object]) -> None:
+    def __init__(self, store: Store, inbox: queue.SimpleQueue[object]) -> None:
         self._listener = store.wake_listener()
-        self._events = events
+        self._inbox = inbox
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="liqueue-notifier", daemon=True)
         self._thread.start()
@@ -21,7 +21,7 @@ class Notifier:
     def _listen(self) -> None:
         while not self._closed.is_set():
             if self._listener.wait(1.0) and not self._closed.is_set():
-                self._events.put(WAKE)
+                self._inbox.put(WAKE)
 
     def close(self) -> None:
         self._closed.set()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import time
 
+from liqueue.clock import Clock
+
 WINDOW_SECONDS = 0.05  # the finish rate is re-estimated this often
 AHEAD_SECONDS = 0.05  # claim ahead at most this much work
 BATCH_SECONDS = 0.005  # write back once this much work has finished...
@@ -22,11 +24,22 @@ MAX_AHEAD = 256
 MAX_BATCH = 256
 
 
+class MonotonicClock:
+    """Seconds that only move forward (time.monotonic): for intervals, never for dates."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+
+MONOTONIC = MonotonicClock()
+
+
 class Pacing:
-    def __init__(self, base_prefetch: int) -> None:
+    def __init__(self, base_prefetch: int, clock: Clock = MONOTONIC) -> None:
         self.base_prefetch = base_prefetch
         self.rate = 0.0  # jobs finished per second, smoothed
-        self._window_start = time.monotonic()
+        self._clock = clock
+        self._window_start = clock.now()
         self._window_count = 0
 
     def finished(self, count: int) -> None:
@@ -40,7 +53,7 @@ class Pacing:
         while (its queue ran dry, or its jobs turned slow) must not size its
         next claim by a burst of quick jobs long past.
         """
-        now = time.monotonic()
+        now = self._clock.now()
         elapsed = now - self._window_start
         if elapsed >= WINDOW_SECONDS:
             sample = self._window_count / elapsed

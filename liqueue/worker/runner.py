@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
 from liqueue.jobs import Backoff, Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
-from liqueue.logs import attempt_entry
+from liqueue.liquid.runtime import JobRenderFailed
+from liqueue.logs import LogEntry, attempt_entry
 from liqueue.outbox import Outbox
 
 if TYPE_CHECKING:
     from liqueue.clock import Clock
+    from liqueue.events.fanout import Fanout
     from liqueue.liquid.runtime import Runtime
 
 
@@ -24,44 +25,62 @@ class AttemptRunner:
         runtime: Runtime,
         clock: Clock,
         backoff: Backoff,
-        prepare: Callable[[Outbox], Outbox] = lambda outbox: outbox,
+        fanout: Fanout,
     ) -> None:
         self.runtime = runtime
         self.clock = clock
         self.backoff = backoff
         # Turns the events a body published into consumer jobs; a failure
         # there (an unknown event type) fails the attempt like any other.
-        self.prepare = prepare
+        self.fanout = fanout
 
     def run(self, job: Job) -> AttemptOutcome:
+        """Run one attempt; a time limit hit on the way is raised for the executor."""
         started = time.perf_counter()
         try:
-            rendered = self.runtime.run_job(job).outbox
-            try:
-                outbox = self.prepare(rendered)
-            except Exception as err:
-                # The body ran; its log entries explain the failure and are kept.
-                err.outbox = rendered  # type: ignore[attr-defined]
-                raise
+            rendered = self.runtime.attempt_job(job).outbox
+        except JobRenderFailed as failed:
+            # A failed attempt keeps the log entries it wrote: they are how authors debug.
+            return self._failed(job, started, failed.error, failed.outbox.logs)
         except TimeLimitExceeded:
-            raise  # the executor owns time limits and words their failure
-        except TemplateError as err:
-            return self.failed(job, started, err, str(err.location) if err.location else None)
+            raise
         except Exception as err:
-            return self.failed(job, started, err, _python_location(err))
+            return self._failed(job, started, err, [])
+        try:
+            outbox = self.fanout.expand(rendered)
+        except TimeLimitExceeded:
+            raise
+        except Exception as err:
+            return self._failed(job, started, err, rendered.logs)
         return self._outcome(job, started, JobState.DONE, outbox)
 
-    def failed(
-        self, job: Job, started: float, err: BaseException, location: str | None
+    def timed_out(self, job: Job, started: float, limit: float) -> AttemptOutcome:
+        """The outcome of an attempt stopped at its priority's time limit `limit`."""
+        error = TimeLimitExceeded(f"time limit exceeded ({limit:g}s for {job.priority} priority)")
+        return self._failed(job, started, error, [], location=str(job.origin))
+
+    def _failed(
+        self,
+        job: Job,
+        started: float,
+        err: Exception,
+        logs: list[LogEntry],
+        location: str | None = None,
     ) -> AttemptOutcome:
         # A failed attempt queues nothing it asked for, like a failed page
-        # render, but keeps its log entries: they are how authors debug.
-        partial: Outbox | None = getattr(err, "outbox", None)
-        outbox = Outbox(logs=list(partial.logs) if partial else [])
+        # render, but keeps its log entries.
+        if location is None:
+            location = _error_location(err)
         message = getattr(err, "message", None) or str(err) or type(err).__name__
         state = JobState.DEAD if job.is_last_attempt else JobState.RETRY
         return self._outcome(
-            job, started, state, outbox, type(err).__name__, message, location or str(job.origin)
+            job,
+            started,
+            state,
+            Outbox(logs=list(logs)),
+            type(err).__name__,
+            message,
+            location or str(job.origin),
         )
 
     def _outcome(
@@ -104,6 +123,12 @@ class AttemptRunner:
             outbox=outbox,
             worker_id=job.worker_id,
         )
+
+
+def _error_location(err: Exception) -> str | None:
+    if isinstance(err, TemplateError):
+        return str(err.location) if err.location else None
+    return _python_location(err)
 
 
 def _python_location(err: BaseException) -> str | None:

@@ -6,6 +6,7 @@ import pytest
 from liquid_apps import AppDir, job_from
 
 from liqueue.errors import Location, TemplateError
+from liqueue.liquid.runtime import JobRenderFailed
 
 
 def test_body_sees_exactly_arguments_context_and_job(app: AppDir) -> None:
@@ -104,7 +105,7 @@ def test_error_inside_partial_included_by_body_names_the_partial(app: AppDir) ->
     assert caught.value.message == "unknown filter 'nofilter'"
 
 
-def test_failed_attempt_keeps_its_log_entries_on_the_error(app: AppDir) -> None:
+def test_failed_attempt_keeps_its_log_entries_with_the_error(app: AppDir) -> None:
     app.page(
         "index",
         "{% background source_name: 'logs_then_fails' %}"
@@ -112,9 +113,10 @@ def test_failed_attempt_keeps_its_log_entries_on_the_error(app: AppDir) -> None:
     )
     runtime = app.runtime()
     [spec] = runtime.render("index").outbox.jobs
-    with pytest.raises(TemplateError) as caught:
-        runtime.run_job(job_from(spec))
-    outbox = caught.value.outbox  # type: ignore[attr-defined]
+    with pytest.raises(JobRenderFailed) as caught:
+        runtime.attempt_job(job_from(spec))
+    assert isinstance(caught.value.error, TemplateError)
+    outbox = caught.value.outbox
     assert [entry.message for entry in outbox.logs] == ["before"]
 
 

@@ -72,6 +72,38 @@ def test_sigterm_to_the_supervisor_stops_every_process_cleanly(tmp_path: Path) -
         assert len(done) >= 2 and len(done) + len(waiting) == 6
 
 
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()]
+
+
+def test_worker_processes_are_not_told_the_database_url_on_their_command_line(
+    tmp_path: Path,
+) -> None:
+    root = write_app(tmp_path / "app", {
+        "views/pages/index.liquid": f"{{% for i in (1..2) %}}{{% background source_name: 'slow', i: i %}}{SLOW_LOOP}{{% endbackground %}}{{% endfor %}}",
+    }, "limits:\n  loop_iterations: 100000000\n")  # fmt: skip
+    db = f"sqlite:///{tmp_path}/secret-name.db"
+    with App(root, database_url=db) as app:
+        app.render("index")
+        process = liqueue(
+            "worker", str(root), "--db", db, "--processes", "2", "--concurrency", "1",
+        )  # fmt: skip
+        try:
+            # Both children hold a job, so both opened the database they were given.
+            wait_for(lambda: len(app.store.list_jobs(JobQuery(state=JobState.RUNNING))) == 2)
+            command_lines = [
+                Path(f"/proc/{child}/cmdline").read_bytes().decode()
+                for child in _children(process.pid)
+            ]
+            assert len([line for line in command_lines if "spawn_main" in line]) == 2
+            assert not [line for line in command_lines if "secret-name" in line], command_lines
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output = process.communicate(timeout=90)[0]
+        assert process.returncode == 0, output
+
+
 def test_a_worker_prunes_finished_jobs_after_keep_done(tmp_path: Path) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": "{% background source_name: 'old' %}x{% endbackground %}",

@@ -1,9 +1,9 @@
 """One worker process: claims due jobs, feeds the executor, writes outcomes back.
 
-The main thread owns the store. It waits on one queue that receives both
-finished attempts (from executor threads) and wake-ups (from the notifier
-thread), so an idle worker sleeps without polling and a busy one batches
-its completions.
+The main thread owns the store. It waits on one queue, its inbox, that
+receives finished attempts (from executor threads), wake-ups (from the
+notifier thread) and the request to stop, so an idle worker sleeps without
+polling and a busy one batches its completions (completer.py).
 
 When the store is unavailable (the database restarts, connections drop),
 the loop waits a little longer each time and tries again; finished
@@ -15,22 +15,24 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import socket
 import threading
 import time
 import uuid
 from dataclasses import dataclass
+from types import FrameType
 
 from liqueue.app import App
 from liqueue.errors import StoreUnavailable
 from liqueue.jobs import Job
 from liqueue.jobs.outcome import AttemptOutcome
+from liqueue.worker.completer import Completer
 from liqueue.worker.executor import Executor
 from liqueue.worker.maintenance import Maintenance
 from liqueue.worker.notifier import Notifier
-from liqueue.worker.pacing import HOLD_SECONDS, Pacing
-from liqueue.worker.runner import AttemptRunner
-from liqueue.worker.weights import PriorityRotation
+from liqueue.worker.pacing import Pacing
+from liqueue.worker.wiring import attempt_parts
 
 log = logging.getLogger("liqueue.worker")
 
@@ -58,22 +60,18 @@ class Worker:
         self.store = app.store
         self.clock = app.clock
         self.id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.events: queue.SimpleQueue[object] = queue.SimpleQueue()
-        config = app.config
-        self.rotation = PriorityRotation({n: p.weight for n, p in config.priorities.items()})
-        self.runner = AttemptRunner(app.runtime, app.clock, config.backoff, app.fanout.expand)
+        # Finished attempts, wake-ups and STOP, in the order they happened.
+        self.inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        parts = attempt_parts(app)
+        self.rotation = parts.rotation
+        self.runner = parts.runner
         self.executor = Executor(
-            self.options.concurrency,
-            self.runner.run,
-            lambda job, started, err: self.runner.failed(job, started, err, str(job.origin)),
-            lambda job: config.priorities[job.priority].time_limit,
-            self.events,
+            self.options.concurrency, parts.runner, parts.time_limits, self.inbox
         )
         self.maintenance = Maintenance(app)
-        self.in_flight: dict[str, Job] = {}
-        self.unsaved: list[AttemptOutcome] = []  # finished, not yet written back
+        self.in_flight: dict[str, Job] = {}  # claimed, not yet written back
         self.pacing = Pacing(self.options.prefetch)
-        self._hold_until = 0.0  # write back unsaved outcomes by then at the latest
+        self.completer = Completer(self.store, self.clock, self.pacing)
         self._unavailable_since: float | None = None
         self._retry_wait = RETRY_FIRST_SECONDS
         self._stopping = threading.Event()
@@ -82,11 +80,11 @@ class Worker:
     def request_stop(self) -> None:
         """Safe from a signal handler: the main loop notices at once."""
         self._stopping.set()
-        self.events.put(STOP)
+        self.inbox.put(STOP)
 
     def run(self) -> int:
         self.store.check_schema()
-        notifier = Notifier(self.store, self.events)
+        notifier = Notifier(self.store, self.inbox)
         try:
             self._loop()
         finally:
@@ -150,33 +148,18 @@ class Worker:
     def _drain(self, block_for: float) -> list[AttemptOutcome]:
         finished: list[AttemptOutcome] = []
         try:
-            item = self.events.get(timeout=block_for) if block_for > 0 else self.events.get_nowait()
+            item = self.inbox.get(timeout=block_for) if block_for > 0 else self.inbox.get_nowait()
             while True:
                 if isinstance(item, AttemptOutcome):
                     finished.append(item)
-                item = self.events.get_nowait()
+                item = self.inbox.get_nowait()
         except queue.Empty:
             return finished
 
     def _complete(self, outcomes: list[AttemptOutcome], *, now: bool = False) -> None:
-        """Write back these outcomes and any held back before, in batches (see pacing.py).
-
-        Outcomes an unavailable store could not take are kept and written later.
-        """
-        if outcomes:
-            if not self.unsaved:
-                self._hold_until = time.monotonic() + HOLD_SECONDS
-            self.unsaved.extend(outcomes)
-            self.pacing.finished(len(outcomes))
-        if not self.unsaved:
-            return
-        waiting_for = min(self.pacing.batch(), len(self.in_flight))
-        if not now and len(self.unsaved) < waiting_for and time.monotonic() < self._hold_until:
-            return
-        self.store.complete(self.unsaved, self.clock.now())
-        for outcome in self.unsaved:
+        """Hand these outcomes to the completer; forget the jobs it wrote back."""
+        for outcome in self.completer.complete(outcomes, len(self.in_flight), now=now):
             self.in_flight.pop(outcome.job_id, None)
-        self.unsaved = []
 
     def _housekeeping(self) -> None:
         self.executor.enforce_time_limits()
@@ -198,8 +181,8 @@ class Worker:
         deadline = self.executor.next_deadline()
         if deadline is not None:
             waits.append(max(0.0, deadline - time.monotonic()))
-        if self.unsaved:  # back within milliseconds: no need to look for due jobs
-            waits.append(max(0.0, self._hold_until - time.monotonic()))
+        if self.completer.unsaved:  # back within milliseconds: no need to look for due jobs
+            waits.append(max(0.0, self.completer.hold_until - time.monotonic()))
         elif self._room_to_claim():  # else finishing jobs wake the loop, not due ones
             next_run_at = self.store.next_run_at()
             if next_run_at is not None:
@@ -228,14 +211,15 @@ class Worker:
                 if time.monotonic() >= deadline:
                     break
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-        while (self.in_flight or self.unsaved) and time.monotonic() < deadline:
+        while (self.in_flight or self.completer.unsaved) and time.monotonic() < deadline:
             try:
                 finished = self._drain(block_for=min(0.1, deadline - time.monotonic()))
                 self._complete(finished, now=True)
                 self._housekeeping()
             except StoreUnavailable:
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-        still_running = [job_id for job_id in self.in_flight if job_id not in self._unsaved_ids()]
+        unsaved = self.completer.unsaved_ids()
+        still_running = [job_id for job_id in self.in_flight if job_id not in unsaved]
         if still_running:
             log.warning(
                 "handing back %d job(s) still running after the grace period", len(still_running)
@@ -244,15 +228,27 @@ class Worker:
                 self.store.release(still_running, self.clock.now(), self.id)
             except StoreUnavailable:
                 unstarted += still_running
-        if unstarted or self.unsaved:
+        if unstarted or unsaved:
             log.warning(
                 "store unavailable at shutdown: %d finished attempt(s) not recorded, "
                 "%d job(s) not handed back; their leases will run out and they will run again",
-                len(self.unsaved),
+                len(unsaved),
                 len(unstarted),
             )
         self.in_flight.clear()
         self.executor.stop()
 
-    def _unsaved_ids(self) -> set[str]:
-        return {outcome.job_id for outcome in self.unsaved}
+
+def run_in_this_process(app: App, options: WorkerOptions) -> int:
+    """Run one worker here until SIGTERM/Ctrl-C (or, in burst mode, until nothing is due)."""
+    worker = Worker(app, options)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        worker.request_stop()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return worker.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from liqueue.errors import TemplateError, TimeLimitExceeded
+from liqueue.errors import ExternalCallFailed, TemplateError, TimeLimitExceeded
 from liqueue.jobs import Backoff, Job, JobState
 from liqueue.logs import attempt_entry
 from liqueue.store import AttemptOutcome, Outbox
@@ -59,8 +59,17 @@ class AttemptRunner:
         outbox = Outbox(logs=list(partial.logs) if partial else [])
         message = getattr(err, "message", None) or str(err) or type(err).__name__
         state = JobState.DEAD if job.is_last_attempt else JobState.RETRY
+        # A service that said when to come back (Retry-After) is not called sooner.
+        not_before = err.not_before if isinstance(err, ExternalCallFailed) else None
         return self._outcome(
-            job, started, state, outbox, type(err).__name__, message, location or str(job.origin)
+            job,
+            started,
+            state,
+            outbox,
+            type(err).__name__,
+            message,
+            location or str(job.origin),
+            not_before=not_before,
         )
 
     def _outcome(
@@ -72,6 +81,8 @@ class AttemptRunner:
         error_class: str | None = None,
         error_message: str | None = None,
         error_location: str | None = None,
+        *,
+        not_before: float | None = None,
     ) -> AttemptOutcome:
         now = self.clock.now()
         duration_ms = int((time.perf_counter() - started) * 1000)
@@ -90,7 +101,7 @@ class AttemptRunner:
         )
         next_run_at = None
         if state is JobState.RETRY:
-            next_run_at = now + self.backoff.delay_before(job.attempt + 1)
+            next_run_at = max(now + self.backoff.delay_before(job.attempt + 1), not_before or 0.0)
         return AttemptOutcome(
             job_id=job.id,
             attempt=job.attempt,

@@ -25,7 +25,8 @@ from liquid.token import TOKEN_ASSIGN, TOKEN_COMMA, TOKEN_EOF, TOKEN_WORD
 from liqueue.errors import TemplateError
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.signals import ReturnSignal
-from liqueue.liquid.tags.common import at, open_tag, report_missing_partial
+from liqueue.liquid.tags.common import at, open_tag, report_missing_partial, tag_location
+from liqueue.liquid.tags.host_function import call_host_function, is_host_function
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,6 +69,11 @@ class FunctionNode(Node):
             raise TemplateError(
                 f"function needs a partial name, got {name!r}", at(context, self.partial.token)
             )
+        if is_host_function(name):
+            arguments = self.arguments.evaluate_keywords(context)
+            location = tag_location(context, self.token)
+            context.assign(self.target, call_host_function(context, name, arguments, location))
+            return 0
         try:
             template = context.env.get_template(name, context=context, tag=TAG_FUNCTION)
         except TemplateNotFoundError as err:
@@ -105,5 +111,6 @@ class FunctionTag(Tag):
             raise LiquidSyntaxError(
                 "function takes name: value arguments only", token=arguments.positional[0].token
             )
-        report_missing_partial(self.env, partial)
+        if not (isinstance(partial, StringLiteral) and is_host_function(partial.value)):
+            report_missing_partial(self.env, partial)
         return FunctionNode(token, target, partial, arguments)

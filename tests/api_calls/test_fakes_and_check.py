@@ -65,13 +65,20 @@ def test_fake_failure_statuses_fail_attempts_in_turn(app_dir: ShopDir) -> None:
 def test_check_reports_definitions_and_missing_ones(app_dir: ShopDir) -> None:
     app_dir.definition("no_to", "---\nrequest_type: GET\n---\n")
     app_dir.definition("verb", "---\nto: https://x.example\nrequest_type: FETCH\n---\n")
-    app_dir.definition("headers", "---\nto: https://x.example\nheaders: 'Bearer {{ data.t }}'\n---\n")
-    app_dir.definition("fine", "---\nto: https://x.example\nheaders: '{\"A\": {{ data.a | json }}}'\n---\n")
+    app_dir.definition(
+        "headers", "---\nto: https://x.example\nheaders: 'Bearer {{ data.t }}'\n---\n"
+    )
+    app_dir.definition(
+        "fine", "---\nto: https://x.example\nheaders: '{\"A\": {{ data.a | json }}}'\n---\n"
+    )
     app_dir.page("p", "\n\n{% api_call r = 'fine' %}{% api_call r = 'payments/missing' %}")
     out = CliRunner().invoke(cli, ["check", str(app_dir.root)]).output
     assert "app/api_calls/no_to.liquid:1: error: api call 'no_to' has no `to`" in out
     assert "app/api_calls/verb.liquid:3: error: unknown request_type 'FETCH'" in out
-    assert "app/api_calls/headers.liquid:3: error: headers of api call 'headers' must render a JSON object" in out
+    assert (
+        "app/api_calls/headers.liquid:3: error: headers of api call 'headers' must render a JSON object"
+        in out
+    )
     assert (
         "app/views/pages/p.liquid:3:42: error: api call 'payments/missing' not found "
         "(looked for app/api_calls/payments/missing.liquid)"

@@ -52,7 +52,9 @@ def test_an_exception_fails_the_attempt_with_its_message_and_place(app_dir: Shop
         "  {% liquid\n    function r = 'py:orders.mark_paid', order_id: -3\n  %}\n"
         "{% endbackground %}",
     )
-    with App(app_dir.root, clock=ManualClock(time.time()), functions={"orders.mark_paid": mark_paid}) as app:
+    with App(
+        app_dir.root, clock=ManualClock(time.time()), functions={"orders.mark_paid": mark_paid}
+    ) as app:
         app.render("p")
         drain(app)
         (job,) = app.store.list_jobs(JobQuery())
@@ -71,7 +73,9 @@ def test_unknown_function_and_unjsonable_values(app_dir: ShopDir) -> None:
             app.render("q")
 
 
-def test_worker_processes_find_functions_through_liqueue_yml(app_dir: ShopDir, tmp_path: Path) -> None:
+def test_worker_processes_find_functions_through_liqueue_yml(
+    app_dir: ShopDir, tmp_path: Path
+) -> None:
     marks = tmp_path / "marks.txt"
     app_dir.write(
         "shop_functions.py",

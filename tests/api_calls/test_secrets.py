@@ -33,8 +33,8 @@ def secret_app(app_dir: ShopDir, server: LocalServer, monkeypatch: pytest.Monkey
     )
     app_dir.definition(
         "charge",
-        "---\nto: \"{{ context.constants.base }}{{ data.path }}\"\nrequest_type: POST\n"
-        "headers: '{\"Authorization\": \"Bearer {{ context.secrets.STRIPE_KEY }}\"}'\n---\n",
+        '---\nto: "{{ context.constants.base }}{{ data.path }}"\nrequest_type: POST\n'
+        'headers: \'{"Authorization": "Bearer {{ context.secrets.STRIPE_KEY }}"}\'\n---\n',
     )
     return app_dir
 
@@ -102,7 +102,7 @@ def test_secrets_come_from_the_running_process(
     secret_app.page(
         "p",
         "{% background source_name: 'charging' %}"
-        "{% assign d = '{\"path\": \"/echo\"}' | parse_json %}"
+        '{% assign d = \'{"path": "/echo"}\' | parse_json %}'
         "{% api_call r = 'charge', data: d %}{% log r.body | size, type: 'len' %}"
         "{% endbackground %}",
     )

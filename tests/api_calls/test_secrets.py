@@ -114,3 +114,18 @@ def test_secrets_come_from_the_running_process(
     with App(secret_app.root) as worker_app:
         drain(worker_app)
     assert server.requests("/echo")[0].headers["authorization"] == "Bearer rotated_key_999"
+
+
+def test_jobs_show_masks_a_secret_stored_by_python_code(secret_app: ShopDir) -> None:
+    from liqueue.errors import Location
+    from liqueue.jobs import JobSpec
+    from liqueue.store import Outbox
+
+    with App(secret_app.root) as app:
+        spec = JobSpec("from_python", Location("script.py"), body="", arguments={"key": KEY})
+        app.enqueue(Outbox(jobs=[spec]))
+        runner = CliRunner()
+        shown = runner.invoke(cli, ["jobs", "show", str(secret_app.root), spec.id]).output
+        as_json = runner.invoke(cli, ["jobs", "show", str(secret_app.root), spec.id, "--json"])
+    assert '"key": "[secret STRIPE_KEY]"' in shown and KEY not in shown
+    assert KEY not in as_json.output and "[secret STRIPE_KEY]" in as_json.output

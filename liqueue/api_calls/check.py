@@ -1,6 +1,7 @@
 """What `liqueue check` says about `app/api_calls/`: each definition's front matter,
 the Liquid of its parts, and whether its headers render a JSON object.
 
+Secrets named in liqueue.yml but unset in this environment are warnings.
 (`api_call` tags naming a definition that does not exist are reported by the
 tag itself while `check` parses the templates.)
 """
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from liquid.exceptions import LiquidError
 
 from liqueue.api_calls.definition import DEFINITIONS_DIR, EXTENSION
+from liqueue.config import CONFIG_FILE
 from liqueue.errors import Location, TemplateError
 from liqueue.liquid.positions import origin_of, to_template_error
 from liqueue.liquid.problems import Problem
@@ -25,10 +27,17 @@ if TYPE_CHECKING:
 
 
 def check_api_calls(runtime: Runtime) -> list[Problem]:
+    problems = [
+        Problem(
+            Location(CONFIG_FILE),
+            f"secret {name}: ${variable} is not set here, so context.secrets.{name} is empty",
+            "warning",
+        )
+        for name, variable in runtime.secrets.missing.items()
+    ]
     base = runtime.root / DEFINITIONS_DIR
     if not base.is_dir():
-        return []
-    problems: list[Problem] = []
+        return problems
     for file in sorted(base.rglob(f"*{EXTENSION}")):
         relative = file.relative_to(runtime.root).as_posix()
         name = relative.removeprefix(DEFINITIONS_DIR + "/").removesuffix(EXTENSION)

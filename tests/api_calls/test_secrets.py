@@ -129,3 +129,15 @@ def test_jobs_show_masks_a_secret_stored_by_python_code(secret_app: ShopDir) -> 
         as_json = runner.invoke(cli, ["jobs", "show", str(secret_app.root), spec.id, "--json"])
     assert '"key": "[secret STRIPE_KEY]"' in shown and KEY not in shown
     assert KEY not in as_json.output and "[secret STRIPE_KEY]" in as_json.output
+
+
+def test_check_warns_about_a_secret_missing_from_the_environment(
+    secret_app: ShopDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SHOP_STRIPE_KEY")
+    with App(secret_app.root) as app:
+        problems = [str(p) for p in app.check()]
+    assert problems == [
+        "liqueue.yml: warning: secret STRIPE_KEY: $SHOP_STRIPE_KEY is not set here, "
+        "so context.secrets.STRIPE_KEY is empty"
+    ]

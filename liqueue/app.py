@@ -14,10 +14,12 @@ from liqueue.errors import ConfigError
 from liqueue.events.event import PYTHON_ORIGIN, Event, new_event
 from liqueue.events.fanout import Fanout
 from liqueue.outbox import Outbox
+from liqueue.secrets import Secrets
 from liqueue.store import Store, open_store
 from liqueue.store.url import sqlite_url_for
 
 if TYPE_CHECKING:
+    from liqueue.functions import HostFunction
     from liqueue.liquid.problems import Problem
     from liqueue.liquid.runtime import RenderResult, Runtime
 
@@ -39,6 +41,7 @@ class App:
         *,
         database_url: str | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        functions: Mapping[str, HostFunction] | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         if not (self.root / "app").is_dir():
@@ -47,6 +50,9 @@ class App:
                 "(create one with `liqueue new DIR`)"
             )
         self.clock = clock
+        # Host functions given here serve this process; worker processes build
+        # their own App, so they find functions through `functions:` in liqueue.yml.
+        self.functions = dict(functions or {})
         self.config = AppConfig.load(self.root)
         self.database_url = (
             database_url
@@ -59,7 +65,12 @@ class App:
     def runtime(self) -> Runtime:
         from liqueue.liquid.runtime import Runtime
 
-        return Runtime(self.root, self.config, self.clock)
+        return Runtime(self.root, self.config, self.clock, self.functions)
+
+    @cached_property
+    def secrets(self) -> Secrets:
+        """This process's secrets, to mask what the CLI and dashboard show."""
+        return Secrets.from_environment(self.config.secrets)
 
     @cached_property
     def fanout(self) -> Fanout:
@@ -100,11 +111,16 @@ class App:
 
     def check(self) -> list[Problem]:
         """Every problem of every template, consumer and event schema, in file order."""
-        # Imported here: it loads python-liquid, which commands that never
+        # Imported here: they load python-liquid, which commands that never
         # render (jobs, logs, stats) do without.
+        from liqueue.api_calls.check import check_api_calls
         from liqueue.events.check import check_events
 
-        problems = [*self.runtime.check(), *check_events(self.root, self.runtime.front_matter)]
+        problems = [
+            *self.runtime.check(),
+            *check_events(self.root, self.runtime.front_matter),
+            *check_api_calls(self.runtime),
+        ]
         return sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))
 
     def trigger_event(self, type: str, payload: Mapping[str, object]) -> Event:
@@ -114,6 +130,8 @@ class App:
         return self.store.get_event(event.id)
 
     def close(self) -> None:
+        if "runtime" in self.__dict__:
+            self.runtime.outside.api.close()
         if "store" in self.__dict__:
             self.store.close()
 

@@ -11,9 +11,13 @@ from typing import Any
 
 import yaml
 
+from liqueue.api_calls.settings import HttpSettings
 from liqueue.errors import ConfigError
+from liqueue.functions import parse_entry_points
 from liqueue.jobs import PRIORITIES, Backoff
 from liqueue.jobs.backoff import DEFAULT_SCHEDULE
+from liqueue.secrets import parse_secret_names
+from liqueue.services import ServiceSpec, parse_services
 
 CONFIG_FILE = "liqueue.yml"
 
@@ -59,6 +63,10 @@ class AppConfig:
     keep_dead_seconds: float = 30 * 86400.0
     constants: dict[str, Any] = field(default_factory=dict)
     environment: str = "development"
+    http: HttpSettings = field(default_factory=HttpSettings)
+    secrets: dict[str, str] = field(default_factory=dict)  # template name -> env variable
+    functions: tuple[str, ...] = ()  # `module:attribute` entry points of host functions
+    services: tuple[ServiceSpec, ...] = ()
 
     @classmethod
     def load(cls, root: Path) -> AppConfig:
@@ -83,6 +91,7 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
     known = {
         "database_url", "limits", "priorities", "retry_backoff", "retry_jitter",
         "lease_seconds", "poll_interval", "keep_done", "keep_dead", "constants", "environment",
+        "http", "secrets", "functions", "services",
     }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
@@ -114,6 +123,10 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
         keep_dead_seconds=parse_duration(data.get("keep_dead", "30d")),
         constants=dict(data.get("constants") or {}),
         environment=str(data.get("environment", "development")),
+        http=HttpSettings.parse(data.get("http"), parse_duration),
+        secrets=parse_secret_names(data.get("secrets")),
+        functions=parse_entry_points(data.get("functions")),
+        services=parse_services(data.get("services")),
     )
 
 

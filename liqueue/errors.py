@@ -67,3 +67,16 @@ class StoreUnavailable(StoreError):
     """The database could not be reached or lost the operation (server restart,
     dropped connection, deadlock victim). Worth trying again shortly; a write
     that failed this way may or may not have been applied."""
+
+
+class ExternalCallFailed(TemplateError):
+    """An API call or host function failed the attempt (timeout, refused host,
+    a failure status, a Python exception). `not_before` is the earliest time
+    (epoch seconds) the service asked to be called again (`Retry-After`): the
+    next attempt waits at least that long, and at least the backoff."""
+
+    def __init__(
+        self, message: str, location: Location | None = None, *, not_before: float | None = None
+    ) -> None:
+        super().__init__(message, location)
+        self.not_before = not_before

@@ -17,8 +17,11 @@ through the same runner and store a worker uses.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
+from liqueue.api_calls.fakes import Answer, FakeApiCalls, faking
 from liqueue.app import App
 from liqueue.jobs import JobState
 from liqueue.jobs.outcome import AttemptOutcome
@@ -76,3 +79,18 @@ def wait_for(predicate: object, timeout: float = 10.0, interval: float = 0.02) -
 
 def logs(app: App, **query: object) -> list[LogEntry]:
     return app.store.read_logs(LogQuery(**query))  # type: ignore[arg-type]
+
+
+def fake_api_calls(answers: Mapping[str, Answer]) -> AbstractContextManager[FakeApiCalls]:
+    """Answer API calls by definition name instead of sending them; record what was sent.
+
+        with fake_api_calls({"payments/charge": {"status": 200, "json": {"id": "ch_1"}}}) as calls:
+            drain(app)
+        request = calls.assert_called("payments/charge", times=1)
+        assert request.headers["Idempotency-Key"] == "1005-..."
+
+    Definitions are rendered as for real (URL, headers, body); failure
+    statuses still fail the attempt. A call with no answer fails its render.
+    An answer may be a list (given out in turn) or a function of the request.
+    """
+    return faking(answers)

@@ -38,3 +38,36 @@ def test_the_testing_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(tmp_path)
     [example] = [block for block in python_blocks() if "liqueue.testing" in block]
     exec(compile(example, "README.md", "exec"), {"tmp_path": tmp_path})
+
+
+def _section_commands(title: str) -> list[str]:
+    text = README.read_text()
+    section = text[text.index(f"## {title}") :]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)
+    assert block is not None
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_the_calling_other_services_commands_work(tmp_path: Path) -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    from tests.cli.test_example_shop import copy_shop
+
+    check, demo = _section_commands("Calling other services")
+    shop = copy_shop(tmp_path / "shop")  # its service on a free port, not 8765
+    for command in (check, demo.split(" | ")[0]):
+        args = shlex.split(command.replace("examples/shop", str(shop)))
+        assert args[0] == "liqueue"
+        result = subprocess.run(
+            [sys.executable, "-m", "liqueue.cli", *args[1:]],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    pattern = shlex.split(demo.split(" | ")[1])[-1]
+    shown = [line for line in result.stdout.splitlines() if re.search(pattern, line)]
+    assert "[attempt 3/3] - idempotent_charge - SUCCESS" in "\n".join(shown)
+    assert sum("was already charged" in line for line in shown) == 2

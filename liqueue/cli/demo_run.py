@@ -14,6 +14,7 @@ from pathlib import Path
 
 from liqueue.app import STATE_DIR, App
 from liqueue.logs import format_line
+from liqueue.services import running_services
 from liqueue.store import LogQuery
 from liqueue.store.url import sqlite_url_for
 from liqueue.worker import Worker, WorkerOptions
@@ -37,6 +38,14 @@ def run_demo(
     """Render every page, then work until no job is due within `horizon` seconds."""
     if fresh:
         _forget_default_database(app)
+    # The app's own services (liqueue.yml `services:`) run while its jobs do.
+    with running_services(app.root, app.config.services) as services:
+        for service in services:
+            out(f"started service {service.spec.name}: {' '.join(service.spec.command)}")
+        _render_and_work(app, horizon, concurrency, out)
+
+
+def _render_and_work(app: App, horizon: float, concurrency: int, out: Print) -> None:
     for page in page_names(app):
         result = app.render(page)
         outbox = result.outbox

@@ -111,8 +111,9 @@ def show(app: App, job_id: str, as_json: bool) -> None:
     Example:
       liqueue jobs show shop 01a2224d-9012-7dc2
     """
-    job = app.store.get_job(job_id)
-    entries = app.store.read_logs(LogQuery(job_id=job.id))
+    # Rows written by Python code (or before a secret was named) may hold one.
+    job = app.secrets.mask_value(app.store.get_job(job_id))
+    entries = app.secrets.mask_value(app.store.read_logs(LogQuery(job_id=job.id)))
     if as_json:
         echo_json({"job": to_jsonable(job), "logs": [e.to_json() for e in entries]})
         return

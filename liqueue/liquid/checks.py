@@ -28,11 +28,16 @@ from liquid.builtin.tags.include_tag import IncludeNode
 from liquid.builtin.tags.render_tag import RenderNode
 from liquid.exceptions import TemplateNotFoundError
 
+from liqueue.api_calls.definition import definition_path
 from liqueue.jobs import JOB_OPTION_NAMES, JobOptionInvalid, validate_job_options
+from liqueue.liquid.tags.api_call import ApiCallNode
 from liqueue.liquid.tags.background import BackgroundNode
 from liqueue.liquid.tags.function import FunctionNode
+from liqueue.liquid.tags.host_function import is_host_function
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from liquid.ast import Node
     from liquid.exceptions import LiquidError
 
@@ -56,9 +61,12 @@ class TemplateChecker:
     environment would otherwise raise. `find_partial` raises
     TemplateNotFoundError for a partial name no file provides."""
 
-    def __init__(self, problems: ProblemCollector, find_partial: Callable[[str], object]) -> None:
+    def __init__(
+        self, problems: ProblemCollector, find_partial: Callable[[str], object], root: Path
+    ) -> None:
         self.problems = problems
         self.find_partial = find_partial
+        self.root = root
 
     def syntax_error(self, err: LiquidError) -> None:
         self.problems.syntax_error(err)
@@ -69,9 +77,23 @@ class TemplateChecker:
             self._background_source_name(node)
             self._partial_exists(node.partial)
         elif isinstance(node, FunctionNode):
-            self._partial_exists(node.partial)
+            if not (
+                isinstance(node.partial, StringLiteral) and is_host_function(node.partial.value)
+            ):
+                self._partial_exists(node.partial)
         elif isinstance(node, (IncludeNode, RenderNode)):
             self._partial_exists(node.name)
+        elif isinstance(node, ApiCallNode):
+            self._api_call_exists(node.definition)
+
+    def _api_call_exists(self, name: object) -> None:
+        if not isinstance(name, StringLiteral):
+            return
+        path = definition_path(name.value)
+        if path is None or not (self.root / path).is_file():
+            looked = path or "a valid name"
+            message = f"api call '{name.value}' not found (looked for {looked})"
+            self.problems.report(name.token, message, "error")
 
     def _partial_exists(self, name: object) -> None:
         if not isinstance(name, StringLiteral):

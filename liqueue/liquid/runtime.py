@@ -37,8 +37,10 @@ from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.environment import build_environment, iter_template_files
 from liqueue.liquid.loader import EXTENSION, PAGES_DIR, AppLoader, _clean_name, _short_name
 from liqueue.liquid.output import output_buffer
+from liqueue.liquid.outside import attach_outside, build_outside
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error
 from liqueue.liquid.problems import Problem, ProblemCollector
+from liqueue.liquid.secret_guard import guard_outbox, mask_error, mask_logs
 from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.state import STATE_KEY, RenderState
 from liqueue.outbox import Outbox
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from liquid import BoundTemplate
 
     from liqueue.config import AppConfig
+    from liqueue.functions import HostFunction
     from liqueue.jobs import Job
 
 _BODY_CACHE_SIZE = 512
@@ -69,11 +72,21 @@ class JobRenderFailed(Exception):
 
 
 class Runtime:
-    def __init__(self, root: Path, config: AppConfig, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(
+        self,
+        root: Path,
+        config: AppConfig,
+        clock: Clock = SYSTEM_CLOCK,
+        functions: Mapping[str, HostFunction] | None = None,
+    ) -> None:
         self.root = root
         self.config = config
         self.clock = clock
         self.env = build_environment(root, config, clock=clock)
+        # API calls, host functions and secrets: the render's reach outside itself.
+        self.outside = build_outside(root, config, clock, functions)
+        self.secrets = self.outside.secrets
+        attach_outside(self.env, self.outside)
         loader = self.env.loader
         assert isinstance(loader, AppLoader)
         self.loader = loader
@@ -98,7 +111,8 @@ class Runtime:
             "environment": self.config.environment,
             "location": location,
         }
-        page_context = {**job_context, "params": params_dict}
+        # Secrets are the rendering process's, never part of a queued job's context.
+        page_context = {**job_context, "params": params_dict, "secrets": self._secrets()}
         state = RenderState(self.clock, context=job_context)
         template = self._load(relative)
         # A param cannot replace `context` or `params` themselves (a query string
@@ -106,7 +120,7 @@ class Runtime:
         shown = {k: v for k, v in params_dict.items() if k not in PAGE_VARIABLES}
         variables = {**shown, "params": params_dict}
         output = self._run(template, state, {"context": page_context}, variables, relative)
-        return RenderResult(output, state.outbox)
+        return RenderResult(self.secrets.mask(output), state.outbox)
 
     def resolve(self, name: str) -> str:
         """The path, relative to the root, of a page, partial or `.liquid` path."""
@@ -156,7 +170,8 @@ class Runtime:
             "source_name": job.source_name,
             "priority": job.priority,
         }
-        scope = {"context": dict(job.context), "job": job_variable}
+        job_context = {**job.context, "secrets": self._secrets()}
+        scope = {"context": job_context, "job": job_variable}
         output = self._run(template, state, scope, dict(job.arguments), job.origin.path)
         if job.body is not None:
             # The padding that placed the body at its origin renders as text.
@@ -204,7 +219,8 @@ class Runtime:
             "location": {"path": None, "template": str(template.path)},
         }
         state = RenderState(self.clock, context=context_variable)
-        context = self._context(template, state, {"context": context_variable}, dict(variables))
+        scope = {"context": {**context_variable, "secrets": self._secrets()}}
+        context = self._context(template, state, scope, dict(variables))
         try:
             template.render_with_context(context, NullIO(), partial=True, block_scope=True)
         except ReturnSignal as returned:
@@ -234,7 +250,7 @@ class Runtime:
         report every problem found: syntax errors, invalid literal job options,
         undescriptive or missing source names, bad front matter."""
         collector = ProblemCollector()
-        checker = TemplateChecker(collector, self.loader.find_partial)
+        checker = TemplateChecker(collector, self.loader.find_partial, self.root)
         env = build_environment(self.root, self.config, checker=checker)
         for file in iter_template_files(self.root):
             relative = file.relative_to(self.root).as_posix()
@@ -295,8 +311,18 @@ class Runtime:
         context = self._context(template, state, scope, variables)
         limit = self.env.output_stream_limit
         buffer = output_buffer(limit)
-        self._render_into(template, context, buffer, path)
+        try:
+            self._render_into(template, context, buffer, path)
+            guard_outbox(state.outbox, self.secrets, path)
+        except BaseException as err:
+            # A failed job keeps its log entries (`attempt_job`): never with a secret.
+            mask_error(err, self.secrets)
+            mask_logs(state.outbox, self.secrets)
+            raise
         return buffer.getvalue()
+
+    def _secrets(self) -> dict[str, str]:
+        return self.secrets.for_template()
 
     def _render_into(
         self, template: BoundTemplate, context: Any, buffer: StringIO, path: str

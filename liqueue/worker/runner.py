@@ -6,7 +6,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING
 
-from liqueue.errors import TemplateError, TimeLimitExceeded
+from liqueue.errors import ExternalCallFailed, TemplateError, TimeLimitExceeded
 from liqueue.jobs import Backoff, Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.liquid.runtime import JobRenderFailed
@@ -73,6 +73,8 @@ class AttemptRunner:
             location = _error_location(err)
         message = getattr(err, "message", None) or str(err) or type(err).__name__
         state = JobState.DEAD if job.is_last_attempt else JobState.RETRY
+        # A service that said when to come back (Retry-After) is not called sooner.
+        not_before = err.not_before if isinstance(err, ExternalCallFailed) else None
         return self._outcome(
             job,
             started,
@@ -81,6 +83,7 @@ class AttemptRunner:
             type(err).__name__,
             message,
             location or str(job.origin),
+            not_before=not_before,
         )
 
     def _outcome(
@@ -92,6 +95,8 @@ class AttemptRunner:
         error_class: str | None = None,
         error_message: str | None = None,
         error_location: str | None = None,
+        *,
+        not_before: float | None = None,
     ) -> AttemptOutcome:
         now = self.clock.now()
         duration_ms = int((time.perf_counter() - started) * 1000)
@@ -110,7 +115,7 @@ class AttemptRunner:
         )
         next_run_at = None
         if state is JobState.RETRY:
-            next_run_at = now + self.backoff.delay_before(job.attempt + 1)
+            next_run_at = max(now + self.backoff.delay_before(job.attempt + 1), not_before or 0.0)
         return AttemptOutcome(
             job_id=job.id,
             attempt=job.attempt,

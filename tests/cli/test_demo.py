@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-SHOP = Path(__file__).resolve().parents[2] / "examples" / "shop"
+from tests.cli.test_example_shop import copy_shop
 
 
 def test_demo_runs_the_shop_jobs_through_retries_to_the_stats_table(tmp_path: Path) -> None:
-    app = tmp_path / "shop"
-    shutil.copytree(SHOP, app, ignore=shutil.ignore_patterns(".liqueue"))
+    app = copy_shop(tmp_path / "shop")
     result = subprocess.run(
         [sys.executable, "-m", "liqueue.cli", "demo", str(app), "--horizon", "10s"],
         capture_output=True,
@@ -28,5 +26,10 @@ def test_demo_runs_the_shop_jobs_through_retries_to_the_stats_table(tmp_path: Pa
     assert "[attempt 3/5] - unreliable_api - SUCCESS" in out
     # a job dies after its last attempt, and the stats table closes the run
     assert "[attempt 1/1] - operation_with_cleanup - FAILED" in out
+    # the shop's payment service ran beside the worker: real 503s, one charge of three tries
+    assert "started service payments" in out
+    assert "answered 503" in out
+    assert "[attempt 3/3] - idempotent_charge - SUCCESS" in out
+    assert "payment: order 1005 was already charged: ch_" in out
     stats = out[out.rindex("SOURCE_NAME") :]
     assert "unreliable_api" in stats and "send_followup" in stats

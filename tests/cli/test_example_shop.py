@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from liqueue.app import App
 from liqueue.clock import ManualClock
 from liqueue.jobs import JobState
+from liqueue.services import running_services
 from liqueue.store import JobQuery
 from liqueue.testing import drain
 from tests.cli.conftest import Run
@@ -46,12 +49,28 @@ PAGES = {
 ATTEMPT = re.compile(r"\[attempt \d/\d\] - \S+ - (SUCCESS|FAILED)")
 
 
+def copy_shop(root: Path) -> Path:
+    """The example shop at `root`, its service moved to a free loopback port."""
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".liqueue"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = root / "liqueue.yml"
+    config.write_text(config.read_text().replace("8765", str(port)))
+    return root
+
+
 @pytest.fixture
 def shop(tmp_path: Path) -> Iterator[App]:
-    root = tmp_path / "shop"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".liqueue"))
-    with App(root) as app:
+    with App(copy_shop(tmp_path / "shop")) as app:
         yield app
+
+
+@pytest.fixture
+def services(shop: App) -> Iterator[str]:
+    """The shop's payment service, really running; yields its URL."""
+    with running_services(shop.root, shop.config.services):
+        yield str(shop.config.constants["services_url"])
 
 
 def test_every_page_is_covered() -> None:
@@ -72,7 +91,7 @@ def test_batch_size_param_makes_several_batches(run: Run, shop: App) -> None:
     assert sorted(j.arguments["batch_items"] for j in jobs) == ["[11,12,13]", "[14,15,16]", "[17]"]
 
 
-def test_flaky_service_fails_twice_then_succeeds(run: Run, shop: App) -> None:
+def test_flaky_service_fails_twice_then_succeeds(run: Run, shop: App, services: str) -> None:
     run("render", shop.root, "retry-strategies")
     clock = ManualClock(time.time())
     with App(shop.root, clock=clock) as worker_app:
@@ -85,16 +104,38 @@ def test_flaky_service_fails_twice_then_succeeds(run: Run, shop: App) -> None:
         "[attempt 2/3] - processing_order - FAILED",
         "[attempt 3/3] - processing_order - SUCCESS",
     ]
-    assert "flaky service unavailable (attempt 2)" in lines[1]
+    assert f"POST {services}/flaky/" in lines[1]
+    assert "answered 503" in lines[1] and "flaky service unavailable (call 2 of" in lines[1]
+    assert "integration: called https://orders.example.com on attempt 3" in "\n".join(lines)
 
 
-def test_cleanup_logs_then_dies(run: Run, shop: App) -> None:
+def test_cleanup_releases_the_reservation_then_dies(run: Run, shop: App, services: str) -> None:
     run("render", shop.root, "cleanup")
     drain(shop)
     (job,) = shop.store.list_jobs(JobQuery(state=JobState.DEAD))
     out = run("jobs", "show", shop.root, job.id).output
-    assert "cleanup: cleaned up after: operation 77 failed half-way" in out
-    assert "operation 77 failed half-way" in out.split("\nattempts:\n")[1]
+    failure = f"POST {services}/flaky/operation-77?failures=1000 answered 503"
+    assert f"cleanup: released res_1 after: {failure}" in out
+    assert failure in out.split("\nattempts:\n")[1]
+    assert httpx.get(f"{services}/reservations").json() == []  # cleaned up for real
+
+
+def test_idempotent_charge_retried_three_times_charges_once(
+    run: Run, shop: App, services: str
+) -> None:
+    run("render", shop.root, "idempotency")
+    clock = ManualClock(time.time())
+    with App(shop.root, clock=clock) as worker_app:
+        for _ in range(4):
+            drain(worker_app)
+            clock.advance(10)
+    (job,) = shop.store.list_jobs(JobQuery(source_name="idempotent_charge"))
+    assert (job.state, job.attempt) == (JobState.DONE, 3)
+    charges = httpx.get(f"{services}/charges").json()
+    assert [(c["order_id"], c["key"]) for c in charges] == [(1005, "1005-2026-11-28T12:00:00Z")]
+    out = run("logs", shop.root, "--source-name", "idempotent_charge").output
+    assert out.count("payment: charging order 1005") == 3
+    assert out.count(f"payment: order 1005 was already charged: {charges[0]['id']}") == 2
 
 
 def test_debugging_without_an_email_dies_after_three_attempts(run: Run, shop: App) -> None:
@@ -109,7 +150,7 @@ def test_debugging_without_an_email_dies_after_three_attempts(run: Run, shop: Ap
     assert job.error_message == "no email given for user 8"
 
 
-def test_idempotency_key_and_state_check_are_logged(run: Run, shop: App) -> None:
+def test_idempotency_key_and_state_check_are_logged(run: Run, shop: App, services: str) -> None:
     run("render", shop.root, "idempotency")
     run("render", shop.root, "state-check")
     run("render", shop.root, "state-check", "--param", 'entity={"id": 9, "state": "shipped"}')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from liqueue.liquid.tags.api_call import ApiCallTag
 from liqueue.liquid.tags.background import BackgroundTag
 from liqueue.liquid.tags.function import FunctionTag
 from liqueue.liquid.tags.include_tag import PlatformIncludeTag
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from liquid.tag import Tag
 
 PLATFORM_TAGS: tuple[type[Tag], ...] = (
+    ApiCallTag,
     BackgroundTag,
     FunctionTag,
     LogTag,

@@ -22,7 +22,8 @@ from liquid.tag import Tag
 
 from liqueue.errors import TemplateError
 from liqueue.liquid.signals import ReturnSignal
-from liqueue.liquid.tags.common import at, open_tag
+from liqueue.liquid.tags.common import at, open_tag, tag_location
+from liqueue.liquid.tags.host_function import call_host_function, is_host_function
 from liqueue.liquid.tags.partials import parse_partial_call
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ class FunctionNode(Node):
             raise TemplateError(
                 f"function needs a partial name, got {name!r}", at(context, self.partial.token)
             )
+        if is_host_function(name):
+            arguments = self.arguments.evaluate_keywords(context)
+            location = tag_location(context, self.token)
+            context.assign(self.target, call_host_function(context, name, arguments, location))
+            return 0
         try:
             template = context.env.get_template(name, context=context, tag=TAG_FUNCTION)
         except TemplateNotFoundError as err:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, Final
 
 from liqueue.errors import Location, NotFound, StoreError
 from liqueue.jobs import Job, JobSpec, JobState, Priority
@@ -83,33 +83,27 @@ def job_params(specs: Sequence[JobSpec], now: float) -> list[tuple[Any, ...]]:
     return params
 
 
+# Columns a Job field takes as stored; job_from_row converts the others.
+_JOB_AS_STORED: Final = tuple(
+    name
+    for name in columns.JOB
+    if name not in {"state", "priority", "arguments", "context"} and not name.startswith("origin_")
+)
+
+
 def job_from_row(row: Sequence[Any]) -> Job:
     """A job from a row of `columns.JOB`."""
     values = _named(columns.JOB, row)
+    origin = Location(
+        values["origin_path"], values["origin_line"] or 0, values["origin_column"] or 0
+    )
     return Job(
-        id=values["id"],
+        **{name: values[name] for name in _JOB_AS_STORED},
         state=JobState(values["state"]),
         priority=Priority.of_rank(values["priority"]),
-        source_name=values["source_name"],
-        body=values["body"],
-        partial=values["partial"],
         arguments=_loads(values["arguments"]),
         context=_loads(values["context"]),
-        origin=Location(
-            values["origin_path"], values["origin_line"] or 0, values["origin_column"] or 0
-        ),
-        max_attempts=values["max_attempts"],
-        attempt=values["attempt"],
-        run_at=values["run_at"],
-        created_at=values["created_at"],
-        started_at=values["started_at"],
-        finished_at=values["finished_at"],
-        lease_until=values["lease_until"],
-        worker_id=values["worker_id"],
-        error_class=values["error_class"],
-        error_message=values["error_message"],
-        error_location=values["error_location"],
-        event_id=values["event_id"],
+        origin=origin,
     )
 
 

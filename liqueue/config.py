@@ -14,7 +14,7 @@ import yaml
 from liqueue.api_calls.settings import HttpSettings
 from liqueue.errors import ConfigError
 from liqueue.functions import parse_entry_points
-from liqueue.jobs import PRIORITIES, Backoff
+from liqueue.jobs import Backoff, Priority
 from liqueue.jobs.backoff import DEFAULT_SCHEDULE
 from liqueue.secrets import parse_secret_names
 from liqueue.services import ServiceSpec, parse_services
@@ -41,10 +41,10 @@ class PriorityConfig:
 # Weights decide how claims share out between priorities: out of every 10
 # claims, high gets 6, default 3, low 1 while all three have due jobs, so low
 # jobs keep moving under a flood of high ones. Time limits are the platform's.
-DEFAULT_PRIORITIES: dict[str, PriorityConfig] = {
-    "high": PriorityConfig(weight=6, time_limit=60.0),
-    "default": PriorityConfig(weight=3, time_limit=300.0),
-    "low": PriorityConfig(weight=1, time_limit=4 * 3600.0),
+DEFAULT_PRIORITIES: dict[Priority, PriorityConfig] = {
+    Priority.HIGH: PriorityConfig(weight=6, time_limit=60.0),
+    Priority.DEFAULT: PriorityConfig(weight=3, time_limit=300.0),
+    Priority.LOW: PriorityConfig(weight=1, time_limit=4 * 3600.0),
 }
 
 
@@ -52,7 +52,9 @@ DEFAULT_PRIORITIES: dict[str, PriorityConfig] = {
 class AppConfig:
     database_url: str | None = None
     limits: Limits = field(default_factory=Limits)
-    priorities: dict[str, PriorityConfig] = field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
+    priorities: dict[Priority, PriorityConfig] = field(
+        default_factory=lambda: dict(DEFAULT_PRIORITIES)
+    )
     backoff: Backoff = field(default_factory=Backoff)
     lease_seconds: float = 30.0
     # An idle worker looks for due jobs this often even without a wake-up, so
@@ -100,15 +102,16 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
         )
     priorities = dict(DEFAULT_PRIORITIES)
     for name, raw in (data.get("priorities") or {}).items():
-        if name not in PRIORITIES:
+        priority = Priority.named(name)
+        if priority is None:
             raise ValueError(f"priorities: unknown priority {name!r}")
-        base = priorities[name]
-        priorities[name] = PriorityConfig(
+        base = priorities[priority]
+        priorities[priority] = PriorityConfig(
             weight=int(raw.get("weight", base.weight)),
             time_limit=parse_duration(raw.get("time_limit", base.time_limit)),
         )
-        if priorities[name].weight < 1:
-            raise ValueError(f"priorities.{name}.weight must be at least 1")
+        if priorities[priority].weight < 1:
+            raise ValueError(f"priorities.{priority}.weight must be at least 1")
     schedule = tuple(parse_duration(v) for v in data.get("retry_backoff", DEFAULT_SCHEDULE))
     if not schedule:
         raise ValueError("retry_backoff needs at least one wait")

@@ -5,22 +5,20 @@ from liqueue.jobs.job import Job, JobState
 from liqueue.jobs.options import (
     JOB_OPTION_NAMES,
     MAX_ATTEMPTS_LIMIT,
-    PRIORITIES,
     JobOptionInvalid,
     JobOptions,
-    Priority,
     validate_delay,
     validate_job_options,
     validate_max_attempts,
     validate_priority,
     validate_source_name,
 )
+from liqueue.jobs.priority import Priority
 from liqueue.jobs.spec import JobSpec, new_job_id
 
 __all__ = [
     "JOB_OPTION_NAMES",
     "MAX_ATTEMPTS_LIMIT",
-    "PRIORITIES",
     "Backoff",
     "Job",
     "JobOptionInvalid",

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from liqueue.errors import Location
+from liqueue.jobs.priority import Priority
 
 
 class JobState(StrEnum):
@@ -27,7 +28,7 @@ class Job:
     id: str
     state: JobState
     source_name: str
-    priority: str
+    priority: Priority
     max_attempts: int
     attempt: int  # attempts started so far
     run_at: float

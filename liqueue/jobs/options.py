@@ -11,27 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from enum import IntEnum
 from typing import Final
 
-
-class Priority(IntEnum):
-    """Stored as a small integer so claims can order and index by it."""
-
-    HIGH = 0
-    DEFAULT = 1
-    LOW = 2
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, label: str) -> Priority:
-        return cls[label.upper()]
-
-
-PRIORITIES: Final = ("high", "default", "low")
+from liqueue.jobs.priority import Priority
 
 # The platform documents 5 as the maximum. Values above it are refused rather
 # than clamped: a silent clamp would hide that a payment job retries fewer
@@ -43,12 +25,14 @@ MAX_ATTEMPTS_LIMIT: Final = 5
 MAX_DELAY_MINUTES: Final = 100 * 365 * 24 * 60
 
 
-def validate_priority(value: object) -> str:
+def validate_priority(value: object) -> Priority:
     if value is None:
-        return "default"
-    if not isinstance(value, str) or value not in PRIORITIES:
-        raise ValueError(f"priority must be one of 'high', 'default', 'low', got {value!r}")
-    return value
+        return Priority.DEFAULT
+    priority = Priority.named(value)
+    if priority is None:
+        names = ", ".join(repr(member.value) for member in Priority)
+        raise ValueError(f"priority must be one of {names}, got {value!r}")
+    return priority
 
 
 def validate_max_attempts(value: object) -> int:

@@ -7,6 +7,7 @@ backend decides transactions, retries and how a list of ids travels.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.outbox import Outbox
 from liqueue.store import rows
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
+from liqueue.store.sqlfiles import Migration, check_schema_version
 from liqueue.store.stats import build_stats
 
 
@@ -25,6 +27,36 @@ class Connection(Protocol):
 
 
 SQLFiles = Mapping[str, str]
+
+
+def schema_version(conn: Connection, sql: SQLFiles) -> int:
+    """The version of the liqueue schema in the database; 0 when there is none."""
+    exists = conn.execute(sql["schema_table_exists"]).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute(sql["schema_version"]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(
+    conn: Connection,
+    sql: SQLFiles,
+    migrations: Sequence[Migration],
+    url: str,
+    run_script: Callable[[str], object],
+) -> int:
+    """Apply the pending migrations in the caller's transaction (which must keep
+    other migrators out); `run_script` runs one migration file."""
+    version = schema_version(conn, sql)
+    latest = len(migrations)
+    if version > latest:
+        check_schema_version(url, version, latest)
+    if version < latest:
+        conn.execute(sql["create_schema_table"])
+        for migration in migrations[version:]:
+            run_script(migration.sql)
+            conn.execute(sql["record_migration"], (migration.version, migration.name, time.time()))
+    return latest
 
 
 def resolve_job_id(conn: Connection, sql: SQLFiles, job_id: str) -> str:

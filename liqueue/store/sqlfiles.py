@@ -8,13 +8,19 @@ they work from a wheel as well as from a checkout.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
 from liqueue.errors import StoreError
+from liqueue.store import columns
 
 SCHEMA_TABLE = "liqueue_schema"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+# How a backend writes the parameters for a list of columns.
+ParamsOf = Callable[[Sequence[str]], str]
 
 
 @dataclass(frozen=True)
@@ -24,14 +30,30 @@ class Migration:
     sql: str
 
 
-def load_queries(package: str) -> dict[str, str]:
-    """Every `sql/*.sql` of a backend package, by file name without `.sql`."""
+def load_queries(package: str, params_of: ParamsOf) -> dict[str, str]:
+    """Every `sql/*.sql` of a backend package, by file name without `.sql`.
+
+    `{LIST_columns}` becomes the names of `columns.LISTS[LIST]`, `{LIST_params}`
+    the backend's parameters for them (`params_of`).
+    """
     folder = files(package) / "sql"
     return {
-        entry.name.removesuffix(".sql"): entry.read_text(encoding="utf-8")
+        entry.name.removesuffix(".sql"): _fill(entry.name, entry.read_text("utf-8"), params_of)
         for entry in folder.iterdir()
         if entry.name.endswith(".sql")
     }
+
+
+def _fill(name: str, text: str, params_of: ParamsOf) -> str:
+    def fragment(match: re.Match[str]) -> str:
+        listed, _, kind = match.group(1).rpartition("_")
+        if listed in columns.LISTS and kind == "columns":
+            return ", ".join(columns.LISTS[listed])
+        if listed in columns.LISTS and kind == "params":
+            return params_of(columns.LISTS[listed])
+        raise StoreError(f"{name}: unknown placeholder {match.group(0)}")
+
+    return _PLACEHOLDER.sub(fragment, text)
 
 
 def load_migrations(package: str) -> list[Migration]:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from liqueue.jobs import PRIORITIES
+from liqueue.jobs import Priority
 
 
 class PriorityRotation:
-    def __init__(self, weights: Mapping[str, int]) -> None:
-        self._weights = {name: weights[name] for name in PRIORITIES}
+    def __init__(self, weights: Mapping[Priority, int]) -> None:
+        self._weights = {priority: weights[priority] for priority in Priority}
         self._total = sum(self._weights.values())
-        self._current = dict.fromkeys(PRIORITIES, 0)
+        self._current = dict.fromkeys(Priority, 0)
 
-    def next_order(self) -> list[str]:
-        for name, weight in self._weights.items():
-            self._current[name] += weight
-        first = max(PRIORITIES, key=lambda name: self._current[name])
+    def next_order(self) -> list[Priority]:
+        for priority, weight in self._weights.items():
+            self._current[priority] += weight
+        first = max(Priority, key=lambda priority: self._current[priority])
         self._current[first] -= self._total
-        return [first, *(name for name in PRIORITIES if name != first)]
+        return [first, *(priority for priority in Priority if priority != first)]

@@ -82,7 +82,7 @@ def test_sqlite_refuses_to_open_a_newer_file(tmp_path: Path) -> None:
 
 def test_a_version_1_sqlite_file_upgrades_in_place_keeping_its_jobs(tmp_path: Path) -> None:
     """A database made by an older liqueue gets the newer migrations when opened."""
-    from liqueue.store.sqlite.connection import MIGRATIONS, SQL, split_statements
+    from liqueue.store.sqlite.schema import MIGRATIONS, SQL, split_statements
 
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as db:  # what liqueue at schema version 1 left behind

@@ -1,41 +1,46 @@
-"""Migrations for PostgreSQL: applied on request (`liqueue migrate`), never on open."""
+"""The SQL of the PostgreSQL backend: its queries, and migrations applied on
+request (`liqueue migrate`), never on open."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Sequence
+from typing import Final
 
-import psycopg
-from psycopg.rows import TupleRow
-
-from liqueue.errors import StoreError
+from liqueue.store import shared
+from liqueue.store.postgres.connection import Conn
 from liqueue.store.sqlfiles import Migration, load_migrations, load_queries
 
-SQL = load_queries("liqueue.store.postgres")
+# Batches travel as one array per column; these are the arrays' element types.
+_ARRAY_TYPES: Final = {
+    "id": "text", "state": "text", "priority": "smallint", "source_name": "text",
+    "body": "text", "partial": "text", "arguments": "jsonb", "context": "jsonb",
+    "origin_path": "text", "origin_line": "integer", "origin_column": "integer",
+    "max_attempts": "integer", "attempt": "integer", "run_at": "float8",
+    "created_at": "float8", "finished_at": "float8", "next_run_at": "float8",
+    "error_class": "text", "error_message": "text", "error_location": "text",
+    "worker_id": "text", "event_id": "text",
+    "at": "float8", "type": "text", "message": "text", "job_id": "text",
+    "status": "text", "duration_ms": "integer", "location": "text",
+    "payload": "jsonb", "valid": "boolean", "errors": "jsonb", "origin": "text",
+}  # fmt: skip
+
+
+def _params_of(columns: Sequence[str]) -> str:
+    # Binary format: text arrays of many elements are much cheaper to send than quoted.
+    return ", ".join(f"%b::{_ARRAY_TYPES[column]}[]" for column in columns)
+
+
+SQL = load_queries("liqueue.store.postgres", _params_of)
 MIGRATIONS: list[Migration] = load_migrations("liqueue.store.postgres")
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def current_version(conn: psycopg.Connection[TupleRow]) -> int:
-    exists = conn.execute(SQL["schema_table_exists"]).fetchone()
-    if not exists or not exists[0]:
-        return 0
-    row = conn.execute(SQL["schema_version"]).fetchone()
-    return int(row[0]) if row else 0
+def current_version(conn: Conn) -> int:
+    return shared.schema_version(conn, SQL)
 
 
-def migrate(conn: psycopg.Connection[TupleRow], url: str) -> int:
+def migrate(conn: Conn, url: str) -> int:
     """Apply pending migrations in the connection's transaction; the caller commits."""
     conn.execute(SQL["lock_migrations"])
-    version = current_version(conn)
-    if version > LATEST_VERSION:
-        raise StoreError(
-            f"the liqueue schema in {url} is at version {version}, newer than this "
-            f"liqueue (it knows up to version {LATEST_VERSION}): upgrade liqueue"
-        )
-    if version < LATEST_VERSION:
-        conn.execute(SQL["create_schema_table"])
-        for migration in MIGRATIONS[version:]:
-            # No parameters: psycopg sends the file as one simple query, many statements.
-            conn.execute(migration.sql)
-            conn.execute(SQL["record_migration"], (migration.version, migration.name, time.time()))
-    return LATEST_VERSION
+    # No parameters: psycopg sends the file as one simple query, many statements.
+    return shared.migrate(conn, SQL, MIGRATIONS, url, conn.execute)

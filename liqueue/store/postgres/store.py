@@ -1,26 +1,20 @@
 """The PostgreSQL backend: many workers on many machines.
 
-Connections come from a psycopg_pool pool. Batches travel as arrays (unnest),
-so a claim, a completion or an enqueue is one statement whatever its size.
-A connection lost under an operation (the server restarted) makes the pool
-re-check its connections and the operation run once more: every write here is
-idempotent enough for that (inserts ignore known ids, completions are guarded
-by state and attempt), and at worst a claim whose commit was lost is rescued
-when its lease runs out.
+Connections come from a pool (`connection.Transactions`), which runs an
+operation once more when the server restarted under it. Batches travel as
+arrays (unnest), so a claim, a completion or an enqueue is one statement
+whatever its size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Sequence
+from typing import Any
 
-import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
-from psycopg_pool import ConnectionPool
 
-from liqueue.errors import StoreError, StoreUnavailable
+from liqueue.errors import StoreError
 from liqueue.events.event import Event
 from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
@@ -29,11 +23,10 @@ from liqueue.outbox import Outbox
 from liqueue.store import rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.postgres import schema
+from liqueue.store.postgres.connection import Conn, Transactions, autocommit
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import NotifyWakeListener
 from liqueue.store.sqlfiles import check_schema_version
-
-Conn = psycopg.Connection[TupleRow]
 
 # Jobs alone (the common enqueue) go in one autocommitted statement: no BEGIN, no
 # COMMIT, no separate NOTIFY round trip; the notification leaves at its commit.
@@ -41,13 +34,10 @@ INSERT_JOBS_AND_NOTIFY = (
     f"WITH inserted AS (\n{SQL['insert_jobs'].rstrip()}\nRETURNING 1\n)\n"
     "SELECT pg_notify('liqueue_jobs', '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row"
 )
-T = TypeVar("T")
 
 
-def _columns(params: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    """Row tuples to one list per column, for unnest()."""
-    if not params:
-        return [[] for _ in range(width)]
+def _arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """Parameter tuples (never none) to one list per column, for unnest()."""
     return [list(column) for column in zip(*params, strict=True)]
 
 
@@ -55,37 +45,15 @@ class PostgresStore:
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
         """Connect lazily through a pool; the schema is NOT migrated (see `migrate`)."""
         self.url = url
-        self._pool: ConnectionPool = ConnectionPool(
-            url, min_size=min_size, max_size=max_size, open=True, timeout=15.0, name="liqueue"
-        )
-
-    # plumbing
-
-    def _run(self, work: Callable[[Conn], T]) -> T:
-        """Run `work` in one transaction, once more if the connection died under it.
-
-        Raises StoreUnavailable when the server cannot be reached (or kept
-        dropping the connection, or chose this transaction as a deadlock
-        victim): callers such as the worker wait and try again.
-        """
-        for attempt in (1, 2):
-            conn: Conn | None = None
-            try:
-                with self._pool.connection() as conn:
-                    return work(conn)
-            except psycopg.OperationalError as err:
-                if attempt == 2 or conn is None or not conn.broken:
-                    raise StoreUnavailable(f"PostgreSQL at {_redacted(self.url)}: {err}") from err
-                self._pool.check()  # the others are likely dead too (server restart)
-        raise AssertionError("unreachable")
+        self._tx = Transactions(url, min_size=min_size, max_size=max_size)
 
     # schema
 
     def migrate(self) -> int:
-        return self._run(lambda conn: schema.migrate(conn, self.url))
+        return self._tx.run(lambda conn: schema.migrate(conn, self.url))
 
     def schema_version(self) -> tuple[int, int]:
-        return self._run(schema.current_version), LATEST_VERSION
+        return self._tx.run(schema.current_version), LATEST_VERSION
 
     def check_schema(self) -> None:
         check_schema_version(self.url, *self.schema_version())
@@ -102,11 +70,11 @@ class PostgresStore:
         if not outbox:
             return
         if connection is None and not outbox.events and not outbox.logs:
-            params = _columns([rows.job_params(spec, now) for spec in outbox.jobs], 14)
-            self._run(lambda conn: _autocommit(conn, INSERT_JOBS_AND_NOTIFY, params))
+            params = _arrays(rows.job_params(outbox.jobs, now))
+            self._tx.run(lambda conn: autocommit(conn, INSERT_JOBS_AND_NOTIFY, params))
             return
         if connection is None:
-            self._run(lambda conn: _persist(conn, outbox, now))
+            self._tx.run(lambda conn: _persist(conn, outbox, now))
             return
         if connection.info.transaction_status == TransactionStatus.IDLE and connection.autocommit:
             raise StoreError(
@@ -123,7 +91,7 @@ class PostgresStore:
         lease_seconds: float,
         priorities: Sequence[str],
     ) -> list[Job]:
-        order = [rows.priority_value(label) for label in priorities]
+        order = [rows.stored_priority(name) for name in priorities]
         if limit <= 0 or not order:
             return []
 
@@ -140,11 +108,12 @@ class PostgresStore:
 
         def work(conn: Conn) -> list[Job]:
             found = conn.execute(SQL["claim_jobs"], params).fetchall()
+            ranked = [(row[-1], rows.job_from_row(row[:-1])) for row in found]
             # Priorities in the order tried, then due time: as a claim per priority would.
-            found.sort(key=lambda row: (row[-1], row[13], row[0]))
-            return [rows.job_from_row(row[:-1]) for row in found]
+            ranked.sort(key=lambda pair: (pair[0], pair[1].run_at, pair[1].id))
+            return [job for _, job in ranked]
 
-        return self._run(work)
+        return self._tx.run(work)
 
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
@@ -152,19 +121,19 @@ class PostgresStore:
         params = [rows.outcome_params(outcome, now) for outcome in outcomes]
 
         def work(conn: Conn) -> None:
-            found = conn.execute(SQL["complete_jobs"], _columns(params, 9)).fetchall()
+            found = conn.execute(SQL["complete_jobs"], _arrays(params)).fetchall()
             merged = shared.outbox_of(outcomes, {row[0] for row in found})
             _persist(conn, merged, now)
             if not merged.jobs and any(o.state is JobState.RETRY for o in outcomes):
                 conn.execute(SQL["notify_jobs"])
 
-        self._run(work)
+        self._tx.run(work)
 
     def heartbeat(self, worker_id: str, job_ids: Sequence[str], lease_until: float) -> None:
         if not job_ids:
             return
         params = {"ids": list(job_ids), "worker_id": worker_id, "lease_until": lease_until}
-        self._run(lambda conn: conn.execute(SQL["heartbeat_jobs"], params))
+        self._tx.run(lambda conn: conn.execute(SQL["heartbeat_jobs"], params))
 
     def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:
         if job_ids:
@@ -186,23 +155,23 @@ class PostgresStore:
                 conn.execute(SQL["notify_jobs"])
             return [row[0] for row in rescued]
 
-        return self._run(work)
+        return self._tx.run(work)
 
     def prune(self, done_before: float, dead_before: float) -> int:
         params = {"done_before": done_before, "dead_before": dead_before}
-        return self._run(lambda conn: _scalar(conn, SQL["prune_jobs"], params))
+        return self._tx.run(lambda conn: _scalar(conn, SQL["prune_jobs"], params))
 
     def next_run_at(self) -> float | None:
-        row = self._run(lambda conn: _one(conn, SQL["next_run_at"], {}))
+        row = self._tx.run(lambda conn: _one(conn, SQL["next_run_at"], {}))
         return None if row is None or row[0] is None else float(row[0])
 
     # inspection and repair
 
     def get_job(self, job_id: str) -> Job:
-        return self._run(lambda conn: shared.get_job(conn, SQL, job_id))
+        return self._tx.run(lambda conn: shared.get_job(conn, SQL, job_id))
 
     def list_jobs(self, query: JobQuery) -> list[Job]:
-        return self._run(lambda conn: shared.list_jobs(conn, SQL, query))
+        return self._tx.run(lambda conn: shared.list_jobs(conn, SQL, query))
 
     def retry_jobs(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:
@@ -213,37 +182,37 @@ class PostgresStore:
         return self._update_and_notify(SQL["retry_all_dead"], {"now": now})
 
     def cancel_job(self, job_id: str, now: float) -> None:
-        self._run(lambda conn: shared.cancel_job(conn, SQL, job_id, now))
+        self._tx.run(lambda conn: shared.cancel_job(conn, SQL, job_id, now))
 
     def delete_job(self, job_id: str) -> None:
         """Delete a job that is not running, with its log entries (one statement)."""
-        self._run(lambda conn: shared.delete_job(conn, SQL, job_id))
+        self._tx.run(lambda conn: shared.delete_job(conn, SQL, job_id))
 
     def add_logs(self, entries: Sequence[LogEntry]) -> None:
         if entries:
-            self._run(lambda conn: _insert_logs(conn, entries))
+            self._tx.run(lambda conn: _insert_logs(conn, entries))
 
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
-        return self._run(lambda conn: shared.read_logs(conn, SQL, query, no_limit=None))
+        return self._tx.run(lambda conn: shared.read_logs(conn, SQL, query, no_limit=None))
 
     def stats(self) -> list[SourceStats]:
         # REPEATABLE READ would make the three queries agree exactly; counts a
         # few milliseconds apart are good enough for a dashboard.
-        return self._run(lambda conn: shared.stats(conn, SQL))
+        return self._tx.run(lambda conn: shared.stats(conn, SQL))
 
     # events
 
     def get_event(self, event_id: str) -> Event:
-        return self._run(lambda conn: shared.get_event(conn, SQL, event_id, list))
+        return self._tx.run(lambda conn: shared.get_event(conn, SQL, event_id, list))
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]:
-        return self._run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
+        return self._tx.run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
 
     def wake_listener(self) -> NotifyWakeListener:
         return NotifyWakeListener(self.url)
 
     def close(self) -> None:
-        self._pool.close()
+        self._tx.close()
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -258,16 +227,7 @@ class PostgresStore:
                 conn.execute(SQL["notify_jobs"])
             return count
 
-        return self._run(work)
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, for error messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+        return self._tx.run(work)
 
 
 def _one(conn: Conn, sql: str, params: dict[str, Any]) -> TupleRow | None:
@@ -279,26 +239,16 @@ def _scalar(conn: Conn, sql: str, params: dict[str, Any]) -> int:
     return int(row[0]) if row else 0
 
 
-def _autocommit(conn: Conn, sql: str, params: Sequence[Any]) -> None:
-    """Run one statement as its own transaction on a pooled connection."""
-    conn.autocommit = True
-    try:
-        conn.execute(sql, params)
-    finally:
-        conn.autocommit = False
-
-
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
     if outbox.events:
         params = [rows.event_params(event) for event in outbox.events]
-        conn.execute(SQL["insert_events"], _columns(params, 7))
+        conn.execute(SQL["insert_events"], _arrays(params))
     if outbox.jobs:
-        params = [rows.job_params(spec, now) for spec in outbox.jobs]
-        conn.execute(SQL["insert_jobs"], _columns(params, 14))
+        conn.execute(SQL["insert_jobs"], _arrays(rows.job_params(outbox.jobs, now)))
         conn.execute(SQL["notify_jobs"])
     if outbox.logs:
         _insert_logs(conn, outbox.logs)
 
 
 def _insert_logs(conn: Conn, entries: Sequence[LogEntry]) -> None:
-    conn.execute(SQL["insert_logs"], _columns([rows.log_params(entry) for entry in entries], 11))
+    conn.execute(SQL["insert_logs"], _arrays([rows.log_params(entry) for entry in entries]))

@@ -1,4 +1,4 @@
-"""Opening a SQLite file for liqueue: pragmas, write transactions, migrations."""
+"""Opening a SQLite file for liqueue: pragmas, and transactions on its one connection."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from liqueue.errors import StoreError, StoreUnavailable
-from liqueue.store.sqlfiles import Migration, load_migrations, load_queries
-
-SQL = load_queries("liqueue.store.sqlite")
-MIGRATIONS: list[Migration] = load_migrations("liqueue.store.sqlite")
-LATEST_VERSION = len(MIGRATIONS)
 
 
 def open_database(path: Path, busy_timeout: float) -> sqlite3.Connection:
@@ -106,47 +101,3 @@ def _raise_if_locked(err: sqlite3.OperationalError) -> None:
         raise StoreUnavailable(
             f"SQLite database stayed locked past the busy timeout: {err}"
         ) from err
-
-
-def current_version(db: sqlite3.Connection) -> int:
-    if not db.execute(SQL["schema_table_exists"]).fetchone()[0]:
-        return 0
-    return int(db.execute(SQL["schema_version"]).fetchone()[0])
-
-
-def migrate(transactions: Transactions, url: str) -> int:
-    with transactions.write() as db:
-        # Read inside the write lock: two processes opening a new file must not
-        # both apply migration 1.
-        version = current_version(db)
-        if version > LATEST_VERSION:
-            raise StoreError(
-                f"the liqueue schema in {url} is at version {version}, newer than this "
-                f"liqueue (it knows up to version {LATEST_VERSION}): upgrade liqueue"
-            )
-        if version == LATEST_VERSION:
-            return version
-        db.execute(SQL["create_schema_table"])
-        for migration in MIGRATIONS[version:]:
-            for statement in split_statements(migration.sql):
-                db.execute(statement)
-            db.execute(SQL["record_migration"], (migration.version, migration.name, time.time()))
-        return LATEST_VERSION
-
-
-def split_statements(script: str) -> Iterator[str]:
-    """Statements of a migration, so they run inside our transaction.
-
-    executescript() would COMMIT first and run outside BEGIN IMMEDIATE.
-    """
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            if pending.strip():
-                yield pending
-            pending = ""
-    if pending.strip() and not all(
-        part.strip().startswith("--") or not part.strip() for part in pending.splitlines()
-    ):
-        raise StoreError(f"incomplete SQL statement at the end of a migration: {pending!r}")

@@ -8,7 +8,6 @@ in BEGIN IMMEDIATE under a busy timeout, and WAL lets readers carry on.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,15 +15,16 @@ from typing import Any
 
 from liqueue.errors import StoreError
 from liqueue.events.event import Event
-from liqueue.jobs import Job, JobSpec, JobState
+from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 from liqueue.store import rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.sqlfiles import check_schema_version
-from liqueue.store.sqlite import connection
-from liqueue.store.sqlite.connection import LATEST_VERSION, SQL, Transactions
+from liqueue.store.sqlite import connection, schema
+from liqueue.store.sqlite.connection import Transactions
+from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
 from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
 from liqueue.store.url import sqlite_url_for
 
@@ -42,11 +42,11 @@ class SQLiteStore:
     # schema
 
     def migrate(self) -> int:
-        return connection.migrate(self._tx, self.url)
+        return schema.migrate(self._tx, self.url)
 
     def schema_version(self) -> tuple[int, int]:
         with self._tx.lock:
-            return connection.current_version(self._tx.db), LATEST_VERSION
+            return schema.current_version(self._tx.db), LATEST_VERSION
 
     def check_schema(self) -> None:
         check_schema_version(self.url, *self.schema_version())
@@ -79,7 +79,7 @@ class SQLiteStore:
         lease_seconds: float,
         priorities: Sequence[str],
     ) -> list[Job]:
-        order = [rows.priority_value(label) for label in priorities]
+        order = [rows.stored_priority(name) for name in priorities]
         claimed: list[Job] = []
         if limit <= 0:
             return claimed
@@ -107,7 +107,7 @@ class SQLiteStore:
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
             return
-        params = [rows.outcome_params(outcome, now) for outcome in outcomes]
+        params = [rows.named_outcome(rows.outcome_params(outcome, now)) for outcome in outcomes]
         with self._tx.write() as db:
             merged = shared.outbox_of(outcomes, _apply_outcomes(db, params))
             _persist(db, merged, now)
@@ -240,7 +240,7 @@ class SQLiteStore:
         self.close()
 
 
-def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> set[str] | None:
+def _apply_outcomes(db: sqlite3.Connection, params: list[dict[str, Any]]) -> set[str] | None:
     """Ids of the outcomes that took effect, or None when all did (the usual case).
 
     executemany cannot say which rows it changed, only how many: when some
@@ -253,7 +253,7 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> se
         db.execute("RELEASE outcomes")
         return None
     db.execute("ROLLBACK TO outcomes")
-    applied = {row[OUTCOME_ID] for row in params if db.execute(SQL["complete_jobs"], row).rowcount}
+    applied = {row["id"] for row in params if db.execute(SQL["complete_jobs"], row).rowcount}
     db.execute("RELEASE outcomes")
     return applied
 
@@ -262,50 +262,6 @@ def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
     if outbox.events:
         db.executemany(SQL["insert_events"], [rows.event_params(event) for event in outbox.events])
     if outbox.jobs:
-        db.executemany(SQL["insert_jobs"], _job_params(outbox.jobs, now))
+        db.executemany(SQL["insert_jobs"], rows.job_params(outbox.jobs, now))
     if outbox.logs:
         db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in outbox.logs])
-
-
-OUTCOME_ID = 6  # position of the job id in rows.outcome_params
-
-# rows.dumps's JSON, without building an encoder per call.
-_encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
-def _job_params(specs: Sequence[JobSpec], now: float) -> list[tuple[Any, ...]]:
-    """`rows.job_params` of many specs, in the same order and encoding.
-
-    The jobs of one render share one `context` dict: it is encoded once per
-    object here, not once per job (a 1,000-job page spent ~2 ms on it).
-    """
-    contexts: dict[int, str] = {}
-    params: list[tuple[Any, ...]] = []
-    priorities: dict[str, int] = {}
-    for spec in specs:
-        context = contexts.get(id(spec.context))
-        if context is None:
-            context = contexts[id(spec.context)] = _encode_json(spec.context)
-        priority = priorities.get(spec.priority)
-        if priority is None:
-            priority = priorities[spec.priority] = rows.priority_value(spec.priority)
-        origin = spec.origin
-        params.append(
-            (
-                spec.id,
-                priority,
-                spec.source_name,
-                spec.body,
-                spec.partial,
-                _encode_json(spec.arguments),
-                context,
-                origin.path,
-                origin.line,
-                origin.column,
-                spec.max_attempts,
-                spec.run_at(now),
-                now,
-                spec.event_id,
-            )
-        )
-    return params

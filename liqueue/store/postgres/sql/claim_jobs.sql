@@ -4,7 +4,7 @@
 -- branch only runs when the earlier ones were short. Concurrent claimers never
 -- wait on each other. A NULL priority (fewer than three given) matches nothing.
 WITH due AS (
-    SELECT id, 1 AS rank FROM (
+    SELECT id AS due_id, 1 AS rank FROM (
         SELECT id FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = %(first)s AND run_at <= %(now)s
         ORDER BY priority, run_at
@@ -12,7 +12,7 @@ WITH due AS (
         FOR UPDATE SKIP LOCKED
     ) AS p1
     UNION ALL
-    SELECT id, 2 AS rank FROM (
+    SELECT id AS due_id, 2 AS rank FROM (
         SELECT id FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = %(second)s AND run_at <= %(now)s
         ORDER BY priority, run_at
@@ -20,7 +20,7 @@ WITH due AS (
         FOR UPDATE SKIP LOCKED
     ) AS p2
     UNION ALL
-    SELECT id, 3 AS rank FROM (
+    SELECT id AS due_id, 3 AS rank FROM (
         SELECT id FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = %(third)s AND run_at <= %(now)s
         ORDER BY priority, run_at
@@ -36,8 +36,6 @@ SET state = 'running',
     lease_until = %(lease_until)s,
     worker_id = %(worker_id)s
 FROM due
-WHERE j.id = due.id
-RETURNING j.id, j.state, j.priority, j.source_name, j.body, j.partial, j.arguments, j.context,
-    j.origin_path, j.origin_line, j.origin_column, j.max_attempts, j.attempt, j.run_at,
-    j.created_at, j.started_at, j.finished_at, j.lease_until, j.worker_id, j.error_class,
-    j.error_message, j.error_location, j.event_id, due.rank
+WHERE j.id = due.due_id
+-- Unqualified columns are the job's: due has only due_id and rank.
+RETURNING {job_columns}, due.rank

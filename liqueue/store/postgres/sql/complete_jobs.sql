@@ -10,13 +10,7 @@ SET state = o.state,
     error_class = o.error_class,
     error_message = o.error_message,
     error_location = o.error_location
-FROM unnest(
-    %b::text[], %b::float8[], %b::float8[], %b::text[], %b::text[], %b::text[], %b::text[],
-    %b::integer[], %b::text[]
-) AS o (
-    state, finished_at, next_run_at, error_class, error_message, error_location, id, attempt,
-    worker_id
-)
+FROM unnest({outcome_params}) AS o ({outcome_columns})
 WHERE j.id = o.id AND j.state = 'running' AND j.attempt = o.attempt
   AND (o.worker_id IS NULL OR j.worker_id = o.worker_id)
 RETURNING j.id

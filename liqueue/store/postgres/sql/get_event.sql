@@ -1,1 +1,1 @@
-SELECT id, type, payload, at, valid, errors, origin FROM events WHERE id = %(id)s
+SELECT {event_columns} FROM events WHERE id = %(id)s

@@ -1,5 +1,3 @@
-INSERT INTO events (id, type, payload, at, valid, errors, origin)
-SELECT * FROM unnest(
-    %b::text[], %b::text[], %b::jsonb[], %b::float8[], %b::boolean[], %b::jsonb[], %b::text[]
-)
+INSERT INTO events ({event_columns})
+SELECT * FROM unnest({event_params})
 ON CONFLICT (id) DO NOTHING

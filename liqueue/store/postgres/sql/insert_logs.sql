@@ -1,8 +1,2 @@
-INSERT INTO logs (
-    at, type, message, job_id, source_name, attempt, max_attempts, status,
-    duration_ms, location, event_id
-)
-SELECT * FROM unnest(
-    %b::float8[], %b::text[], %b::text[], %b::text[], %b::text[], %b::integer[],
-    %b::integer[], %b::text[], %b::integer[], %b::text[], %b::text[]
-)
+INSERT INTO logs ({log_insert_columns})
+SELECT * FROM unnest({log_insert_params})

@@ -1,6 +1,5 @@
 -- Newest first so `last` is a LIMIT (NULL: no limit); the caller reverses.
-SELECT id, at, type, message, job_id, source_name, attempt, max_attempts, status,
-    duration_ms, location, event_id
+SELECT {log_columns}
 FROM logs
 WHERE (%(source_name)s::text IS NULL OR source_name = %(source_name)s)
   AND (%(status)s::text IS NULL OR status = %(status)s)

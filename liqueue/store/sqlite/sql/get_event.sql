@@ -1,1 +1,1 @@
-SELECT id, type, payload, at, valid, errors, origin FROM events WHERE id = :id
+SELECT {event_columns} FROM events WHERE id = :id

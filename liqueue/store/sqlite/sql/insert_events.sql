@@ -1,3 +1,2 @@
-INSERT INTO events (id, type, payload, at, valid, errors, origin)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO events ({event_columns}) VALUES ({event_params})
 ON CONFLICT (id) DO NOTHING

@@ -1,6 +1,4 @@
 -- Ids come from the JobSpec, so a repeated enqueue of the same outbox is a no-op.
-INSERT INTO jobs (
-    id, state, priority, source_name, body, partial, arguments, context,
-    origin_path, origin_line, origin_column, max_attempts, attempt, run_at, created_at, event_id
-) VALUES (?, 'scheduled', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+INSERT INTO jobs (state, attempt, {job_insert_columns})
+VALUES ('scheduled', 0, {job_insert_params})
 ON CONFLICT (id) DO NOTHING

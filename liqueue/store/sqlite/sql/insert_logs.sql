@@ -1,4 +1,1 @@
-INSERT INTO logs (
-    at, type, message, job_id, source_name, attempt, max_attempts, status,
-    duration_ms, location, event_id
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO logs ({log_insert_columns}) VALUES ({log_insert_params})

@@ -1,4 +1,4 @@
-SELECT id, type, payload, at, valid, errors, origin FROM events
+SELECT {event_columns} FROM events
 WHERE (:type IS NULL OR type = :type)
 ORDER BY at DESC, id DESC
 LIMIT :limit

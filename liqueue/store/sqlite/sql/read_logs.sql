@@ -1,7 +1,6 @@
 -- Newest first so `last` is a LIMIT; the caller reverses to oldest first.
 -- A negative LIMIT means no limit in SQLite.
-SELECT id, at, type, message, job_id, source_name, attempt, max_attempts, status,
-    duration_ms, location, event_id
+SELECT {log_columns}
 FROM logs
 WHERE (:source_name IS NULL OR source_name = :source_name)
   AND (:status IS NULL OR status = :status)

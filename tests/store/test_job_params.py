@@ -1,14 +1,13 @@
-"""The SQLite store's batch job parameters match the shared converter exactly."""
+"""Batch job parameters (a shared context encoded once) match one spec at a time exactly."""
 
 from __future__ import annotations
 
 from liqueue.errors import Location
 from liqueue.jobs import JobSpec
 from liqueue.store import rows
-from liqueue.store.sqlite.store import _job_params
 
 
-def test_batch_params_equal_rows_job_params() -> None:
+def test_batch_params_equal_params_of_each_spec() -> None:
     shared = {"constants": {"a": "é"}, "environment": "test", "location": {"path": "/"}}
     specs = [
         JobSpec(
@@ -25,6 +24,6 @@ def test_batch_params_equal_rows_job_params() -> None:
         )
         for n in range(6)
     ]
-    assert _job_params(specs, 1_800_000_000.0) == [
-        rows.job_params(spec, 1_800_000_000.0) for spec in specs
+    assert rows.job_params(specs, 1_800_000_000.0) == [
+        rows.job_params([spec], 1_800_000_000.0)[0] for spec in specs
     ]

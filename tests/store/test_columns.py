@@ -1,0 +1,34 @@
+"""SQL files name their column lists by placeholder; priorities keep their stored ranks."""
+
+from __future__ import annotations
+
+import pytest
+
+from liqueue.errors import StoreError
+from liqueue.jobs import Priority
+from liqueue.store import columns
+from liqueue.store.postgres.schema import SQL as POSTGRES_SQL
+from liqueue.store.sqlfiles import _fill
+from liqueue.store.sqlite.schema import SQL as SQLITE_SQL
+
+
+def test_every_placeholder_is_filled() -> None:
+    for sql in (SQLITE_SQL, POSTGRES_SQL):
+        assert not [name for name, text in sql.items() if "{" in text or "}" in text]
+    assert SQLITE_SQL["insert_jobs"].count("?") == len(columns.JOB_INSERT)
+    assert POSTGRES_SQL["insert_logs"].count("%b::") == len(columns.LOG_INSERT)
+
+
+def test_an_unknown_placeholder_is_refused() -> None:
+    with pytest.raises(StoreError, match=r"q.sql: unknown placeholder \{jobs_columns\}"):
+        _fill("q.sql", "SELECT {jobs_columns} FROM jobs", lambda listed: "?")
+
+
+def test_priorities_stand_in_claim_order_with_the_ranks_the_database_keeps() -> None:
+    assert [(priority.value, priority.rank) for priority in Priority] == [
+        ("high", 0),
+        ("default", 1),
+        ("low", 2),
+    ]
+    assert Priority.of_rank(2) is Priority.LOW
+    assert Priority.named("urgent") is None and Priority.named(1) is None

@@ -96,8 +96,11 @@ class App:
     def check(self) -> list[Problem]:
         """Every problem of every template, consumer and event schema, in file order."""
         from liqueue.events.check import check_events
+        from liqueue.liquid.routes import build_routes
 
-        problems = [*self.runtime.check(), *check_events(self)]
+        routes = build_routes(self.root, self.runtime.front_matter).problems
+        problems = [*self.runtime.check(), *check_events(self), *routes]
+        problems = list(dict.fromkeys(problems))  # front matter errors are found twice
         return sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))
 
     def trigger_event(self, type: str, payload: Mapping[str, object]) -> EventRecord:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+# The in-process CLI runner of the CLI tests.
+from tests.cli.conftest import run  # noqa: F401
 from tests.web.server import ServerProcess
 
 SHOP = Path(__file__).resolve().parents[2] / "examples" / "shop"

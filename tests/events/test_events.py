@@ -181,7 +181,9 @@ def test_front_matter_errors_name_the_consumer_and_line(
         "views/pages/index.liquid": "{% trigger_event 'user.signed_up', user_id: 1 %}",
     })  # fmt: skip
     app = App(root, database_url=f"sqlite:///{tmp_path}/q.db")
-    with pytest.raises(TemplateError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
+    with pytest.raises(
+        TemplateError, match=message.replace("(", r"\(").replace(")", r"\)")
+    ) as info:
         app.render("index")
     assert info.value.location is not None
     assert info.value.location.path == "app/lib/consumers/user.signed_up/welcome.liquid"

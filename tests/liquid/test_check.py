@@ -116,6 +116,5 @@ def test_partials_named_by_literals_must_exist(app: AppDir) -> None:
         (path, 4, 19, "error"),
     ]
     assert problems[0].message == (
-        "partial 'gone' not found "
-        "(looked in app/views/partials/gone.liquid, app/lib/gone.liquid)"
+        "partial 'gone' not found (looked in app/views/partials/gone.liquid, app/lib/gone.liquid)"
     )

@@ -104,5 +104,7 @@ def test_a_version_1_sqlite_file_upgrades_in_place_keeping_its_jobs(tmp_path: Pa
     finally:
         store.close()
     with sqlite3.connect(path) as db:
-        indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        indexes = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        }
     assert "jobs_created" in indexes

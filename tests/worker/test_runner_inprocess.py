@@ -131,7 +131,9 @@ def test_failed_render_queues_nothing(tmp_path: Path, clock: ManualClock) -> Non
     assert app.store.list_jobs(JobQuery()) == []
 
 
-def test_low_priority_keeps_moving_under_a_flood_of_high(tmp_path: Path, clock: ManualClock) -> None:
+def test_low_priority_keeps_moving_under_a_flood_of_high(
+    tmp_path: Path, clock: ManualClock
+) -> None:
     app = make_app(tmp_path, clock, {
         "views/pages/index.liquid": """
             {% for i in (1..3) %}{% background priority: 'low', source_name: 'low' %}x{% endbackground %}{% endfor %}

@@ -46,7 +46,7 @@ def liqueue_delays(jobs: int, batches: int, concurrency: int, seed: int) -> dict
     from liqueue.app import App
     from liqueue.errors import Location
     from liqueue.jobs import JobSpec
-    from liqueue.store import Outbox
+    from liqueue.outbox import Outbox
 
     rng = random.Random(seed + 1)
     minutes = delays(jobs, seed)

@@ -55,7 +55,7 @@ def liqueue_latency(samples: int, idle: float, concurrency: int, seed: int) -> d
     from liqueue.app import App
     from liqueue.errors import Location
     from liqueue.jobs import JobSpec
-    from liqueue.store import Outbox
+    from liqueue.outbox import Outbox
 
     rng = random.Random(seed)
     with workdir("latency") as root:

@@ -115,12 +115,16 @@ class App:
         # render (jobs, logs, stats) do without.
         from liqueue.api_calls.check import check_api_calls
         from liqueue.events.check import check_events
+        from liqueue.liquid.routes import build_routes
 
+        routes = build_routes(self.root, self.runtime.front_matter).problems
         problems = [
             *self.runtime.check(),
             *check_events(self.root, self.runtime.front_matter),
             *check_api_calls(self.runtime),
+            *routes,
         ]
+        problems = list(dict.fromkeys(problems))  # front matter errors are found twice
         return sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))
 
     def trigger_event(self, type: str, payload: Mapping[str, object]) -> Event:

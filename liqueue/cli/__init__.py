@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from liqueue import __version__
-from liqueue.cli import check, demo, events, jobs, logs, migrate, new, render, stats, worker
+from liqueue.cli import check, demo, events, jobs, logs, migrate, new, render, serve, stats, worker
 from liqueue.cli._common import LiqueueGroup
 
 
@@ -32,7 +32,7 @@ def cli() -> None:
     """
 
 
-for module in (new, render, check, worker, migrate, logs, jobs, stats, events, demo):
+for module in (new, render, check, worker, migrate, logs, jobs, stats, events, demo, serve):
     module.register(cli)
 
 

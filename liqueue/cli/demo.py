@@ -6,13 +6,13 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import with_app
-from liqueue.cli.demo_run import run_demo
 from liqueue.cli.stats import stats_table
 from liqueue.config import parse_duration
+from liqueue.services import running_services
 from liqueue.store.stats import stats_report
 
 
-@click.command(short_help="Render every page, run the jobs, watch the log.")
+@click.command(short_help="Serve the app, click through its pages, run the jobs, watch the log.")
 @with_app
 @click.option(
     "--fresh/--keep",
@@ -24,27 +24,69 @@ from liqueue.store.stats import stats_report
     "--horizon",
     default="15s",
     show_default=True,
-    help="Keep working while a job is due within this long (retries, short delays).",
+    help="First run the jobs due within this long (retries, short delays), then print the stats.",
 )
 @click.option("--concurrency", default=4, show_default=True, help="Job threads.")
-def demo(app: App, fresh: bool, horizon: str, concurrency: int) -> None:
-    """Render every page of APP, then run its jobs and print every log line.
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0: any free port.",
+)
+@click.option(
+    "--exit-when-idle",
+    is_flag=True,
+    help="Stop after the stats instead of serving on (for scripts and tests).",
+)
+def demo(
+    app: App,
+    fresh: bool,
+    horizon: str,
+    concurrency: int,
+    host: str,
+    port: int,
+    exit_when_idle: bool,
+) -> None:
+    """Serve APP, request its pages over HTTP, run their jobs and print every log line.
 
+    Every page without parameters is requested and every form it shows is
+    posted (the example shop's checkout among them), as a browser would.
     You watch jobs being queued, running, failing, retrying with backoff,
     dying after their last attempt and succeeding; when nothing is due
-    within --horizon it stops and prints the stats table. Jobs delayed
-    further (a follow-up in 1440 minutes) stay scheduled.
+    within --horizon the stats table is printed. Then APP stays served at
+    the printed URL, with a worker, until Ctrl-C (unless --exit-when-idle).
 
     \b
     Example:
       liqueue demo examples/shop
-      liqueue demo examples/shop --horizon 2m | grep attempt
+      liqueue demo examples/shop --exit-when-idle --horizon 2m | grep attempt
     """
-    run_demo(
-        app, fresh=fresh, horizon=parse_duration(horizon), concurrency=concurrency, out=click.echo
-    )
-    click.echo("")
-    click.echo(stats_table(stats_report(app.store.stats())))
+    from liqueue.cli.demo_run import Demo, forget_default_database  # uvicorn loads only here
+
+    if fresh:
+        forget_default_database(app)
+    # The app's own services (liqueue.yml `services:`) run while its pages and jobs do.
+    with running_services(app.root, app.config.services) as services:
+        for service in services:
+            click.echo(f"started service {service.spec.name}: {' '.join(service.spec.command)}")
+        show = Demo(app, host=host, port=port, concurrency=concurrency, out=click.echo)
+        url = show.start()
+        click.echo(f"serving {app.root.name} at {url}")
+        try:
+            show.click_through()
+            show.work(burst=True, horizon=parse_duration(horizon))
+            click.echo("")
+            click.echo(stats_table(stats_report(app.store.stats())))
+            if not exit_when_idle:
+                click.echo("")
+                click.echo(f"still serving at {url}: open it in a browser; Ctrl-C to stop")
+                show.work(burst=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            show.stop()
 
 
 def register(group: click.Group) -> None:

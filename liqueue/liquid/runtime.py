@@ -40,6 +40,7 @@ from liqueue.liquid.output import output_buffer
 from liqueue.liquid.outside import attach_outside, build_outside
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error
 from liqueue.liquid.problems import Problem, ProblemCollector
+from liqueue.liquid.response import PageResponse
 from liqueue.liquid.secret_guard import guard_outbox, mask_error, mask_logs
 from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.state import STATE_KEY, RenderState
@@ -69,6 +70,15 @@ class JobRenderFailed(Exception):
         super().__init__(str(error))
         self.error = error
         self.outbox = outbox
+
+
+@dataclass
+class PageRender:
+    """A page rendered for an HTTP request: its output, outbox and response wishes."""
+
+    output: str
+    outbox: Outbox
+    response: PageResponse
 
 
 class Runtime:
@@ -121,6 +131,39 @@ class Runtime:
         variables = {**shown, "params": params_dict}
         output = self._run(template, state, {"context": page_context}, variables, relative)
         return RenderResult(self.secrets.mask(output), state.outbox)
+
+    def render_page(
+        self,
+        relative: str,
+        params: Mapping[str, object],
+        *,
+        request: Mapping[str, object],
+        job_location: Mapping[str, object],
+        layout: str | None = None,
+    ) -> PageRender:
+        """Render a page file for a request, then its layout (a path relative to the root).
+
+        `request` is added to the page's `context` (location, headers, page,
+        session, authenticity_token); a queued job's `context.location` is
+        `job_location`. The layout sees the page's output as `content_for_layout`
+        and shares its outbox, so jobs a layout queues count with the page's.
+        """
+        params_dict = dict(params)
+        job_context = {
+            "constants": dict(self.config.constants),
+            "environment": self.config.environment,
+            "location": dict(job_location),
+        }
+        page_context = {**job_context, "params": params_dict, **request}
+        state = RenderState(self.clock, context=job_context)
+        shown = {k: v for k, v in params_dict.items() if k not in PAGE_VARIABLES}
+        variables: dict[str, object] = {**shown, "params": params_dict}
+        scope = {"context": page_context}
+        output = self._run(self._load(relative), state, scope, variables, relative)
+        if layout is not None and state.response.redirect_to is None:
+            variables["content_for_layout"] = output
+            output = self._run(self._load(layout), state, scope, variables, layout)
+        return PageRender(output, state.outbox, state.response)
 
     def resolve(self, name: str) -> str:
         """The path, relative to the root, of a page, partial or `.liquid` path."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from liqueue.errors import Location
+from liqueue.liquid.response import PageResponse
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 
@@ -30,6 +31,7 @@ class RenderState:
     context: dict[str, Any]  # the `context` a queued job's body will see
     job: Job | None = None  # set while a job's body runs
     outbox: Outbox = field(default_factory=Outbox)
+    response: PageResponse = field(default_factory=PageResponse)  # what a page asks of HTTP
 
     def log(self, type: str, message: str, location: Location) -> None:
         """Add a log entry, carrying the running job's id, source and attempt."""

@@ -1,25 +1,39 @@
-"""`liqueue demo`: README's first command, on the real example shop."""
+"""`liqueue demo`: README's first command, on the real example shop, served over HTTP."""
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 from tests.cli.test_example_shop import copy_shop
 
 
-def test_demo_runs_the_shop_jobs_through_retries_to_the_stats_table(tmp_path: Path) -> None:
+def test_demo_serves_the_shop_and_runs_its_jobs_through_retries_to_the_stats_table(
+    tmp_path: Path,
+) -> None:
     app = copy_shop(tmp_path / "shop")
     result = subprocess.run(
-        [sys.executable, "-m", "liqueue.cli", "demo", str(app), "--horizon", "10s"],
+        [sys.executable, "-m", "liqueue.cli", "demo", str(app), "--horizon", "10s",
+         "--port", "0", "--exit-when-idle"],
         capture_output=True,
         text=True,
         timeout=120,
-    )
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "rendered retry-strategies:" in out
+    assert "serving shop at http://127.0.0.1:" in out
+    assert "GET /retry-strategies -> 200" in out
+    # the checkout form is posted with its authenticity token, and redirects to the order
+    assert "POST /checkout -> 302 /orders/" in out
+    assert "consumers/order.created/inventory_sync - SUCCESS" in out
+    assert "payment_process_charge - SUCCESS" in out
     # the flaky service fails twice, then succeeds: retries visible in the log
     assert "[attempt 1/5] - unreliable_api - FAILED" in out
     assert "[attempt 2/5] - unreliable_api - FAILED" in out
@@ -33,3 +47,38 @@ def test_demo_runs_the_shop_jobs_through_retries_to_the_stats_table(tmp_path: Pa
     assert "payment: order 1005 was already charged: ch_" in out
     stats = out[out.rindex("SOURCE_NAME") :]
     assert "unreliable_api" in stats and "send_followup" in stats
+    assert "still serving" not in out
+
+
+def test_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
+    app = copy_shop(tmp_path / "shop")
+    log = tmp_path / "demo.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "liqueue.cli",
+                "demo",
+                str(app),
+                "--horizon",
+                "1s",
+                "--port",
+                "0",
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            deadline = time.monotonic() + 90
+            while "still serving at " not in log.read_text() and time.monotonic() < deadline:
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.1)
+            found = re.search(r"still serving at (http://[0-9.]+:[0-9]+)", log.read_text())
+            assert found is not None, log.read_text()
+            assert httpx.get(found.group(1) + "/products").status_code == 200
+        finally:
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=60)
+    assert code == 0, log.read_text()

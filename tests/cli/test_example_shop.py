@@ -45,6 +45,9 @@ PAGES = {
     "source-names": {"email_send_welcome", "payment_process_charge", "analytics_track_event", "job"},
     "testing-jobs": {"test_email"},
     "debugging": {"retry_job"},
+    # pages a browser clicks through (`liqueue serve`): they queue nothing when only shown
+    "products": set(),
+    "checkout": set(),
 }  # fmt: skip
 ATTEMPT = re.compile(r"\[attempt \d/\d\] - \S+ - (SUCCESS|FAILED)")
 

@@ -12,7 +12,7 @@ COMMANDS = [
     ["new"], ["render"], ["check"], ["worker"], ["migrate"], ["logs"], ["stats"], ["trigger"],
     ["jobs"], ["jobs", "list"], ["jobs", "show"], ["jobs", "retry"], ["jobs", "cancel"],
     ["jobs", "delete"], ["events"], ["events", "list"], ["events", "show"],
-    ["events", "republish"], ["demo"],
+    ["events", "republish"], ["demo"], ["serve"],
 ]  # fmt: skip
 
 
@@ -20,7 +20,7 @@ def test_the_group_lists_every_command(run: Run) -> None:
     result = run("--help")
     assert result.exit_code == 0
     for name in ["new", "render", "check", "worker", "migrate", "logs", "jobs", "stats",
-                 "trigger", "events", "demo"]:  # fmt: skip
+                 "trigger", "events", "demo", "serve"]:  # fmt: skip
         assert f"  {name} " in result.output
 
 

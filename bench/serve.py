@@ -1,0 +1,317 @@
+"""Pages over HTTP: requests per second and latency of `liqueue serve` (1 process).
+
+Scenarios: (a) a page with no tags, (b) a page with one `background` tag,
+(c) a JSON POST queueing 3 jobs and an event (whose one consumer adds a
+job), on SQLite and PostgreSQL; beside them, the page of (a) rendered by a
+plain Starlette + python-liquid endpoint under the same uvicorn (no liqueue).
+
+Each measurement: the peak rate (CONNECTIONS closed-loop keep-alive clients
+for --seconds), then latency at half that rate (open loop, requests paced
+per client; latency from send to last byte). Each is repeated --runs times;
+the median is printed with its range. The load generator (http.client in
+threads) shares the machine's cores with the server: figures are relative.
+
+    .venv/bin/python bench/serve.py                  # about 3 minutes
+    .venv/bin/python bench/serve.py --runs 1 --seconds 2 --no-postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import machine, percentile, stop_process
+from serve_pages import CONSUMER, ONE_JOB_PAGE, ORDER_PAGE, PLAIN_PAGE
+
+BENCH_DIR = Path(__file__).resolve().parent
+POSTGRES_URL = os.environ.get("LIQUEUE_BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/postgres")
+CONNECTIONS = 8
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+GET_PLAIN = Request("GET", "/plain")
+GET_ONE_JOB = Request("GET", "/one-job")
+POST_ORDER = Request(
+    "POST", "/orders", json.dumps({"id": 7}).encode(), (("Content-Type", "application/json"),)
+)
+
+
+@dataclass
+class Measured:
+    rate: float  # requests per second
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(port: int, path: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"no server on port {port}")
+
+
+@contextmanager
+def server(
+    command: list[str], port: int, probe: str, env: dict[str, str] | None = None
+) -> Iterator[None]:
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})}, cwd=BENCH_DIR,
+    )  # fmt: skip
+    try:
+        wait_for(port, probe)
+        yield
+    finally:
+        stop_process(process)
+
+
+def one(connection: http.client.HTTPConnection, request: Request) -> int:
+    connection.request(
+        request.method, request.path, body=request.body, headers=dict(request.headers)
+    )
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def peak(port: int, request: Request, seconds: float) -> Measured:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        bad = 0
+        while (start := time.perf_counter()) < stop_at:
+            status = one(connection, request)
+            mine.append(time.perf_counter() - start)
+            bad += status >= 400
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    return _measured(latencies, elapsed, errors[0])
+
+
+def paced(port: int, request: Request, rate: float, seconds: float) -> Measured:
+    """Open loop: each client sends on its own schedule, rate/CONNECTIONS per second."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    interval = CONNECTIONS / rate
+    began = time.perf_counter()
+
+    def client(offset: float) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        bad = 0
+        due = began + offset
+        while due < began + seconds:
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            start = time.perf_counter()
+            status = one(connection, request)
+            mine.append(time.perf_counter() - start)
+            bad += status >= 400
+            due += interval
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [
+        threading.Thread(target=client, args=(i * interval / CONNECTIONS,))
+        for i in range(CONNECTIONS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return _measured(latencies, time.perf_counter() - began, errors[0])
+
+
+def _measured(latencies: list[float], elapsed: float, errors: int) -> Measured:
+    ms = [x * 1000 for x in latencies]
+    return Measured(len(ms) / elapsed, percentile(ms, 50), percentile(ms, 99), errors)
+
+
+def make_app(root: Path) -> Path:
+    pages = root / "app" / "views" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "plain.liquid").write_text(PLAIN_PAGE)
+    (pages / "one_job.liquid").write_text(ONE_JOB_PAGE)
+    (pages / "orders").mkdir()
+    (pages / "orders" / "create.liquid").write_text(ORDER_PAGE)
+    consumers = root / "app" / "lib" / "consumers" / "order.placed"
+    consumers.mkdir(parents=True)
+    (consumers / "record.liquid").write_text(CONSUMER)
+    (root / "liqueue.yml").write_text("environment: production\n")
+    return root
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    from urllib.parse import urlsplit, urlunsplit
+
+    name = f"liqueue_bench_serve_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure(port: int, request: Request, seconds: float) -> tuple[Measured, Measured]:
+    top = peak(port, request, seconds)
+    half = paced(port, request, top.rate / 2, seconds)
+    return top, half
+
+
+def spread(values: list[float], digits: int = 0) -> str:
+    med = statistics.median(values)
+    return f"{med:.{digits}f} [{min(values):.{digits}f}-{max(values):.{digits}f}]"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--no-postgres", action="store_true")
+    options = parser.parse_args()
+
+    info = machine()
+    print("command:", shlex.join([Path(sys.executable).name, *sys.argv]))
+    print("machine:", ", ".join(f"{k} {v}" for k, v in info.items()))
+    print(
+        f"{CONNECTIONS} keep-alive connections; {options.runs} run(s) of {options.seconds:g}s each"
+    )
+
+    results: dict[str, list[tuple[Measured, Measured]]] = {}
+    backends = ["sqlite"] + ([] if options.no_postgres else ["postgresql"])
+    with tempfile.TemporaryDirectory(prefix="liqueue-bench-serve-") as tmp:
+        root = make_app(Path(tmp) / "app")
+        for _ in range(options.runs):
+            port = free_port()
+            plain = [sys.executable, "-m", "uvicorn", "plain_page:app", "--port", str(port)]
+            with server(plain, port, "/plain"):
+                results.setdefault("plain Starlette + python-liquid, page (a)", []).append(
+                    measure(port, GET_PLAIN, options.seconds)
+                )
+            for backend in backends:
+                with _database(backend, Path(tmp)) as url:
+                    port = free_port()
+                    command = [
+                        sys.executable,
+                        "-m",
+                        "liqueue.cli",
+                        "serve",
+                        str(root),
+                        "--port",
+                        str(port),
+                        "--db",
+                        url,
+                    ]
+                    with server(command, port, "/plain"):
+                        for label, request in (
+                            ("(a) page, no tags", GET_PLAIN),
+                            ("(b) page, one background tag", GET_ONE_JOB),
+                            ("(c) POST, 3 jobs + 1 event", POST_ORDER),
+                        ):
+                            results.setdefault(f"liqueue {backend}: {label}", []).append(
+                                measure(port, request, options.seconds)
+                            )
+    print()
+    print(
+        f"{'scenario':<48} {'peak req/s':>20} {'p50 ms @peak':>14} "
+        f"{'p99 ms @half':>20} {'p50 ms @half':>14} errors"
+    )
+    for label, runs in results.items():
+        peaks = [p.rate for p, _ in runs]
+        print(
+            f"{label:<48} {spread(peaks):>20} {spread([p.p50_ms for p, _ in runs], 2):>14} "
+            f"{spread([h.p99_ms for _, h in runs], 2):>20} "
+            f"{spread([h.p50_ms for _, h in runs], 2):>14} "
+            f"{sum(p.errors + h.errors for p, h in runs)}"
+        )
+    base = statistics.median(
+        p.rate for p, _ in results["plain Starlette + python-liquid, page (a)"]
+    )
+    print()
+    for backend in backends:
+        for label in (
+            "(a) page, no tags",
+            "(b) page, one background tag",
+            "(c) POST, 3 jobs + 1 event",
+        ):
+            rate = statistics.median(p.rate for p, _ in results[f"liqueue {backend}: {label}"])
+            print(
+                f"liqueue {backend} {label}: {rate / base:.0%} of the plain endpoint's rate of (a)"
+            )
+    print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+@contextmanager
+def _database(backend: str, tmp: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        path = tmp / f"q-{uuid.uuid4().hex[:6]}.db"
+        yield f"sqlite:///{path}"
+        return
+    with postgres_database() as url:
+        yield url
+
+
+if __name__ == "__main__":
+    main()

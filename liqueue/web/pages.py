@@ -1,0 +1,303 @@
+"""Answering one HTTP request with one page: route, read, check, render, queue, respond.
+
+Rendering and queueing block (python-liquid, the database), so they run in
+Starlette's thread pool and the event loop keeps serving. A page's jobs,
+events and logs are queued in one transaction only if it rendered; a
+failure queues nothing and leaves one `error` entry in the log instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from liqueue.errors import TemplateError
+from liqueue.liquid.routes import Route, RouteTable, layout_path
+from liqueue.logs import LogEntry
+from liqueue.web import csrf
+from liqueue.web.error_pages import development_page, plain_page
+from liqueue.web.limits import RequestLimits, RequestRejected
+from liqueue.web.params import nest, parse_json_body, parse_query
+from liqueue.web.request_context import RequestFacts, job_location, request_context
+from liqueue.web.router import PageRouter
+
+if TYPE_CHECKING:
+    from starlette.types import Message
+
+    from liqueue.app import App
+    from liqueue.liquid.runtime import PageRender
+
+log = logging.getLogger("liqueue.web")
+
+HTML = "text/html; charset=utf-8"
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+
+@dataclass(frozen=True)
+class Failure:
+    error: Exception
+
+
+class PageSite:
+    """The pages of one app, answering requests."""
+
+    def __init__(self, app: App, limits: RequestLimits) -> None:
+        self.app = app
+        self.limits = limits
+        self.router = PageRouter(app.root, app.runtime.front_matter)
+
+    async def handle(self, request: Request) -> Response:
+        method = request.method.upper()
+        facts = _facts(request)
+        table = self.router.table()
+        found = table.find("get" if method == "HEAD" else method.lower(), facts.path)
+        if found is None:
+            allowed = table.methods_at(facts.path)
+            if allowed:
+                allow = ", ".join(m.upper() for m in allowed) + (
+                    ", HEAD" if "get" in allowed else ""
+                )
+                return await self._status_page(405, table, request, facts, {"Allow": allow})
+            return await self._status_page(404, table, request, facts, {})
+        route, slug_params = found
+        if route.redirect_to is not None:
+            return Response(
+                status_code=route.redirect_code, headers={"Location": route.redirect_to}
+            )
+        try:
+            params = await self._params(request)
+        except RequestRejected as rejected:
+            return _plain(rejected.status, rejected.message)
+        params.update(slug_params)
+        sent = params.get(csrf.PARAM) or request.headers.get(csrf.HEADER)
+        problem = csrf.token_problem(
+            method, request.headers.get("content-type", ""), request.session, sent
+        )
+        if problem is not None:
+            return _plain(403, problem)
+        return await self._render(route, params, request, facts, enqueue=method != "HEAD")
+
+    # -- rendering -------------------------------------------------------------
+
+    async def _render(
+        self,
+        route: Route,
+        params: dict[str, Any],
+        request: Request,
+        facts: RequestFacts,
+        *,
+        enqueue: bool,
+        status: int | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> Response:
+        token = csrf.session_token(request.session)
+        request_ctx = request_context(facts, route, request.session, token)
+        outcome = await run_in_threadpool(
+            self._render_blocking, route, params, request_ctx, facts, enqueue
+        )
+        if isinstance(outcome, Failure):
+            return self._error_response(outcome.error, facts)
+        return _page_response(outcome, route, facts.method, status, extra or {})
+
+    def _render_blocking(
+        self,
+        route: Route,
+        params: dict[str, Any],
+        request_ctx: dict[str, Any],
+        facts: RequestFacts,
+        enqueue: bool,
+    ) -> PageRender | Failure:
+        try:
+            page = self.app.runtime.render_page(
+                route.path,
+                params,
+                request=request_ctx,
+                job_location=job_location(facts, route),
+                layout=layout_path(route.layout) if route.layout else None,
+            )
+            if enqueue:
+                self.app.enqueue(page.outbox)
+            return page
+        except Exception as err:  # every failure answers 500 and queues nothing
+            self._log_error(err, facts, route)
+            return Failure(err)
+
+    def _log_error(self, err: Exception, facts: RequestFacts, route: Route) -> None:
+        location = err.location if isinstance(err, TemplateError) else None
+        message = f"{facts.method} {facts.url} ({route.path}) failed: {_describe(err)}"
+        log.error("%s", message)
+        entry = LogEntry(
+            at=self.app.clock.now(),
+            type="error",
+            message=message,
+            location=f"{location.path}:{location.line}" if location else route.path,
+        )
+        try:
+            self.app.store.add_logs([entry])
+        except Exception as store_err:  # the database is down: the server log keeps it
+            log.error("could not write the error to the job log: %s", store_err)
+
+    def _error_response(self, err: Exception, facts: RequestFacts) -> Response:
+        if self.app.config.environment == "development":
+            where = err.location if isinstance(err, TemplateError) else None
+            message = err.message if isinstance(err, TemplateError) else _describe(err)
+            body = development_page(self.app.root, message, where, f"{facts.method} {facts.url}")
+        else:
+            body = plain_page(500)
+        return Response(body, 500, headers=_error_headers())
+
+    async def _status_page(
+        self,
+        status: int,
+        table: RouteTable,
+        request: Request,
+        facts: RequestFacts,
+        extra: dict[str, str],
+    ) -> Response:
+        """The app's own `404`/`405` page if it has one, a plain one otherwise."""
+        own = next((r for r in table.routes if r.path == f"app/views/pages/{status}.liquid"), None)
+        if own is None:
+            response = _plain(status)
+            response.headers.update(extra)
+            return response
+        query = parse_query(request.url.query, self.limits) if request.url.query else {}
+        return await self._render(
+            own, query, request, facts, enqueue=facts.method == "GET", status=status, extra=extra
+        )
+
+    # -- reading the request -----------------------------------------------------
+
+    async def _params(self, request: Request) -> dict[str, Any]:
+        params = parse_query(request.url.query, self.limits) if request.url.query else {}
+        if request.method in ("GET", "HEAD") and not request.headers.get("content-length"):
+            return params
+        body = await self._body(request)
+        if not body:
+            return params
+        content_type = request.headers.get("content-type", "")
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media == FORM:
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RequestRejected(400, "the form body is not UTF-8 text") from None
+            params.update(parse_query(text, self.limits))
+        elif csrf.is_json(content_type):
+            params.update(parse_json_body(body, self.limits))
+        elif media == MULTIPART:
+            params.update(await self._multipart(request, body))
+        return params
+
+    async def _body(self, request: Request) -> bytes:
+        limit = self.limits.body_bytes
+        declared = request.headers.get("content-length", "")
+        too_large = f"the request body is larger than {limit} bytes"
+        if declared.isdigit() and int(declared) > limit:
+            raise RequestRejected(413, too_large)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise RequestRejected(413, too_large)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _multipart(self, request: Request, body: bytes) -> dict[str, Any]:
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        again = Request(request.scope, replay)
+        try:
+            form = await again.form(max_fields=self.limits.params, max_files=self.limits.params)
+        except Exception as err:  # python-multipart's errors name the problem
+            raise RequestRejected(400, f"the multipart form cannot be read: {err}") from None
+        pairs: list[tuple[str, Any]] = []
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                pairs.append((name, value))
+            else:
+                pairs.append(
+                    (
+                        name,
+                        {
+                            "filename": value.filename,
+                            "content_type": value.content_type,
+                            "size": value.size,
+                        },
+                    )
+                )
+        await form.close()
+        return nest(pairs, self.limits)
+
+
+def _facts(request: Request) -> RequestFacts:
+    path = request.url.path
+    path = path.rstrip("/") or "/"
+    client = request.client.host if request.client else None
+    return RequestFacts(
+        method=request.method.upper(),
+        scheme=request.url.scheme,
+        host=request.headers.get("host", request.url.netloc),
+        path=path,
+        query=request.url.query,
+        headers=dict(request.headers),
+        client=client,
+    )
+
+
+def _page_response(
+    page: PageRender, route: Route, method: str, status: int | None, extra: dict[str, str]
+) -> Response:
+    wanted = page.response
+    headers: dict[str, str] = {}
+    names: dict[str, str] = {}  # lower case -> as given, so a page's Content-Type wins
+
+    def put(name: str, value: str) -> None:
+        previous = names.pop(name.lower(), None)
+        if previous is not None:
+            headers.pop(previous, None)
+        names[name.lower()] = name
+        headers[name] = value
+
+    put("Content-Type", f"{route.content_type}; charset=utf-8")
+    put("X-Content-Type-Options", "nosniff")
+    for name, value in {**route.response_headers, **wanted.headers, **extra}.items():
+        put(name, value)
+    body = page.output.encode("utf-8")
+    code = wanted.status or status or 200
+    if wanted.redirect_to is not None:
+        code = (
+            wanted.status
+            if wanted.status and 300 <= wanted.status < 400
+            else wanted.redirect_status
+        )
+        put("Location", wanted.redirect_to)
+        body = b""
+    if code >= 400:
+        put("Cache-Control", "no-store")
+    return Response(b"" if method == "HEAD" else body, code, headers=headers)
+
+
+def _plain(status: int, detail: str | None = None) -> Response:
+    return Response(plain_page(status, detail), status, headers=_error_headers())
+
+
+def _error_headers() -> dict[str, str]:
+    return {"Content-Type": HTML, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _describe(err: Exception) -> str:
+    return str(err) if isinstance(err, TemplateError) else f"{type(err).__name__}: {err}"

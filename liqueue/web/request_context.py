@@ -1,0 +1,98 @@
+"""What a page sees of its request under `context`, and what its jobs remember of it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from liqueue.liquid.loader import EXTENSION, PAGES_DIR
+from liqueue.liquid.routes import Route
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """The parts of an HTTP request a page may read, independent of the ASGI server."""
+
+    method: str
+    scheme: str
+    host: str
+    path: str
+    query: str
+    headers: Mapping[str, str]  # lower-case names
+    client: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.scheme}://{self.host}{self.path}" + (f"?{self.query}" if self.query else "")
+
+
+def page_name(route: Route) -> str:
+    """`app/views/pages/orders/show.liquid` -> `orders/show`."""
+    return route.path.removeprefix(PAGES_DIR + "/").removesuffix(EXTENSION)
+
+
+def location(facts: RequestFacts) -> dict[str, Any]:
+    return {
+        "href": facts.url,
+        "host": facts.host,
+        "pathname": facts.path,
+        "search": f"?{facts.query}" if facts.query else "",
+    }
+
+
+def job_location(facts: RequestFacts, route: Route) -> dict[str, Any]:
+    """A queued job's `context.location`: the request that queued it."""
+    return {
+        **location(facts),
+        "path": facts.path,
+        "template": route.path,
+        "method": facts.method,
+        "url": facts.url,
+        "page": page_name(route),
+    }
+
+
+def platform_headers(facts: RequestFacts) -> dict[str, str]:
+    """Request headers named as the platform (and Rack) names them."""
+    named: dict[str, str] = {
+        "REQUEST_METHOD": facts.method,
+        "PATH_INFO": facts.path,
+        "QUERY_STRING": facts.query,
+        "SERVER_NAME": facts.host.rsplit(":", 1)[0] if facts.host else "",
+        "REQUEST_URI": facts.path + (f"?{facts.query}" if facts.query else ""),
+        "HTTPS": "on" if facts.scheme == "https" else "off",
+    }
+    if facts.client:
+        named["REMOTE_ADDR"] = facts.client
+    for name, value in facts.headers.items():
+        key = name.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            named[key] = value
+        else:
+            named[f"HTTP_{key}"] = value
+    return named
+
+
+def page_variable(route: Route) -> dict[str, Any]:
+    return {
+        "slug": route.slug,
+        "metadata": route.metadata,
+        "format": route.format,
+        "method": route.method,
+        "layout": route.layout or "",
+        "path": route.path,
+    }
+
+
+def request_context(
+    facts: RequestFacts, route: Route, session: Mapping[str, Any], token: str
+) -> dict[str, Any]:
+    """The keys a page's `context` gains from its request (params are added apart)."""
+    return {
+        "location": {**location(facts), "path": facts.path, "template": route.path},
+        "headers": platform_headers(facts),
+        "page": page_variable(route),
+        "session": {k: v for k, v in session.items() if not k.startswith("_")},
+        "authenticity_token": token,
+    }

@@ -1,0 +1,88 @@
+"""`liqueue serve`: uvicorn serving `create_app`, with job workers beside it if asked.
+
+uvicorn needs an import string to run several processes or to reload, so
+the server processes build the application from the environment
+(`from_environment`), which `serve` fills in before starting them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Iterator
+from multiprocessing.process import BaseProcess
+
+import uvicorn
+from starlette.applications import Starlette
+
+from liqueue.app import DATABASE_URL_ENV, App
+from liqueue.services import running_services
+from liqueue.web.application import create_app
+
+APP_ENV = "LIQUEUE_SERVE_APP"
+WORKER_GRACE_SECONDS = 10.0
+
+
+def from_environment() -> Starlette:
+    """The application factory the server processes call (`liqueue.web.server:from_environment`)."""
+    root = os.environ.get(APP_ENV)
+    if not root:
+        raise RuntimeError(f"{APP_ENV} names no application directory")
+    return create_app(App(root))
+
+
+def serve(
+    app: App,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    with_worker: bool = False,
+    reload: bool = False,
+    concurrency: int = 4,
+) -> None:
+    """Serve `app` until SIGINT/SIGTERM; with `with_worker`, run its jobs meanwhile."""
+    os.environ[APP_ENV] = str(app.root)
+    os.environ[DATABASE_URL_ENV] = app.database_url
+    app.store.migrate()  # the first request must not find the schema missing
+    with contextlib.ExitStack() as stack:
+        if with_worker:
+            # The app's own services (liqueue.yml `services:`) run while its jobs do.
+            stack.enter_context(running_services(app.root, app.config.services))
+            stack.enter_context(worker_beside(app, concurrency))
+        uvicorn.run(
+            "liqueue.web.server:from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers if not reload else None,
+            reload=reload,
+            reload_dirs=[str(app.root)] if reload else None,
+            reload_includes=["*.liquid", "*.yml"] if reload else None,
+            log_level="info",
+        )
+
+
+@contextlib.contextmanager
+def worker_beside(app: App, concurrency: int) -> Iterator[BaseProcess]:
+    """A worker process for `app` while the block runs; on exit its running
+    jobs finish (the worker's grace period), then it is made sure to be gone."""
+    from liqueue.worker.supervisor import ChildSpec, run_child
+    from liqueue.worker.worker import WorkerOptions
+
+    options = WorkerOptions(concurrency=concurrency, grace_seconds=WORKER_GRACE_SECONDS)
+    spec = ChildSpec(app.root, app.database_url, options)
+    worker = multiprocessing.get_context("spawn").Process(
+        target=run_child, args=(spec,), name="liqueue-worker"
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        if worker.exitcode is None:
+            worker.terminate()  # SIGTERM: the worker's graceful stop
+        worker.join(timeout=WORKER_GRACE_SECONDS + 5)
+        if worker.exitcode is None:
+            worker.kill()
+            worker.join()

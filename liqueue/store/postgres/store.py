@@ -11,7 +11,7 @@ when its lease runs out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,7 +26,7 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import rows, shared
+from liqueue.store import log_pages, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
@@ -225,6 +225,15 @@ class PostgresStore:
 
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
         return self._run(lambda conn: shared.read_logs(conn, SQL, query, no_limit=None))
+
+    def iter_logs(
+        self, query: LogQuery, page_size: int = log_pages.DEFAULT_PAGE_SIZE
+    ) -> Iterator[LogEntry]:
+        def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
+            # One short transaction per page: no connection is held while the caller prints.
+            return self._run(lambda conn: conn.execute(SQL[name], params).fetchall())
+
+        return log_pages.iter_logs(fetch, query, page_size)
 
     def stats(self) -> list[SourceStats]:
         # REPEATABLE READ would make the three queries agree exactly; counts a

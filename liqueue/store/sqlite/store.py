@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from liqueue.jobs import Job, JobSpec, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import rows, shared
+from liqueue.store import log_pages, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection
@@ -210,6 +210,15 @@ class SQLiteStore:
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
         with self._tx.lock:
             return shared.read_logs(self._tx.db, SQL, query, no_limit=-1)
+
+    def iter_logs(
+        self, query: LogQuery, page_size: int = log_pages.DEFAULT_PAGE_SIZE
+    ) -> Iterator[LogEntry]:
+        def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
+            with self._tx.lock:  # per page: writers are not held up while the caller prints
+                return self._tx.db.execute(SQL[name], params).fetchall()
+
+        return log_pages.iter_logs(fetch, query, page_size)
 
     def stats(self) -> list[SourceStats]:
         with self._tx.read() as db:

@@ -74,7 +74,7 @@ def events() -> None:
 
 
 @events.command("list", short_help="List events, newest first.")
-@with_app
+@with_app(readonly=True)
 @click.option("--type", "event_type", metavar="TYPE", help="Only events of this type.")
 @click.option(
     "-n",
@@ -108,7 +108,7 @@ def list_events(app: App, event_type: str | None, limit: int, as_json: bool) -> 
 
 
 @events.command(short_help="An event: payload, validity, consumer jobs.")
-@with_app
+@with_app(readonly=True)
 @click.argument("event_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the event and its jobs as JSON.")
 def show(app: App, event_id: str, as_json: bool) -> None:
@@ -128,7 +128,7 @@ def show(app: App, event_id: str, as_json: bool) -> None:
 
 
 @events.command(short_help="Publish a stored event again.")
-@with_app
+@with_app(readonly=True)
 @click.argument("event_id", metavar="ID")
 def republish(app: App, event_id: str) -> None:
     """Publish a stored event again: same type and payload, a new id, new consumer jobs.

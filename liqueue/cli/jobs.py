@@ -45,7 +45,7 @@ def jobs() -> None:
 
 
 @jobs.command("list", short_help="List jobs: state, attempts, run_at, error.")
-@with_app
+@with_app(readonly=True)
 @click.option("--state", type=click.Choice(STATES), help="Only jobs in this state.")
 @click.option("--source-name", metavar="NAME", help="Only jobs with this source_name.")
 @click.option(
@@ -98,7 +98,7 @@ def list_jobs(
 
 
 @jobs.command(short_help="Everything about one job, attempts included.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the job and its log as JSON.")
 def show(app: App, job_id: str, as_json: bool) -> None:
@@ -184,7 +184,7 @@ def _error(job: Job) -> str | None:
 
 
 @jobs.command(short_help="Run dead or failed jobs again now.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_ids", metavar="ID...", nargs=-1)
 @click.option("--all-dead", is_flag=True, help="Retry every dead job.")
 def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
@@ -211,7 +211,7 @@ def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
 
 
 @jobs.command(short_help="Cancel a job that has not started.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_id", metavar="ID")
 def cancel(app: App, job_id: str) -> None:
     """Cancel a job that has not started: it will never run (it can be retried later).
@@ -226,7 +226,7 @@ def cancel(app: App, job_id: str) -> None:
 
 
 @jobs.command(short_help="Delete a job and its log entries.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_id", metavar="ID")
 def delete(app: App, job_id: str) -> None:
     """Delete a job and its log entries for good (no confirmation is asked).

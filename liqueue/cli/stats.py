@@ -10,7 +10,7 @@ from liqueue.store.stats import STATES, SourceReport, stats_report
 
 
 @click.command(short_help="Per source_name: states, success %, durations.")
-@with_app
+@with_app(readonly=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 def stats(app: App, as_json: bool) -> None:
     """Show, per source_name, jobs by state, success rate and attempt durations.

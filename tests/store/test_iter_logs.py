@@ -60,9 +60,7 @@ def test_filters_and_slower_than(store: Store) -> None:
     )
     slow = list(store.iter_logs(LogQuery(min_duration_ms=500)))
     assert [e.duration_ms for e in slow] == [812, 1500]
-    assert [e.duration_ms for e in store.iter_logs(LogQuery(min_duration_ms=500, last=1))] == [
-        1500
-    ]
+    assert [e.duration_ms for e in store.iter_logs(LogQuery(min_duration_ms=500, last=1))] == [1500]
     mailer = store.iter_logs(LogQuery(source_name="mailer", status="FAILED"), page_size=1)
     assert [e.duration_ms for e in mailer] == [812]
     assert _messages(store.iter_logs(LogQuery(type="info", since=T0 + 4))) == ["hi"]

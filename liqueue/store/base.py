@@ -159,6 +159,9 @@ class Store(Protocol):
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]: ...
 
+    def count_events(self, type: str | None = None) -> int:
+        """How many events (of this type) list_events would return without a limit."""
+
     def wake_listener(self) -> WakeListener:
         """A listener woken whenever jobs become due through this store's writes.
 

@@ -248,6 +248,13 @@ class PostgresStore:
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]:
         return self._run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
 
+    def count_events(self, type: str | None = None) -> int:
+        def count(conn: Conn) -> int:
+            row = conn.execute(SQL["count_events"], {"type": type}).fetchone()
+            return int(row[0]) if row else 0
+
+        return self._run(count)
+
     def wake_listener(self) -> NotifyWakeListener:
         return NotifyWakeListener(self.url)
 

@@ -234,6 +234,10 @@ class SQLiteStore:
         with self._tx.read() as db:
             return shared.list_events(db, SQL, type, limit, rows.dumps)
 
+    def count_events(self, type: str | None = None) -> int:
+        with self._tx.lock:
+            return int(self._tx.db.execute(SQL["count_events"], {"type": type}).fetchone()[0])
+
     def wake_listener(self) -> SocketWakeListener:
         return SocketWakeListener(self._waker.directory)
 

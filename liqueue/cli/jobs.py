@@ -19,7 +19,7 @@ from liqueue.cli._common import (
 )
 from liqueue.errors import StoreError
 from liqueue.jobs import Job, JobState
-from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_time
+from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_log_time
 from liqueue.store import JobQuery, LogQuery
 from liqueue.store.retry import retry_jobs
 
@@ -171,7 +171,7 @@ def _numbered(body: str, first: int) -> str:
 
 def _attempt(entry: LogEntry) -> str:
     parts = [
-        f"[{format_time(entry.at)}]",
+        f"[{format_log_time(entry.at)}]",
         f"attempt {entry.attempt}/{entry.max_attempts}",
         entry.status or "?",
         f"{entry.duration_ms}ms",

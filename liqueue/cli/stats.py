@@ -9,7 +9,7 @@ from liqueue.cli._common import echo_json, table, with_app
 from liqueue.store.stats import STATES, SourceReport, stats_report
 
 
-@click.command(short_help="Per source_name: states, success %, durations.")
+@click.command(short_help="Per source_name: states, job and attempt success, durations.")
 @with_app(readonly=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 def stats(app: App, as_json: bool) -> None:

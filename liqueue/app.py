@@ -16,7 +16,7 @@ from liqueue.events.fanout import Fanout
 from liqueue.outbox import Outbox
 from liqueue.secrets import Secrets
 from liqueue.store import Store, open_store
-from liqueue.store.url import sqlite_url_for
+from liqueue.store.url import resolve_url, sqlite_url_for
 
 if TYPE_CHECKING:
     from liqueue.functions import HostFunction
@@ -54,11 +54,13 @@ class App:
         # their own App, so they find functions through `functions:` in liqueue.yml.
         self.functions = dict(functions or {})
         self.config = AppConfig.load(self.root)
-        self.database_url = (
+        # A relative SQLite path is relative to the app, wherever the command runs.
+        self.database_url = resolve_url(
             database_url
             or os.environ.get(DATABASE_URL_ENV)
             or self.config.database_url
-            or sqlite_url_for(self.root / STATE_DIR / "liqueue.db")
+            or sqlite_url_for(self.root / STATE_DIR / "liqueue.db"),
+            self.root,
         )
 
     @cached_property

@@ -1,7 +1,7 @@
 """Log entries and their one textual format, shared by the CLI, the web and tests.
 
-A line reads `[2026-11-28 12:00:00.123] - type: message`, as the platform's
-CLI prints it. Attempt lines carry `[attempt N/M] - source - SUCCESS|FAILED`
+A line reads `[2026-11-28 12:00:00.123Z] - type: message`, as the platform's
+CLI prints it (UTC, hence the Z). Attempt lines carry `[attempt N/M] - source - SUCCESS|FAILED`
 and the duration as `<int>ms`, so the seed's grep recipes work on them.
 """
 
@@ -33,13 +33,18 @@ class LogEntry:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["time"] = format_time(self.at)
+        data["time"] = format_log_time(self.at)
         return data
 
 
 def format_time(at: float) -> str:
     moment = datetime.fromtimestamp(at, UTC)
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+
+
+def format_log_time(at: float) -> str:
+    """A log line's time, UTC to the millisecond with a Z: `2026-11-28 12:00:00.123Z`."""
+    return format_time(at) + "Z"
 
 
 def attempt_message(
@@ -84,7 +89,7 @@ def attempt_entry(
 
 
 def format_line(entry: LogEntry) -> str:
-    return f"[{format_time(entry.at)}] - {entry.type}: {entry.message}"
+    return f"[{format_log_time(entry.at)}] - {entry.type}: {entry.message}"
 
 
 def format_json(entry: LogEntry) -> str:

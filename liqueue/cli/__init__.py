@@ -14,19 +14,22 @@ from liqueue.cli._common import LiqueueGroup
 def cli() -> None:
     """Durable background jobs and events for Liquid applications, platformOS style.
 
-    APP is always the application's directory (the one holding app/ and
-    liqueue.yml). Every command taking APP also takes --db URL; without it the
-    database is $LIQUEUE_DATABASE_URL, then database_url in liqueue.yml, then
-    a SQLite file at APP/.liqueue/liqueue.db.
+    APP is the application's directory (the one holding app/ and liqueue.yml).
+    It may be left out: the application is then the one containing the
+    current directory (searching upward), then $LIQUEUE_APP. Every command
+    taking APP also takes --db URL; without it the database is
+    $LIQUEUE_DATABASE_URL, then database_url in liqueue.yml, then a SQLite
+    file at APP/.liqueue/liqueue.db. sqlite:///rel.db is relative to APP,
+    sqlite:////abs/path.db absolute.
 
     \b
     A first session:
-      liqueue new shop                 # a small app that works at once
-      liqueue migrate shop             # create the database schema
-      liqueue render shop index        # render a page, queue its jobs
-      liqueue worker shop --burst      # run due jobs, then stop
-      liqueue logs shop | grep attempt
-      liqueue jobs list shop --state dead
+      liqueue new shop && cd shop      # a small app that works at once
+      liqueue migrate                  # create the database schema
+      liqueue render index             # render a page, queue its jobs
+      liqueue worker --burst           # run due jobs, then stop
+      liqueue logs | grep attempt      # the whole log, oldest first
+      liqueue jobs list --state dead
 
     Run `liqueue COMMAND --help` for each command's options and examples.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from liqueue.app import App
+from liqueue.cli import _style
 from liqueue.cli._common import with_app
 
 
@@ -30,7 +31,7 @@ def check(app: App) -> None:
     """
     problems = app.check()
     for problem in problems:
-        click.echo(f"{problem.location}: {problem.severity}: {problem.message}")
+        _style.echo(f"{problem.location}: {_style.severity(problem.severity)}: {problem.message}")
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     if not problems:

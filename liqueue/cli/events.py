@@ -74,7 +74,7 @@ def events() -> None:
 
 
 @events.command("list", short_help="List events, newest first.")
-@with_app
+@with_app(readonly=True)
 @click.option("--type", "event_type", metavar="TYPE", help="Only events of this type.")
 @click.option(
     "-n",
@@ -95,20 +95,26 @@ def list_events(app: App, event_type: str | None, limit: int, as_json: bool) -> 
     found = app.store.list_events(event_type, limit)
     if as_json:
         echo_json([_event_data(e) for e in found])
-        return
-    if not found:
+    elif not found:
         click.echo("no events")
-        return
-    now = app.clock.now()
-    rows = [
-        [e.id, e.type, when(e.at, now), "valid" if e.valid else "INVALID", len(e.job_ids), e.origin]
-        for e in found
-    ]
-    click.echo(table(["ID", "TYPE", "AT", "VALID", "JOBS", "ORIGIN"], rows))
+    else:
+        now = app.clock.now()
+        rows = [
+            [e.id, e.type, when(e.at, now), _validity(e), len(e.job_ids), e.origin] for e in found
+        ]
+        click.echo(table(["ID", "TYPE", "AT", "VALID", "JOBS", "ORIGIN"], rows))
+    if len(found) == limit:
+        total = app.store.count_events(event_type)
+        if total > limit:  # on stderr, so `--json` and pipes hold only the events
+            click.echo(
+                f"showing the newest {limit} of {total} events: {total - limit} more "
+                f"(see them with -n {total}, or narrow with --type)",
+                err=True,
+            )
 
 
 @events.command(short_help="An event: payload, validity, consumer jobs.")
-@with_app
+@with_app(readonly=True)
 @click.argument("event_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the event and its jobs as JSON.")
 def show(app: App, event_id: str, as_json: bool) -> None:
@@ -128,13 +134,14 @@ def show(app: App, event_id: str, as_json: bool) -> None:
 
 
 @events.command(short_help="Publish a stored event again.")
-@with_app
+@with_app(readonly=True)
 @click.argument("event_id", metavar="ID")
 def republish(app: App, event_id: str) -> None:
     """Publish a stored event again: same type and payload, a new id, new consumer jobs.
 
     Use it after fixing a consumer, or to replay an event that was invalid.
-    ID is the event's id or any unique prefix of it.
+    ID is the event's id or any unique prefix of it. Exits 1 if the event is
+    still invalid (it is stored again, no consumer runs).
 
     \b
     Example:
@@ -143,6 +150,12 @@ def republish(app: App, event_id: str) -> None:
     original, record = app.republish_event(event_id)
     click.echo(f"republished {original.id} as {record.id}")
     _echo_event(app, record)
+    if not record.valid:  # stored again, but no consumer runs: not what was asked
+        raise SystemExit(1)
+
+
+def _validity(record: Event) -> str:
+    return "valid" if record.valid else "INVALID"  # plain: colour codes would break the columns
 
 
 def _echo_event(app: App, record: Event) -> None:

@@ -17,8 +17,9 @@ from liqueue.cli._common import (
     when,
     with_app,
 )
+from liqueue.errors import StoreError
 from liqueue.jobs import Job, JobState
-from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_time
+from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_log_time
 from liqueue.store import JobQuery, LogQuery
 from liqueue.store.retry import retry_jobs
 
@@ -45,7 +46,7 @@ def jobs() -> None:
 
 
 @jobs.command("list", short_help="List jobs: state, attempts, run_at, error.")
-@with_app
+@with_app(readonly=True)
 @click.option("--state", type=click.Choice(STATES), help="Only jobs in this state.")
 @click.option("--source-name", metavar="NAME", help="Only jobs with this source_name.")
 @click.option(
@@ -76,10 +77,15 @@ def list_jobs(
     found = app.store.list_jobs(query)
     if as_json:
         echo_json(found)
-        return
-    if not found:
+    elif not found:
         click.echo("no jobs")
-        return
+    else:
+        _echo_jobs(app, found)
+    if len(found) == limit:
+        _say_how_many_more(app, query, limit)
+
+
+def _echo_jobs(app: App, found: list[Job]) -> None:
     now = app.clock.now()
     rows = [
         [
@@ -98,7 +104,7 @@ def list_jobs(
 
 
 @jobs.command(short_help="Everything about one job, attempts included.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the job and its log as JSON.")
 def show(app: App, job_id: str, as_json: bool) -> None:
@@ -166,7 +172,7 @@ def _numbered(body: str, first: int) -> str:
 
 def _attempt(entry: LogEntry) -> str:
     parts = [
-        f"[{format_time(entry.at)}]",
+        f"[{format_log_time(entry.at)}]",
         f"attempt {entry.attempt}/{entry.max_attempts}",
         entry.status or "?",
         f"{entry.duration_ms}ms",
@@ -177,6 +183,23 @@ def _attempt(entry: LogEntry) -> str:
     return text
 
 
+def _say_how_many_more(app: App, query: JobQuery, shown: int) -> None:
+    """On stderr, so `--json` and pipes hold only the jobs."""
+    total = sum(
+        count
+        for line in app.store.stats()
+        if query.source_name is None or line.source_name == query.source_name
+        for state, count in line.counts.items()
+        if query.state is None or state == query.state.value
+    )
+    if total > shown:
+        click.echo(
+            f"showing the newest {shown} of {total} jobs: {total - shown} more "
+            f"(see them with -n {total}, or narrow with --state / --source-name)",
+            err=True,
+        )
+
+
 def _error(job: Job) -> str | None:
     if not job.error_message:
         return None
@@ -185,11 +208,13 @@ def _error(job: Job) -> str | None:
 
 
 @jobs.command(short_help="Run dead or failed jobs again now.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_ids", metavar="ID...", nargs=-1)
 @click.option("--all-dead", is_flag=True, help="Retry every dead job.")
 def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
     """Run dead, cancelled or retrying jobs again now, with fresh attempts.
+
+    Exits 1 if any ID named a job that cannot be retried (scheduled, running, done).
 
     \b
     Examples:
@@ -203,16 +228,20 @@ def retry(app: App, job_ids: tuple[str, ...], all_dead: bool) -> None:
         count = app.store.retry_all_dead(now)
         click.echo(f"retrying {count} dead job{'' if count == 1 else 's'}")
         return
+    refused = 0
     for job in retry_jobs(app.store, job_ids, now):
         if job.retried:
             click.echo(f"retrying {job.id} (was {job.was.value}, now {job.now.value})")
         else:
+            refused += 1
             click.echo(f"not retried {job.id}: it is {job.now.value} (only dead, cancelled "
                        "and retrying jobs can be retried)", err=True)  # fmt: skip
+    if refused:
+        raise SystemExit(1)
 
 
 @jobs.command(short_help="Cancel a job that has not started.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_id", metavar="ID")
 def cancel(app: App, job_id: str) -> None:
     """Cancel a job that has not started: it will never run (it can be retried later).
@@ -227,7 +256,7 @@ def cancel(app: App, job_id: str) -> None:
 
 
 @jobs.command(short_help="Delete a job and its log entries.")
-@with_app
+@with_app(readonly=True)
 @click.argument("job_id", metavar="ID")
 def delete(app: App, job_id: str) -> None:
     """Delete a job and its log entries for good (no confirmation is asked).
@@ -237,8 +266,19 @@ def delete(app: App, job_id: str) -> None:
       liqueue jobs delete shop 01a2224d-9012-7dc2
     """
     job = app.store.get_job(job_id)
+    if job.state is JobState.RUNNING:
+        raise StoreError(_running_advice(job, app.clock.now()))
     app.store.delete_job(job.id)
     click.echo(f"deleted {job.id} ({job.source_name}, {job.state.value})")
+
+
+def _running_advice(job: Job, now: float) -> str:
+    # A running job cannot be cancelled either: only its attempt ending frees it.
+    return (
+        f"job {job.id} is running (worker {job.worker_id or '?'}, lease until "
+        f"{when(job.lease_until, now)}): delete it once the attempt ends; to end it "
+        "sooner, stop that worker (Ctrl-C hands the job back) and delete it then"
+    )
 
 
 def register(group: click.Group) -> None:

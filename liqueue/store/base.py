@@ -7,7 +7,7 @@ Everything the worker needs is a batch operation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +35,7 @@ class LogQuery:
     since: float | None = None
     after_id: int | None = None  # for --follow: entries newer than this id
     last: int | None = None  # the newest N, returned oldest first
+    min_duration_ms: int | None = None  # attempts this slow or slower; only iter_logs reads it
 
 
 @dataclass
@@ -143,6 +144,13 @@ class Store(Protocol):
 
     def read_logs(self, query: LogQuery) -> list[LogEntry]: ...
 
+    def iter_logs(self, query: LogQuery, page_size: int = 1000) -> Iterator[LogEntry]:
+        """Every matching entry in time order (at, then id), read `page_size` at a time.
+
+        Keyset paged: memory stays at one page however long the log. With
+        `query.last`, only the newest N (still in time order).
+        """
+
     def stats(self) -> list[SourceStats]: ...
 
     # events
@@ -150,6 +158,9 @@ class Store(Protocol):
         """By full id or unique prefix; raise NotFound otherwise."""
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]: ...
+
+    def count_events(self, type: str | None = None) -> int:
+        """How many events (of this type) list_events would return without a limit."""
 
     def wake_listener(self) -> WakeListener:
         """A listener woken whenever jobs become due through this store's writes.

@@ -106,7 +106,7 @@ def delete_job(conn: Connection, sql: SQLFiles, job_id: str) -> str:
     if conn.execute(sql["delete_job"], {"id": full_id}).fetchone() is None:
         if conn.execute(sql["job_state"], {"id": full_id}).fetchone() is None:
             raise NotFound(f"no job {job_id!r}")
-        raise StoreError(f"job {full_id} is running: cancel it or wait until it ends")
+        raise StoreError(f"job {full_id} is running: delete it once its attempt ends")
     return full_id
 
 

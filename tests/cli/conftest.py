@@ -26,8 +26,9 @@ def app_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(app_dir: Path) -> Iterator[App]:
-    """The same application opened in the test, to seed and inspect its store."""
+    """The same application opened in the test, to seed and inspect its store (created here)."""
     with App(app_dir) as opened:
+        opened.store.migrate()
         yield opened
 
 

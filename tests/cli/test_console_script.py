@@ -41,9 +41,14 @@ def test_new_then_list_jobs_in_a_subprocess(tmp_path: Path) -> None:
     created = liqueue("new", "shop", cwd=tmp_path)
     assert created.returncode == 0, created.stderr
     assert (tmp_path / "shop/app/views/pages/index.liquid").exists()
+    database = (tmp_path / "shop/.liqueue/liqueue.db").resolve()
+    unqueued = liqueue("jobs", "shop", cwd=tmp_path)
+    assert (unqueued.returncode, unqueued.stdout) == (1, "")
+    assert unqueued.stderr == f"error: no database yet at {database} (nothing has been queued)\n"
+    assert not database.exists()  # reading never creates one
+    assert liqueue("migrate", "shop", cwd=tmp_path).returncode == 0
     listed = liqueue("jobs", "shop", cwd=tmp_path)
     assert (listed.returncode, listed.stdout, listed.stderr) == (0, "no jobs\n", "")
-    assert (tmp_path / "shop/.liqueue/liqueue.db").exists()
 
 
 def test_user_error_has_no_traceback(tmp_path: Path) -> None:
@@ -116,6 +121,7 @@ def test_follow_prints_new_entries_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -
 @pytest.mark.parametrize("args", [["jobs", "show"], ["jobs", "cancel"], ["jobs", "delete"]])
 def test_unknown_job_in_a_subprocess(tmp_path: Path, args: list[str]) -> None:
     liqueue("new", tmp_path / "shop")
+    liqueue("migrate", tmp_path / "shop")
     result = liqueue(*args, tmp_path / "shop", "deadbeef")
     assert result.returncode == 1
     assert result.stderr.startswith("error: ")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from liqueue.app import App
 from tests.cli.conftest import Run
 
 
@@ -33,8 +34,8 @@ def test_every_app_command_reports_a_missing_app(run: Run, tmp_path: Path, args:
     assert "Traceback" not in result.output
 
 
-def test_unknown_job_id(run: Run, app_dir: Path) -> None:
-    result = run("jobs", "show", app_dir, "ffffffff")
+def test_unknown_job_id(run: Run, app: App) -> None:
+    result = run("jobs", "show", app.root, "ffffffff")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
     assert "ffffffff" in result.stderr
@@ -42,8 +43,8 @@ def test_unknown_job_id(run: Run, app_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["cancel", "delete", "retry"])
-def test_unknown_job_id_changes_nothing(run: Run, app_dir: Path, command: str) -> None:
-    result = run("jobs", command, app_dir, "0000")
+def test_unknown_job_id_changes_nothing(run: Run, app: App, command: str) -> None:
+    result = run("jobs", command, app.root, "0000")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
 
@@ -75,8 +76,8 @@ def test_bad_state_is_a_usage_error(run: Run, app_dir: Path) -> None:
     assert "'finished' is not one of" in result.stderr
 
 
-def test_retry_needs_ids_or_all_dead(run: Run, app_dir: Path) -> None:
-    result = run("jobs", "retry", app_dir)
+def test_retry_needs_ids_or_all_dead(run: Run, app: App) -> None:
+    result = run("jobs", "retry", app.root)
     assert result.exit_code == 2
     assert "give job IDs or --all-dead" in result.stderr
 

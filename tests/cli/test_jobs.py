@@ -59,7 +59,7 @@ def test_list_filters(run: Run, app: App) -> None:
         1:
     ]
     assert [r.split()[1] for r in email_rows] == ["scheduled"]
-    assert len(run("jobs", "list", app.root, "-n", "1").output.splitlines()) == 2
+    assert len(run("jobs", "list", app.root, "-n", "1").stdout.splitlines()) == 2
 
 
 def test_list_json(run: Run, app: App) -> None:

@@ -76,13 +76,59 @@ def test_newest_n_printed_oldest_first(run: Run, app: App) -> None:
     assert [line.rsplit(": ", 1)[1] for line in lines] == ["entry 3", "entry 4"]
 
 
-def test_default_is_the_newest_100(run: Run, app: App) -> None:
+def test_default_is_the_whole_log(run: Run, app: App) -> None:
+    # 224 entries, 10 of them failures: `logs | grep FAILED` must find all 10.
     start = time.time() - 1000
-    for i in range(120):
-        log(app, f"entry {i}", at=start + i)
+    for i in range(224):
+        log(app, f"entry {i}" + (" FAILED" if i % 23 == 0 else ""), at=start + i)
     lines = run("logs", app.root).output.splitlines()
-    assert len(lines) == 100
-    assert lines[0].endswith("entry 20") and lines[-1].endswith("entry 119")
+    assert len(lines) == 224
+    assert lines[0].endswith("entry 0 FAILED") and lines[-1].endswith("entry 223")
+    assert len([line for line in lines if "FAILED" in line]) == 10
+
+
+def test_lines_are_in_time_order_not_write_order(run: Run, app: App) -> None:
+    # A long job writes its lines when it ends: after lines that are newer.
+    now = time.time()
+    log(app, "second", at=now - 10)
+    log(app, "first, from a long job", at=now - 60)
+    log(app, "third", at=now - 5)
+    lines = run("logs", app.root).output.splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "first, from a long job",
+        "second",
+        "third",
+    ]
+    newest = run("logs", app.root, "-n", "2").output.splitlines()
+    assert [line.split(": ", 1)[1] for line in newest] == ["second", "third"]
+
+
+def test_timestamps_end_in_z(run: Run, app: App) -> None:
+    log(app, "hello", at=1_795_867_200.123)  # 2026-11-28 12:00:00.123 UTC
+    assert run("logs", app.root).output == "[2026-11-28 12:00:00.123Z] - info: hello\n"
+
+
+def test_pos_cli_spellings(run: Run, app: App) -> None:
+    log(app, "mine", type="email")
+    log(app, "other")
+    assert run("logs", app.root, "--filter", "email").output.endswith("] - email: mine\n")
+    quiet = run("logs", app.root, "-q", "--filter", "nothing-of-this-type")
+    assert (quiet.exit_code, quiet.output) == (0, "")
+
+
+def test_slower_than(run: Run, app: App) -> None:
+    seed_attempts(app)  # 812ms, 40ms, 1500ms
+    slow = run("logs", app.root, "--slower-than", "500ms").output.splitlines()
+    assert [re.findall(r"\d+ms", line)[0] for line in slow] == ["812ms", "1500ms"]
+    assert len(run("logs", app.root, "--slower-than", "1s").output.splitlines()) == 1
+    assert run("logs", app.root, "--slower-than", "2s").output == ""
+
+
+def test_help_says_which_grep_spelling_works(run: Run) -> None:
+    text = run("logs", "--help").output
+    assert "--slower-than" in text
+    assert "grep -E '[5-9][0-9]{2}ms|[1-9][0-9]{3}ms'" in text
+    assert "grep -P" in text and "\\d" in text
 
 
 def test_since(run: Run, app: App) -> None:

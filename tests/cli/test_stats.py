@@ -29,17 +29,24 @@ def test_table(run: Run, app: App) -> None:
     assert result.exit_code == 0
     header, *rows = [line.split() for line in result.output.splitlines()]
     assert header == ["SOURCE_NAME", "SCHEDULED", "RUNNING", "RETRY", "DONE", "DEAD", "CANCELLED",
-                      "SUCCESS%", "P50", "P95", "MAX", "RETRIES"]  # fmt: skip
+                      "JOB_OK", "ATTEMPT_OK", "P50", "P95", "MAX", "RETRIES"]  # fmt: skip
     table = {row[0]: row[1:] for row in rows}
-    assert table["payment_gateway"] == ["0", "0", "0", "0", "1", "0", "0.0", "50", "50", "50", "0"]
-    # send_email: 1 scheduled, 1 done, 1 cancelled; 1 success out of 3 attempts; 2 retries.
-    assert table["send_email"] == ["1", "0", "0", "1", "0", "1", "33.3", "200", "900", "900", "2"]
+    assert table["payment_gateway"] == [
+        "0", "0", "0", "0", "1", "0", "0%", "0%", "50ms", "50ms", "50ms", "0"
+    ]  # fmt: skip
+    # send_email: 1 scheduled, 1 done, 1 cancelled; its one finished job succeeded,
+    # on the third of 3 attempts (1 success in 3); 2 retries.
+    assert table["send_email"] == [
+        "1", "0", "0", "1", "0", "1", "100%", "33.3%", "200ms", "900ms", "900ms", "2"
+    ]  # fmt: skip
 
 
 def test_json(run: Run, app: App) -> None:
     seed(app)
     rows = {r["source_name"]: r for r in json.loads(run("stats", app.root, "--json").output)}
     assert rows["send_email"]["success_rate"] == 33.3
+    assert rows["send_email"]["job_success_rate"] == 100.0
+    assert rows["payment_gateway"]["job_success_rate"] == 0.0
     assert rows["send_email"]["p50_ms"] == 200
     assert rows["payment_gateway"]["dead"] == 1
 

@@ -8,7 +8,7 @@ whatever its size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from psycopg.pq import TransactionStatus
@@ -20,7 +20,7 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import rows, shared
+from liqueue.store import log_pages, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
@@ -195,6 +195,15 @@ class PostgresStore:
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
         return self._tx.run(lambda conn: shared.read_logs(conn, SQL, query, no_limit=None))
 
+    def iter_logs(
+        self, query: LogQuery, page_size: int = log_pages.DEFAULT_PAGE_SIZE
+    ) -> Iterator[LogEntry]:
+        def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
+            # One short transaction per page: no connection is held while the caller prints.
+            return self._tx.run(lambda conn: conn.execute(SQL[name], params).fetchall())
+
+        return log_pages.iter_logs(fetch, query, page_size)
+
     def stats(self) -> list[SourceStats]:
         # REPEATABLE READ would make the three queries agree exactly; counts a
         # few milliseconds apart are good enough for a dashboard.
@@ -207,6 +216,13 @@ class PostgresStore:
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]:
         return self._tx.run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
+
+    def count_events(self, type: str | None = None) -> int:
+        def count(conn: Conn) -> int:
+            row = conn.execute(SQL["count_events"], {"type": type}).fetchone()
+            return int(row[0]) if row else 0
+
+        return self._tx.run(count)
 
     def wake_listener(self) -> NotifyWakeListener:
         return NotifyWakeListener(self.url)

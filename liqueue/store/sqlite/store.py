@@ -9,7 +9,7 @@ in BEGIN IMMEDIATE under a busy timeout, and WAL lets readers carry on.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import rows, shared
+from liqueue.store import log_pages, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection, schema
@@ -211,6 +211,15 @@ class SQLiteStore:
         with self._tx.lock:
             return shared.read_logs(self._tx.db, SQL, query, no_limit=-1)
 
+    def iter_logs(
+        self, query: LogQuery, page_size: int = log_pages.DEFAULT_PAGE_SIZE
+    ) -> Iterator[LogEntry]:
+        def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
+            with self._tx.lock:  # per page: writers are not held up while the caller prints
+                return self._tx.db.execute(SQL[name], params).fetchall()
+
+        return log_pages.iter_logs(fetch, query, page_size)
+
     def stats(self) -> list[SourceStats]:
         with self._tx.read() as db:
             return shared.stats(db, SQL)
@@ -224,6 +233,10 @@ class SQLiteStore:
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]:
         with self._tx.read() as db:
             return shared.list_events(db, SQL, type, limit, rows.dumps)
+
+    def count_events(self, type: str | None = None) -> int:
+        with self._tx.lock:
+            return int(self._tx.db.execute(SQL["count_events"], {"type": type}).fetchone()[0])
 
     def wake_listener(self) -> SocketWakeListener:
         return SocketWakeListener(self._waker.directory)

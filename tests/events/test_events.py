@@ -27,7 +27,7 @@ CONSUMERS = {
         max_attempts: 2
         ---
         {% if event.order_id == 13 %}{% raise 'smtp down' %}{% endif %}
-        {% log 'mail ' | append: event.type | append: ' ' | append: event.id, type: 'email' %}
+        {% log 'mail ' | append: event.type | append: ' ' | append: event.uuid, type: 'email' %}
     """,
     "lib/consumers/order.created/c_analytics.liquid": """
         ---
@@ -100,7 +100,7 @@ def test_consumers_see_the_event_and_run_independently(app: App, clock: ManualCl
     assert [e.message.split(" - ")[2] for e in failed if e.type == "attempt"] == ["FAILED"] * 2
 
 
-def test_consumer_sees_type_and_id(app: App) -> None:
+def test_consumer_sees_type_and_uuid(app: App) -> None:
     app.render("order", {"order_id": 8})
     drain(app)
     event = app.store.list_events()[0]

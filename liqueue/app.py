@@ -124,13 +124,18 @@ class App:
         self.close()
 
     def republish_event(self, event_id: str) -> tuple[Event, Event]:
-        """Publish a stored event again (same type and payload, a new id, new consumer jobs).
+        """Publish a stored event again (same type, payload and request context, a new
+        id, new consumer jobs).
 
         `event_id` is a full id or unique prefix. Returns (the stored event, the new one).
         """
         original = self.store.get_event(event_id)
         event = new_event(
-            original.type, dict(original.payload), at=self.clock.now(), origin=PYTHON_ORIGIN
+            original.type,
+            dict(original.payload),
+            at=self.clock.now(),
+            origin=PYTHON_ORIGIN,
+            context=original.context,
         )
         self.enqueue(Outbox(events=[event]))
         return original, self.store.get_event(event.id)

@@ -6,6 +6,7 @@ fan-out can all name it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,9 @@ class Event:
     errors: list[str] = field(default_factory=list)
     origin: Location | None = None
     job_ids: list[str] = field(default_factory=list)  # consumer jobs it started
+    # The `context` of the render that published it (location, request...),
+    # without constants and environment, which consumers read from the config.
+    context: dict[str, Any] = field(default_factory=dict)
 
     @property
     def source_location(self) -> Location | None:
@@ -60,14 +64,27 @@ def platform_field_error(name: str) -> str | None:
     )
 
 
-def new_event(type: str, payload: dict[str, Any], *, at: float, origin: Location) -> Event:
-    """A new event with a fresh id (its uuid); TemplateError names a field the
-    platform sets."""
+# Parts of a render's context a stored event leaves out: consumers read them
+# from the application's config when they are queued.
+CONFIG_CONTEXT_KEYS = ("constants", "environment")
+
+
+def new_event(
+    type: str,
+    payload: dict[str, Any],
+    *,
+    at: float,
+    origin: Location,
+    context: Mapping[str, Any] | None = None,
+) -> Event:
+    """A new event with a fresh id (its uuid), remembering the `context` of the
+    render that published it; TemplateError names a field the platform sets."""
     for name in payload:
         problem = platform_field_error(name)
         if problem is not None:
             raise TemplateError(problem, origin if origin.line else None)
-    return Event(id=new_job_id(), type=type, payload=payload, at=at, origin=origin)
+    kept = {k: v for k, v in (context or {}).items() if k not in CONFIG_CONTEXT_KEYS}
+    return Event(id=new_job_id(), type=type, payload=payload, at=at, origin=origin, context=kept)
 
 
 def event_own_fields(event: Event) -> dict[str, Any]:

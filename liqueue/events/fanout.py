@@ -117,9 +117,11 @@ class Fanout:
             max_attempts=consumer.max_attempts,
             delay_minutes=consumer.delay_minutes,
             context={
+                # Published from Python there is no request: the location says so.
+                "location": {"event": event.type, "origin": origin_text(event.origin)},
+                **event.context,
                 "constants": self.config.constants,
                 "environment": self.config.environment,
-                "location": {"event": event.type, "origin": origin_text(event.origin)},
                 "event": event_own_fields(event),
             },
             event_id=event.id,

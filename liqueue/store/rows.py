@@ -152,7 +152,7 @@ def log_from_row(row: Sequence[Any]) -> LogEntry:
     )
 
 
-EVENT_COLUMNS = "id, type, payload, at, valid, errors, origin"
+EVENT_COLUMNS = "id, type, payload, at, valid, errors, origin, context"
 
 
 def event_params(event: Event) -> tuple[Any, ...]:
@@ -164,6 +164,7 @@ def event_params(event: Event) -> tuple[Any, ...]:
         bool(event.valid),
         dumps(event.errors),
         origin_text(event.origin),
+        dumps(event.context),
     )
 
 
@@ -177,6 +178,7 @@ def event_from_row(row: Sequence[Any], job_ids: list[str]) -> Event:
         errors=_loads(row[5]),
         origin=parse_origin(row[6]),
         job_ids=job_ids,
+        context=_loads(row[7]),
     )
 
 

@@ -68,6 +68,7 @@ class TriggerEventNode(Node):
             payload,
             at=state.clock.now(),
             origin=Location(location.path, location.line),
+            context=state.context,
         )
         state.outbox.events.append(event)
         return 0

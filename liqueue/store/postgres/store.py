@@ -291,7 +291,7 @@ def _autocommit(conn: Conn, sql: str, params: Sequence[Any]) -> None:
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
     if outbox.events:
         params = [rows.event_params(event) for event in outbox.events]
-        conn.execute(SQL["insert_events"], _columns(params, 7))
+        conn.execute(SQL["insert_events"], _columns(params, 8))
     if outbox.jobs:
         params = [rows.job_params(spec, now) for spec in outbox.jobs]
         conn.execute(SQL["insert_jobs"], _columns(params, 14))

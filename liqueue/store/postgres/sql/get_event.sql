@@ -1,1 +1,1 @@
-SELECT id, type, payload, at, valid, errors, origin FROM events WHERE id = %(id)s
+SELECT id, type, payload, at, valid, errors, origin, context FROM events WHERE id = %(id)s

@@ -1,5 +1,5 @@
-INSERT INTO events (id, type, payload, at, valid, errors, origin)
+INSERT INTO events (id, type, payload, at, valid, errors, origin, context)
 SELECT * FROM unnest(
-    %b::text[], %b::text[], %b::jsonb[], %b::float8[], %b::boolean[], %b::jsonb[], %b::text[]
+    %b::text[], %b::text[], %b::jsonb[], %b::float8[], %b::boolean[], %b::jsonb[], %b::text[], %b::jsonb[]
 )
 ON CONFLICT (id) DO NOTHING

@@ -1,1 +1,1 @@
-SELECT id, type, payload, at, valid, errors, origin FROM events WHERE id = :id
+SELECT id, type, payload, at, valid, errors, origin, context FROM events WHERE id = :id

@@ -1,3 +1,3 @@
-INSERT INTO events (id, type, payload, at, valid, errors, origin)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO events (id, type, payload, at, valid, errors, origin, context)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING

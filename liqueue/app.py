@@ -102,9 +102,12 @@ class App:
         """Every problem of every template, consumer and event schema, in file order."""
         # Imported here: it loads python-liquid, which commands that never
         # render (jobs, logs, stats) do without.
-        from liqueue.events.check import check_events
+        from liqueue.events.check import check_events, publishable_event_types
 
-        problems = [*self.runtime.check(), *check_events(self.root, self.runtime.front_matter)]
+        problems = [
+            *self.runtime.check(publishable_event_types(self.root)),
+            *check_events(self.root, self.runtime.front_matter),
+        ]
         return sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))
 
     def trigger_event(self, type: str, payload: Mapping[str, object]) -> Event:

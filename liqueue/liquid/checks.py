@@ -226,8 +226,8 @@ class TemplateChecker:
                     source,
                     read.span.index,
                     f"`{name}` inside this body is the running job, not the loop variable "
-                    f"`{name}` of the page (pass `{name}_{read.segments[1]}: {read}` and read "
-                    f"`{name}_{read.segments[1]}`)",
+                    f"`{name}` of the page (pass `{name}_{read.segments[1]}: {read}` to the "
+                    f"background tag and read `{name}_{read.segments[1]}` in the body)",
                     "warning",
                 )
             elif name not in available:

@@ -116,12 +116,12 @@ class App:
         # Imported here: they load python-liquid, which commands that never
         # render (jobs, logs, stats) do without.
         from liqueue.api_calls.check import check_api_calls
-        from liqueue.events.check import check_events
+        from liqueue.events.check import check_events, publishable_event_types
         from liqueue.liquid.routes import build_routes
 
         routes = build_routes(self.root, self.runtime.front_matter).problems
         problems = [
-            *self.runtime.check(),
+            *self.runtime.check(publishable_event_types(self.root)),
             *check_events(self.root, self.runtime.front_matter),
             *check_api_calls(self.runtime),
             *routes,
@@ -148,13 +148,18 @@ class App:
         self.close()
 
     def republish_event(self, event_id: str) -> tuple[Event, Event]:
-        """Publish a stored event again (same type and payload, a new id, new consumer jobs).
+        """Publish a stored event again (same type, payload and request context, a new
+        id, new consumer jobs).
 
         `event_id` is a full id or unique prefix. Returns (the stored event, the new one).
         """
         original = self.store.get_event(event_id)
         event = new_event(
-            original.type, dict(original.payload), at=self.clock.now(), origin=PYTHON_ORIGIN
+            original.type,
+            dict(original.payload),
+            at=self.clock.now(),
+            origin=PYTHON_ORIGIN,
+            context=original.context,
         )
         self.enqueue(Outbox(events=[event]))
         return original, self.store.get_event(event.id)

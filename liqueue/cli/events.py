@@ -9,6 +9,7 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import DefaultGroup, echo_json, table, to_jsonable, when, with_app
+from liqueue.errors import ConfigError
 from liqueue.events.event import Event, origin_text
 from liqueue.store.event_jobs import consumer_jobs
 
@@ -16,12 +17,15 @@ SHORT = "List, show, republish events."
 
 
 def _parse_data(ctx: click.Context, param: click.Parameter, value: str) -> dict[str, Any]:
+    # A ConfigError is reported as one `error:` line, not click's usage screen.
     try:
         data = json.loads(value)
     except json.JSONDecodeError as err:
-        raise click.BadParameter(f"not valid JSON: {err}", ctx, param) from None
+        raise ConfigError(f"--data is not valid JSON: {err}") from None
     if not isinstance(data, dict):
-        raise click.BadParameter("expected a JSON object, e.g. '{\"order_id\": 7}'", ctx, param)
+        raise ConfigError(
+            f"--data must be a JSON object such as '{{\"order_id\": 7}}', got {value.strip()!r}"
+        )
     return data
 
 

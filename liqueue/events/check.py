@@ -6,13 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from liqueue.errors import Location, TemplateError
+from liqueue.errors import JobOptionError, Location, TemplateError
 from liqueue.events.consumers import (
     CONSUMERS_DIR,
     SCHEMAS_DIR,
     consumer_paths,
     event_types,
-    load_consumer,
+    front_matter_problems,
     schema_path,
 )
 from liqueue.liquid.problems import Problem
@@ -23,19 +23,29 @@ def check_events(root: Path, front_matter: Callable[[str], dict[str, Any]]) -> l
     problems: list[Problem] = []
     for event_type in event_types(root):
         paths = consumer_paths(root, event_type)
+        schema = schema_path(root, event_type)
         if not paths:
             folder = f"{CONSUMERS_DIR}/{event_type}"
             if (root / folder).is_dir():
+                # Without a schema either, publishing this type fails the render.
+                unknown = not schema.exists()
                 problems.append(
-                    Problem(Location(folder), f"no consumers for event {event_type!r}", "warning")
+                    Problem(
+                        Location(folder),
+                        f"no consumers for event {event_type!r}"
+                        + (" and no schema: publishing it fails" if unknown else ""),
+                        "error" if unknown else "warning",
+                    )
                 )
         for path in paths:
             relative = path.relative_to(root).as_posix()
             try:
-                load_consumer(root, path, front_matter(relative))
+                found = front_matter_problems(root, path, front_matter(relative))
             except TemplateError as err:
-                problems.append(Problem(err.location or Location(relative), err.message, "error"))
-        schema = schema_path(root, event_type)
+                found = [JobOptionError(err.message, err.location)]
+            problems.extend(
+                Problem(err.location or Location(relative), err.message, "error") for err in found
+            )
         if schema.exists() and "return" not in schema.read_text(encoding="utf-8-sig"):
             problems.append(
                 Problem(
@@ -45,3 +55,12 @@ def check_events(root: Path, front_matter: Callable[[str], dict[str, Any]]) -> l
                 )
             )
     return problems
+
+
+def publishable_event_types(root: Path) -> set[str]:
+    """The event types a render can publish: those with a consumer or a schema."""
+    return {
+        event_type
+        for event_type in event_types(root)
+        if consumer_paths(root, event_type) or schema_path(root, event_type).exists()
+    }

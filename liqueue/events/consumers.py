@@ -56,15 +56,36 @@ def event_types(root: Path) -> list[str]:
     return sorted(types)
 
 
-def load_consumer(root: Path, path: Path, front_matter: dict[str, Any]) -> Consumer:
+def front_matter_problems(
+    root: Path, path: Path, front_matter: dict[str, Any]
+) -> list[JobOptionError]:
+    """Every problem of a consumer's front matter, each at its key's line."""
     relative = path.relative_to(root).as_posix()
+    problems: list[JobOptionError] = []
     unknown = sorted(set(front_matter) - set(FRONT_MATTER_KEYS))
     if unknown:
-        raise JobOptionError(
-            f"unknown front matter key(s) {', '.join(unknown)} in a consumer; "
-            f"known: {', '.join(FRONT_MATTER_KEYS)}",
-            _key_location(path, relative, unknown[0]),
+        problems.append(
+            JobOptionError(
+                f"unknown front matter key(s) {', '.join(unknown)} in a consumer; "
+                f"known: {', '.join(FRONT_MATTER_KEYS)}",
+                _key_location(path, relative, unknown[0]),
+            )
         )
+    for key in FRONT_MATTER_KEYS:
+        if key not in front_matter:
+            continue
+        try:
+            validate_job_options([(key, front_matter[key])])
+        except JobOptionInvalid as err:
+            problems.append(JobOptionError(str(err), _key_location(path, relative, key)))
+    return problems
+
+
+def load_consumer(root: Path, path: Path, front_matter: dict[str, Any]) -> Consumer:
+    relative = path.relative_to(root).as_posix()
+    problems = front_matter_problems(root, path, front_matter)
+    if problems:
+        raise problems[0]
     given = ((key, front_matter[key]) for key in FRONT_MATTER_KEYS if key in front_matter)
     try:
         options = validate_job_options(given, JobOptions(max_attempts=CONSUMER_MAX_ATTEMPTS))

@@ -15,7 +15,7 @@ from liqueue.events.consumers import (
     load_consumer,
     schema_path,
 )
-from liqueue.events.event import Event, event_variable, origin_text
+from liqueue.events.event import Event, event_own_fields, event_variable, origin_text
 from liqueue.jobs import JobSpec
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
@@ -45,7 +45,8 @@ class Fanout:
         expanded = Outbox(jobs=list(outbox.jobs), logs=list(outbox.logs))
         for published in outbox.events:
             consumers = self._discover(published)
-            event = self._validated(published)
+            names = [consumer.name for consumer in consumers]
+            event = self._validated(published, names)
             if not event.valid:
                 expanded.events.append(event)
                 expanded.logs.append(
@@ -58,7 +59,7 @@ class Fanout:
                 continue
             # The jobs need the event's id only, so they are made before the
             # event that lists them.
-            jobs = [self._consumer_job(event, consumer) for consumer in consumers]
+            jobs = [self._consumer_job(event, consumer, names) for consumer in consumers]
             event = dataclasses.replace(event, job_ids=[*event.job_ids, *(j.id for j in jobs)])
             expanded.events.append(event)
             expanded.jobs.extend(jobs)
@@ -81,7 +82,7 @@ class Fanout:
             for path in paths
         ]
 
-    def _validated(self, event: Event) -> Event:
+    def _validated(self, event: Event, consumers: list[str]) -> Event:
         """The event as its schema judged it (unchanged when it has no schema)."""
         schema = schema_path(self.root, event.type)
         if not schema.exists():
@@ -90,7 +91,7 @@ class Fanout:
         # (app/views/partials/ is searched before app/lib/).
         result = self.runtime.call_function(
             f"events/{event.type}",
-            {"event": event_variable(event), "object": dict(event.payload)},
+            {"event": event_variable(event, consumers), "object": dict(event.payload)},
             path=schema.relative_to(self.root).as_posix(),
         )
         if not isinstance(result, dict) or "valid" not in result:
@@ -106,19 +107,22 @@ class Fanout:
             errors=[str(e) for e in errors] if isinstance(errors, list) else [str(errors)],
         )
 
-    def _consumer_job(self, event: Event, consumer: Consumer) -> JobSpec:
+    def _consumer_job(self, event: Event, consumer: Consumer, consumers: list[str]) -> JobSpec:
         return JobSpec(
             source_name=consumer.source_name,
             origin=Location(consumer.path, 1, 1),
             partial=consumer.partial,
-            arguments={"event": event_variable(event)},
+            arguments={"event": event_variable(event, consumers)},
             priority=consumer.priority,
             max_attempts=consumer.max_attempts,
             delay_minutes=consumer.delay_minutes,
             context={
+                # Published from Python there is no request: the location says so.
+                "location": {"event": event.type, "origin": origin_text(event.origin)},
+                **event.context,
                 "constants": self.config.constants,
                 "environment": self.config.environment,
-                "location": {"event": event.type, "origin": origin_text(event.origin)},
+                "event": event_own_fields(event),
             },
             event_id=event.id,
         )

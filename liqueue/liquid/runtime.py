@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -288,12 +288,14 @@ class Runtime:
 
     # -- checking --------------------------------------------------------------
 
-    def check(self) -> list[Problem]:
+    def check(self, event_types: Collection[str] | None = None) -> list[Problem]:
         """Parse every template under `app/`, background bodies included, and
         report every problem found: syntax errors, invalid literal job options,
-        undescriptive or missing source names, bad front matter."""
+        undescriptive or missing source names, bad front matter, unknown filters,
+        variables a job will not have (liquid/checks.py). `event_types`: the
+        types a render may publish (None: not judged)."""
         collector = ProblemCollector()
-        checker = TemplateChecker(collector, self.loader.find_partial, self.root)
+        checker = TemplateChecker(collector, self.loader.find_partial, self.root, event_types)
         env = build_environment(self.root, self.config, checker=checker)
         for file in iter_template_files(self.root):
             relative = file.relative_to(self.root).as_posix()
@@ -304,9 +306,11 @@ class Runtime:
                 collector.add(Problem(err.location or Location(relative), err.message, "error"))
                 continue
             try:
-                env.from_string(source.text, name=_short_name(relative), path=relative)
+                template = env.from_string(source.text, name=_short_name(relative), path=relative)
             except LiquidError as err:  # the lexer cannot carry on past some errors
                 collector.syntax_error(err)
+                continue
+            checker.template_parsed(template, relative)
         return collector.sorted()
 
     # -- rendering -------------------------------------------------------------

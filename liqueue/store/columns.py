@@ -39,7 +39,7 @@ LOG: Final = (
 # The database numbers log entries.
 LOG_INSERT: Final = LOG[1:]
 
-EVENT: Final = ("id", "type", "payload", "at", "valid", "errors", "origin")
+EVENT: Final = ("id", "type", "payload", "at", "valid", "errors", "origin", "context")
 
 # Placeholder name in SQL files -> columns.
 LISTS: Final[dict[str, tuple[str, ...]]] = {

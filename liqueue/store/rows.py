@@ -168,6 +168,7 @@ def event_params(event: Event) -> tuple[Any, ...]:
         "valid": bool(event.valid),
         "errors": dumps(event.errors),
         "origin": origin_text(event.origin),
+        "context": dumps(event.context),
     }
     return _event(values)
 
@@ -184,6 +185,7 @@ def event_from_row(row: Sequence[Any], job_ids: list[str]) -> Event:
         errors=_loads(values["errors"]),
         origin=parse_origin(values["origin"]),
         job_ids=job_ids,
+        context=_loads(values["context"]),
     )
 
 

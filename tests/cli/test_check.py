@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.cli.conftest import Run
@@ -51,3 +52,16 @@ def test_warnings_alone_exit_0(run: Run, app_dir: Path) -> None:
     result = run("check", app_dir)
     assert result.exit_code == 0
     assert result.output.splitlines()[-1] == "0 errors, 1 warning"
+
+
+def test_json_lists_every_problem_with_its_position(run: Run, app_dir: Path) -> None:
+    page = app_dir / "app/views/pages/bad.liquid"
+    page.write_text("{% background source_name: 'job', delay: -1 %}{% endbackground %}\n")
+    result = run("check", app_dir, "--json")
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    assert [(p["path"], p["line"], p["severity"]) for p in problems] == [
+        ("app/views/pages/bad.liquid", 1, "warning"),
+        ("app/views/pages/bad.liquid", 1, "error"),
+    ]
+    assert set(problems[0]) == {"path", "line", "column", "severity", "message"}

@@ -97,5 +97,5 @@ def test_invalid_settings_file(run: Run, app_dir: Path) -> None:
 
 def test_trigger_data_must_be_an_object(run: Run, app_dir: Path) -> None:
     result = run("trigger", app_dir, "user.signed_up", "--data", "5")
-    assert result.exit_code == 2
-    assert "expected a JSON object" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --data must be a JSON object")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from liqueue.app import App
 from liqueue.jobs import JobState
 from liqueue.testing import drain
@@ -87,3 +89,38 @@ def test_unknown_event_id(run: Run, app: App) -> None:
     result = run("events", "show", app.root, "nope")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
+
+
+def test_show_accepts_the_uuid_consumers_see_or_a_unique_prefix(run: Run, app: App) -> None:
+    event = trigger(run, app, '{"email": "a@x", "id": 5}')
+    assert event["payload"] == {"email": "a@x", "id": 5}
+    by_prefix = run("events", "show", app.root, str(event["id"])[:13])
+    assert by_prefix.exit_code == 0, by_prefix.output
+    assert by_prefix.output.startswith(f"event {event['id']} user.signed_up\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ("{nope", "--data is not valid JSON"),
+        ("[1, 2]", "--data must be a JSON object"),
+        ('{"uuid": 1}', "event field 'uuid' is set by the platform"),
+    ],
+)
+def test_trigger_reports_bad_data_in_one_line(run: Run, app: App, data: str, said: str) -> None:
+    result = run("trigger", app.root, "user.signed_up", "--data", data)
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and said in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert app.store.list_events() == []
+
+
+def test_trigger_reports_a_failing_schema_in_one_line(run: Run, app: App) -> None:
+    schema = app.root / "app/lib/events/user.signed_up.liquid"
+    schema.write_text("{{ 1 | divided_by: 0 }}{% return 1 %}")
+    result = run("trigger", app.root, "user.signed_up", "--data", "{}")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: app/lib/events/user.signed_up.liquid:1")
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert app.store.list_events() == []

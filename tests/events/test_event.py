@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from liqueue.errors import Location
+from liqueue.errors import Location, TemplateError
 from liqueue.events.event import PYTHON_ORIGIN, new_event, origin_text, parse_origin
 
 
-def test_new_event_refuses_a_reserved_field_and_keeps_the_others() -> None:
-    with pytest.raises(ValueError, match="event field 'date' is reserved"):
-        new_event("order.created", {"date": "today"}, at=1.0, origin=PYTHON_ORIGIN)
+def test_new_event_keeps_the_payload_and_refuses_only_what_the_platform_sets() -> None:
+    with pytest.raises(TemplateError, match="event field 'uuid' is set by the platform"):
+        new_event("order.created", {"uuid": "mine"}, at=1.0, origin=PYTHON_ORIGIN)
+    own = new_event("order.created", {"id": 7, "date": "today"}, at=1.0, origin=PYTHON_ORIGIN)
+    assert own.payload == {"id": 7, "date": "today"}
     event = new_event("order.created", {"order_id": 7}, at=1.0, origin=PYTHON_ORIGIN)
     assert (event.type, event.payload, event.at, event.valid) == (
         "order.created",

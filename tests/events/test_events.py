@@ -27,7 +27,7 @@ CONSUMERS = {
         max_attempts: 2
         ---
         {% if event.order_id == 13 %}{% raise 'smtp down' %}{% endif %}
-        {% log 'mail ' | append: event.type | append: ' ' | append: event.id, type: 'email' %}
+        {% log 'mail ' | append: event.type | append: ' ' | append: event.uuid, type: 'email' %}
     """,
     "lib/consumers/order.created/c_analytics.liquid": """
         ---
@@ -100,7 +100,7 @@ def test_consumers_see_the_event_and_run_independently(app: App, clock: ManualCl
     assert [e.message.split(" - ")[2] for e in failed if e.type == "attempt"] == ["FAILED"] * 2
 
 
-def test_consumer_sees_type_and_id(app: App) -> None:
+def test_consumer_sees_type_and_uuid(app: App) -> None:
     app.render("order", {"order_id": 8})
     drain(app)
     event = app.store.list_events()[0]
@@ -201,4 +201,27 @@ def test_check_wants_schemas_to_return(tmp_path: Path) -> None:
     problems = app.check()
     assert [(str(p.location), p.severity) for p in problems] == [
         ("app/lib/events/user.signed_up.liquid", "error")
+    ]
+
+
+def test_check_reports_what_publishing_would_hit(tmp_path: Path) -> None:
+    root = write_app(tmp_path / "app", {
+        "lib/consumers/user.signed_up/welcome.liquid": (
+            "---\npriority: urgent\nmax_attempts: 9\nretries: 3\n---\n{{ event.user_id }}\n"
+        ),
+        "lib/consumers/order.paid/.keep": "",
+        "views/pages/index.liquid": (
+            "{% trigger_event 'user.signed_up', user_id: 1 %}\n"
+            "{% trigger_event 'order.shipped', order_id: 1 %}\n"
+        ),
+    })  # fmt: skip
+    (root / "app/lib/consumers/order.paid/.keep").unlink()
+    app = App(root, database_url=f"sqlite:///{tmp_path}/q.db")
+    found = [(str(p.location), p.severity, p.message.split(" ")[0]) for p in app.check()]
+    assert found == [
+        ("app/lib/consumers/order.paid", "error", "no"),
+        ("app/lib/consumers/user.signed_up/welcome.liquid:2:1", "error", "priority"),
+        ("app/lib/consumers/user.signed_up/welcome.liquid:3:1", "error", "max_attempts"),
+        ("app/lib/consumers/user.signed_up/welcome.liquid:4:1", "error", "unknown"),
+        ("app/views/pages/index.liquid:2:18", "error", "unknown"),
     ]

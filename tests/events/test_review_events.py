@@ -1,4 +1,4 @@
-"""Review findings on events: schema lookup, reserved payload names, BOM front matter."""
+"""Review findings on events: schema lookup, the payload is the author's, BOM front matter."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from liqueue import App, ManualClock, TemplateError
 from liqueue.store import JobQuery, LogQuery
+from liqueue.testing import drain
 
 from ..worker.apps import write_app
 
@@ -40,21 +41,53 @@ def test_schema_is_read_from_app_lib_events_even_when_a_views_partial_has_its_na
     assert "order_id is required" in entry.message
 
 
-def test_a_payload_field_named_like_the_events_own_fields_is_refused(tmp_path: Path) -> None:
-    # Consumers see `event` = payload + type + date + id; a payload `id` was
-    # silently replaced by the event's id, so `event.id` was not the order's.
+def test_the_payload_is_the_authors_and_the_events_own_fields_do_not_clash(
+    tmp_path: Path,
+) -> None:
+    # The platform's tutorial publishes {"id": object.id} and checks event.id:
+    # a payload field wins; the event's own id is event.uuid (and context.event).
     app = _app(
         tmp_path,
         {
-            "lib/consumers/order.created/mail.liquid": "{% log event.id %}",
-            "views/pages/p.liquid": "{% trigger_event 'order.created', id: 42 %}",
+            "lib/consumers/order.created/mail.liquid": (
+                "{% log event.id | append: ' ' | append: event.type | append: ' '"
+                " | append: event.uuid | append: ' ' | append: event.valid"
+                " | append: ' ' | append: event.consumers.first | append: ' '"
+                " | append: context.event.type | append: ' ' | append: context.event.uuid,"
+                " type: 'seen' %}"
+            ),
+            "lib/events/order.created.liquid": (
+                '{% if event.id == blank %}{% assign r = \'{"valid": false, "errors": ["id"]}\''
+                ' | parse_json %}{% else %}{% assign r = \'{"valid": true, "errors": []}\''
+                " | parse_json %}{% endif %}{% return r %}"
+            ),
+            "views/pages/p.liquid": "{% trigger_event 'order.created', id: 42, type: 'gift' %}",
+        },
+    )
+    app.render("p")
+    drain(app)
+    event = app.store.list_events()[0]
+    assert event.valid and event.payload == {"id": 42, "type": "gift"}
+    [seen] = app.store.read_logs(LogQuery(type="seen"))
+    assert seen.message == f"42 gift {event.id} true mail order.created {event.id}"
+
+
+@pytest.mark.parametrize("name", ["uuid", "valid", "errors", "consumers"])
+def test_a_payload_field_the_platform_sets_is_refused_at_the_field(
+    tmp_path: Path, name: str
+) -> None:
+    app = _app(
+        tmp_path,
+        {
+            "lib/consumers/order.created/mail.liquid": "{% log event.uuid %}",
+            "views/pages/p.liquid": f"{{% trigger_event 'order.created', {name}: 42 %}}",
         },
     )
     with pytest.raises(TemplateError) as raised:
         app.render("p")
-    assert "'id'" in raised.value.message
+    assert f"'{name}'" in raised.value.message
     assert raised.value.location is not None
     assert (raised.value.location.line, raised.value.location.column) == (1, 35)
     assert app.store.list_jobs(JobQuery()) == []
-    with pytest.raises(ValueError, match="'type'"):
-        app.trigger_event("order.created", {"type": "admin"})
+    with pytest.raises(TemplateError, match=f"'{name}'"):
+        app.trigger_event("order.created", {name: "admin"})

@@ -134,3 +134,12 @@ def test_get_event_by_unique_prefix(store: Store) -> None:
         store.get_event("01a2-aaaa")
     with pytest.raises(NotFound, match="no event '01a2-c'"):
         store.get_event("01a2-c")
+
+
+def test_an_events_request_context_is_stored_with_it(store: Store) -> None:
+    context = {"location": {"path": "/orders", "template": "app/views/pages/orders.liquid"}}
+    store.enqueue(
+        Outbox(events=[Event(id="ev-c", type="t", payload={}, at=T0, context=context)]), T0
+    )
+    assert store.get_event("ev-c").context == context
+    assert store.list_events("t")[0].context == context

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import socket
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+
+import psycopg
+import pytest
 
 from liqueue.jobs import JobState
 from liqueue.outbox import Outbox
@@ -11,6 +16,7 @@ from liqueue.store import Store
 from liqueue.store.sqlite import SQLiteStore
 from liqueue.store.sqlite.wake import wake_dir_for
 
+from .conftest import POSTGRES_URL, with_search_path
 from .factories import T0, enqueue, outcome, spec
 
 ALL = ("high", "default", "low")
@@ -85,3 +91,30 @@ def test_sqlite_wake_directory_stays_short_for_deep_paths(tmp_path: Path) -> Non
             assert listener.wait(2) is True
         finally:
             listener.close()
+
+
+
+def test_apps_in_two_schemas_of_one_database_do_not_wake_each_other(
+    store_url: str, open_url: Callable[[str], Store]
+) -> None:
+    if not store_url.startswith("postgresql"):
+        pytest.skip("schemas are PostgreSQL's")
+    other = f"liqueue_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{other}"')
+    try:
+        ours, theirs = open_url(store_url), open_url(with_search_path(POSTGRES_URL, other))
+        theirs.migrate()
+        listener = ours.wake_listener()
+        try:
+            enqueue(theirs, spec())
+            # NOTIFY reaches every listener of the database; the channel is the schema's.
+            assert listener.wait(0.3) is False
+            enqueue(ours, spec())
+            assert listener.wait(2) is True
+        finally:
+            listener.close()
+            theirs.close()
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{other}" CASCADE')

@@ -14,7 +14,7 @@ from liquid.exceptions import LiquidSyntaxError
 from liquid.tag import Tag
 
 from liqueue.errors import JobOptionError, Location, TemplateError
-from liqueue.events.event import new_event, reserved_field_error
+from liqueue.events.event import new_event, platform_field_error
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, open_tag, tag_location
@@ -51,9 +51,9 @@ class TriggerEventNode(Node):
         payload: dict[str, Any] = {}
         for arg in self.arguments.keywords:
             # Checked here too, not only by new_event, so the error points at the field.
-            reserved = reserved_field_error(arg.name)
-            if reserved is not None:
-                raise JobOptionError(reserved, at(context, arg.token))
+            refused = platform_field_error(arg.name)
+            if refused is not None:
+                raise JobOptionError(refused, at(context, arg.token))
             try:
                 payload[arg.name] = to_json_value(arg.value.evaluate(context))
             except ValueError as err:
@@ -68,6 +68,7 @@ class TriggerEventNode(Node):
             payload,
             at=state.clock.now(),
             origin=Location(location.path, location.line),
+            context=state.context,
         )
         state.outbox.events.append(event)
         return 0

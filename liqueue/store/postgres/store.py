@@ -25,14 +25,14 @@ from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
-from liqueue.store.postgres.wake import NotifyWakeListener
+from liqueue.store.postgres.wake import CHANNEL_SQL, NotifyWakeListener
 from liqueue.store.sqlfiles import check_schema_version
 
 # Jobs alone (the common enqueue) go in one autocommitted statement: no BEGIN, no
 # COMMIT, no separate NOTIFY round trip; the notification leaves at its commit.
 INSERT_JOBS_AND_NOTIFY = (
     f"WITH inserted AS (\n{SQL['insert_jobs'].rstrip()}\nRETURNING 1\n)\n"
-    "SELECT pg_notify('liqueue_jobs', '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row"
+    f"SELECT pg_notify({CHANNEL_SQL}, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row"
 )
 
 

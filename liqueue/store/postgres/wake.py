@@ -6,9 +6,13 @@ import contextlib
 import time
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import TupleRow
 
-CHANNEL = "liqueue_jobs"
+# One channel per schema: NOTIFY reaches every listener of a database, and
+# two apps may share one database in schemas of their own (`search_path`).
+# Hashed, since a channel name is an identifier of at most 63 bytes.
+CHANNEL_SQL = "'liqueue_jobs_' || left(md5(coalesce(current_schema(), '')), 12)"
 
 
 class NotifyWakeListener:
@@ -20,7 +24,9 @@ class NotifyWakeListener:
 
     def _connect(self) -> psycopg.Connection[TupleRow]:
         conn = psycopg.connect(self._conninfo, autocommit=True)
-        conn.execute(f"LISTEN {CHANNEL}")
+        row = conn.execute(f"SELECT {CHANNEL_SQL}").fetchone()
+        assert row is not None
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(row[0])))
         return conn
 
     def wait(self, timeout: float) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir
 
 from liqueue.errors import JobOptionError, Location, TemplateError
+
+from .liquid_apps import AppDir
 
 
 def test_block_form_queues_one_job_with_every_option(app: AppDir) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from liquid_apps import AppDir
-
 from liqueue.errors import Location
 from liqueue.liquid import Problem
+
+from .liquid_apps import AppDir
 
 
 def _found(problems: list[Problem]) -> list[tuple[str, int, int, str]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir, job_from
 
 from liqueue.errors import JobFailed, Location, TemplateError, TimeLimitExceeded
+
+from .liquid_apps import AppDir, job_from
 
 
 def test_function_returns_value_isolated_scope_output_discarded(app: AppDir) -> None:

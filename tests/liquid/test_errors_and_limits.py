@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import pytest
-from liquid_apps import AppDir
 
 from liqueue.config import AppConfig, Limits
 from liqueue.errors import Location, TemplateError
+
+from .liquid_apps import AppDir
 
 INDEX = "app/views/pages/index.liquid"
 

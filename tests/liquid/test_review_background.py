@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir, job_from
 
 from liqueue.errors import JobOptionError
+
+from .liquid_apps import AppDir, job_from
 
 
 def test_arguments_over_100_kb_queue_the_job_with_a_warning(app: AppDir) -> None:

@@ -8,8 +8,7 @@ import pytest
 
 from liqueue import App, ManualClock, TemplateError
 from liqueue.store import JobQuery, LogQuery
-
-from ..worker.apps import write_app
+from tests.apps import write_app
 
 
 def _app(tmp_path: Path, files: dict[str, str]) -> App:

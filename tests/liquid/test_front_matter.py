@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from liquid_apps import AppDir, job_from
-
 from liqueue.errors import TemplateError
+
+from .liquid_apps import AppDir, job_from
 
 
 def test_front_matter_after_a_utf8_byte_order_mark(app: AppDir) -> None:

@@ -34,7 +34,7 @@ FOLLOW_INTERVAL = 0.2  # seconds between polls: new lines show at once, the stor
 @click.option(
     "--since",
     metavar="DURATION",
-    callback=lambda c, p, v: duration_option(v),
+    callback=lambda _ctx, _param, value: duration_option(value),
     help="Only entries newer than this: 30s, 10m, 2h, 1d.",
 )
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new entries until Ctrl-C.")

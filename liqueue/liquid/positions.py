@@ -68,9 +68,7 @@ class PlacedError(LiquidError):
     """
 
     def __init__(self, original: LiquidError, path: str) -> None:
-        super().__init__(
-            *original.args, token=original.token, template_name=original.template_name
-        )
+        super().__init__(*original.args, token=original.token, template_name=original.template_name)
         self.original = original
         self.path = path
 

@@ -1,4 +1,4 @@
-"""Review findings on events: schema lookup, reserved payload names, BOM front matter."""
+"""Event schemas (read from app/lib/events) and the names a payload may use."""
 
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ def test_all_problems_of_all_files_are_reported(app: AppDir) -> None:
     assert "invalid YAML front matter" in messages[("app/views/partials/b.liquid", 3)]
 
 
-def test_problem_text(app: AppDir) -> None:
+def test_problem_text() -> None:
     problem = Problem(Location("app/x.liquid", 3, 4), "bad", "error")
     assert str(problem) == "app/x.liquid:3:4: error: bad"
 

@@ -147,7 +147,7 @@ def test_argument_given_twice_is_a_syntax_error(app: AppDir) -> None:
 
 
 def test_python_exception_in_a_filter_gets_the_statements_position(app: AppDir) -> None:
-    def explode(value: object) -> object:
+    def explode(_value: object) -> object:
         raise ZeroDivisionError("boom")
 
     runtime = app.runtime()

@@ -116,7 +116,7 @@ def test_delay_is_minutes_and_fractions(make_app: MakeApp, clock: ManualClock) -
     assert len(drain(app).outcomes) == 1
 
 
-def test_jobs_create_jobs_only_when_they_succeed(make_app: MakeApp, clock: ManualClock) -> None:
+def test_jobs_create_jobs_only_when_they_succeed(make_app: MakeApp) -> None:
     app = make_app({
         "views/pages/index.liquid": """
             {% background source_name: 'parent', n: 1 %}
@@ -136,7 +136,7 @@ def test_jobs_create_jobs_only_when_they_succeed(make_app: MakeApp, clock: Manua
     assert child.state is JobState.DONE and child.arguments == {"n": 1}
 
 
-def test_failed_render_queues_nothing(make_app: MakeApp, clock: ManualClock) -> None:
+def test_failed_render_queues_nothing(make_app: MakeApp) -> None:
     app = make_app({
         "views/pages/index.liquid": """
             {% background source_name: 'never' %}x{% endbackground %}
@@ -148,9 +148,7 @@ def test_failed_render_queues_nothing(make_app: MakeApp, clock: ManualClock) -> 
     assert app.store.list_jobs(JobQuery()) == []
 
 
-def test_low_priority_keeps_moving_under_a_flood_of_high(
-    make_app: MakeApp, clock: ManualClock
-) -> None:
+def test_low_priority_keeps_moving_under_a_flood_of_high(make_app: MakeApp) -> None:
     app = make_app({
         "views/pages/index.liquid": """
             {% for i in (1..3) %}{% background priority: 'low', source_name: 'low' %}x{% endbackground %}{% endfor %}
@@ -176,9 +174,7 @@ def test_now_in_templates_is_the_apps_clock(make_app: MakeApp, clock: ManualCloc
     assert app.render("index").output == str(int(clock.now()))
 
 
-def test_a_job_publishing_an_unknown_event_fails_but_keeps_its_logs(
-    make_app: MakeApp, clock: ManualClock
-) -> None:
+def test_a_job_publishing_an_unknown_event_fails_but_keeps_its_logs(make_app: MakeApp) -> None:
     app = make_app({
         "views/pages/index.liquid": """
             {% background source_name: 'publisher' %}

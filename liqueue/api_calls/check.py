@@ -16,7 +16,7 @@ from liquid.exceptions import LiquidError
 from liqueue.api_calls.definition import DEFINITIONS_DIR, EXTENSION
 from liqueue.config import CONFIG_FILE
 from liqueue.errors import Location, TemplateError
-from liqueue.liquid.positions import origin_of, to_template_error
+from liqueue.liquid.positions import to_template_error
 from liqueue.liquid.problems import Problem
 from liqueue.liquid.state import STATE_KEY, RenderState
 from liqueue.liquid.tags.api_call import parse_headers
@@ -47,7 +47,7 @@ def check_api_calls(runtime: Runtime) -> list[Problem]:
         except TemplateError as err:
             problems.append(Problem(err.location or Location(relative), err.message, "error"))
         except LiquidError as err:
-            converted = to_template_error(err, origin_of(err) or relative)
+            converted = to_template_error(err, relative)
             problems.append(
                 Problem(converted.location or Location(relative), converted.message, "error")
             )

@@ -126,7 +126,7 @@ def _positionals(command: click.Command, args: list[str]) -> list[str]:
     return found
 
 
-def _app_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
+def _app_dir(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path:
     if value is None or value == _DISCOVER:
         return find_app()
     return Path(value)

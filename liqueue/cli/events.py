@@ -16,7 +16,7 @@ from liqueue.store.event_jobs import consumer_jobs
 SHORT = "List, show, republish events."
 
 
-def _parse_data(ctx: click.Context, param: click.Parameter, value: str) -> dict[str, Any]:
+def _parse_data(_ctx: click.Context, _param: click.Parameter, value: str) -> dict[str, Any]:
     # A ConfigError is reported as one `error:` line, not click's usage screen.
     try:
         data = json.loads(value)

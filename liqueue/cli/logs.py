@@ -19,7 +19,7 @@ from liqueue.store import LogQuery
 FOLLOW_INTERVAL = 0.2  # seconds between polls: new lines show at once, the store barely notices
 
 
-def _slower_than(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+def _slower_than(_ctx: click.Context, _param: click.Parameter, value: str | None) -> int | None:
     seconds = duration_option(value)
     return None if seconds is None else math.ceil(seconds * 1000)
 
@@ -44,7 +44,7 @@ def _slower_than(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option(
     "--since",
     metavar="DURATION",
-    callback=lambda c, p, v: duration_option(v),
+    callback=lambda _ctx, _param, value: duration_option(value),
     help="Only entries newer than this: 30s, 10m, 2h, 1d.",
 )
 @click.option(

@@ -34,14 +34,14 @@ from liqueue.cli._common import duration_option, with_app
     default="0s",
     show_default=True,
     help="With --burst: also wait for jobs due within this long (retries, short delays).",
-    callback=lambda c, p, v: duration_option(v),
+    callback=lambda _ctx, _param, value: duration_option(value),
 )
 @click.option(
     "--grace",
     default="10s",
     show_default=True,
     help="On Ctrl-C/SIGTERM, how long running jobs may take to finish before they are handed back.",
-    callback=lambda c, p, v: duration_option(v),
+    callback=lambda _ctx, _param, value: duration_option(value),
 )
 def worker(
     app: App, processes: int, concurrency: int, burst: bool, horizon: float, grace: float

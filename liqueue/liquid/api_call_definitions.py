@@ -11,7 +11,7 @@ from liquid.exceptions import LiquidError
 from liqueue.api_calls.definition import Definition, Part, definition_path, parse_definition
 from liqueue.errors import NotFound, TemplateError
 from liqueue.liquid.loader import AppLoader
-from liqueue.liquid.positions import mark_origin
+from liqueue.liquid.positions import placed
 
 if TYPE_CHECKING:
     from liquid import BoundTemplate, Environment
@@ -59,8 +59,7 @@ class ApiCallDefinitions:
             try:
                 return env.from_string(padded, name=name, path=path)
             except LiquidError as err:
-                mark_origin(err, path)  # the definition's error, not the calling template's
-                raise
+                raise placed(err, path) from None  # the definition's error, not the caller's
 
         headers: BoundTemplate | dict[str, BoundTemplate] | None = None
         if isinstance(definition.headers, Part):

@@ -17,7 +17,7 @@ from liquid.exceptions import LiquidError, TemplateNotFoundError
 from liquid.loader import BaseLoader, TemplateSource
 
 from liqueue.liquid.front_matter import split_front_matter
-from liqueue.liquid.positions import mark_origin
+from liqueue.liquid.positions import placed
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -131,8 +131,10 @@ class AppLoader(BaseLoader):
         except LiquidError as err:
             # Errors raised while loading a partial belong to the partial, not
             # to the template whose include tag asked for it.
-            mark_origin(err, relative)
-            raise
+            wrapped = placed(err, relative)
+            if wrapped is err:
+                raise
+            raise wrapped from err
         with self._lock:
             self._templates[key] = (source.stamp, template)
         return template

@@ -12,7 +12,7 @@ from liquid.exceptions import LiquidError, LiquidInterrupt, StopRender
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
 from liqueue.liquid.output import AppContext, output_buffer
-from liqueue.liquid.positions import mark_origin, time_limit_in_chain
+from liqueue.liquid.positions import placed, time_limit_in_chain
 from liqueue.liquid.signals import ReturnSignal
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class AppTemplate(BoundTemplate):
-    """A template that stamps its path on errors raised while it renders."""
+    """A template that places errors raised while it renders in its file."""
 
     context_class = AppContext
 
@@ -44,8 +44,10 @@ class AppTemplate(BoundTemplate):
                 context, buffer, *args, partial=partial, block_scope=block_scope, **kwargs
             )
         except LiquidError as err:
-            mark_origin(err, str(self.path or self.name))
-            raise
+            wrapped = placed(err, str(self.path or self.name))
+            if wrapped is err:
+                raise
+            raise wrapped from err
 
 
 class PythonError(LiquidError):

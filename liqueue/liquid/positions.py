@@ -2,8 +2,9 @@
 
 python-liquid knows the source text of a token but not always which file it
 came from (an error raised inside an included partial travels up through the
-includer). Templates therefore mark errors with their path on the way out
-(`mark_origin`), innermost first, and conversion trusts that mark.
+includer). Each template therefore wraps an error leaving it in a
+`PlacedError` naming its file (`placed`), innermost first; outer templates
+pass it on unchanged, and conversion trusts it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from functools import lru_cache
 
-from liquid.exceptions import LiquidError
+from liquid.exceptions import LiquidError, LiquidInterrupt, StopRender
 from liquid.token import Token
 
 from liqueue.errors import Location, TemplateError, TimeLimitExceeded
-
-_ORIGIN = "_liqueue_path"
 
 
 @lru_cache(maxsize=64)
@@ -60,15 +59,36 @@ def in_liquid_tag(token: Token) -> bool:
     return tag_start(token) == token.start_index
 
 
-def mark_origin(err: BaseException, path: str) -> None:
-    """Remember the file an error belongs to, unless a deeper template did already."""
-    if not hasattr(err, _ORIGIN):
-        setattr(err, _ORIGIN, path)
+class PlacedError(LiquidError):
+    """A python-liquid error and the template file it was raised in.
+
+    Still a `LiquidError` (with the original's message and token), so every
+    handler of python-liquid errors treats it as before; `original` keeps the
+    error itself, whose class `{% catch %}` blocks see.
+    """
+
+    def __init__(self, original: LiquidError, path: str) -> None:
+        super().__init__(*original.args, token=original.token, template_name=original.template_name)
+        self.original = original
+        self.path = path
 
 
-def origin_of(err: BaseException) -> str | None:
-    value = getattr(err, _ORIGIN, None)
-    return value if isinstance(value, str) else None
+def placed(err: LiquidError, path: str) -> LiquidError:
+    """`err` placed in the file at `path`, unless a deeper template placed it already.
+
+    Break, continue and stop-render are control flow, not errors: they travel
+    as they are, for the template that handles them.
+    """
+    if isinstance(err, PlacedError | LiquidInterrupt | StopRender):
+        return err
+    wrapped = PlacedError(err, path)
+    wrapped.__cause__ = err
+    return wrapped
+
+
+def unplaced(err: BaseException) -> BaseException:
+    """The error a `PlacedError` carries, or `err` itself."""
+    return err.original if isinstance(err, PlacedError) else err
 
 
 def one_line(message: object) -> str:
@@ -78,7 +98,10 @@ def one_line(message: object) -> str:
 
 def to_template_error(err: LiquidError, fallback_path: str) -> TemplateError:
     """A liqueue `TemplateError` for a python-liquid error, with file, line and column."""
-    path = origin_of(err) or (str(err.template_name) if err.template_name else fallback_path)
+    if isinstance(err, PlacedError):
+        path = err.path
+    else:
+        path = str(err.template_name) if err.template_name else fallback_path
     error = TemplateError(one_line(err.message), token_location(path, err.token))
     error.__cause__ = err
     return error

@@ -49,7 +49,11 @@ def test_fake_failure_statuses_fail_attempts_in_turn(app_dir: ShopDir) -> None:
     app_dir.config("retry_backoff: [1s]\n")
     app_dir.definition("payments/charge", CHARGE)
     app_dir.page("p", PAGE)
-    answers = [{"status": 503}, {"status": 503}, {"status": 200, "json": {"id": "ch_1"}}]
+    answers: list[dict[str, object]] = [
+        {"status": 503},
+        {"status": 503},
+        {"status": 200, "json": {"id": "ch_1"}},
+    ]
     clock = ManualClock(time.time())
     with App(app_dir.root, clock=clock) as app:
         app.render("p", {"id": 1})

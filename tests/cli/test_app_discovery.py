@@ -49,7 +49,8 @@ def test_every_command_finds_the_app(run: Run, inside: App) -> None:
     )
 
 
-def test_an_explicit_app_still_wins(run: Run, inside: App, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("inside")
+def test_an_explicit_app_still_wins(run: Run, tmp_path: Path) -> None:
     other = tmp_path / "other"
     create_app(other)
     run("migrate", other)

@@ -32,7 +32,7 @@ def test_four_slashes_are_absolute(run: Run, app_dir: Path, tmp_path: Path) -> N
     assert absolute.exists()
 
 
-def test_relative_url_in_liqueue_yml(app_dir: Path, tmp_path: Path) -> None:
+def test_relative_url_in_liqueue_yml(app_dir: Path) -> None:
     (app_dir / "liqueue.yml").write_text("database_url: sqlite:///var/q.db\n")
     with App(app_dir) as app:
         assert app.database_url == f"sqlite:///{(app_dir / 'var' / 'q.db').resolve()}"

@@ -153,7 +153,8 @@ def test_debugging_without_an_email_dies_after_three_attempts(run: Run, shop: Ap
     assert job.error_message == "no email given for user 8"
 
 
-def test_idempotency_key_and_state_check_are_logged(run: Run, shop: App, services: str) -> None:
+@pytest.mark.usefixtures("services")
+def test_idempotency_key_and_state_check_are_logged(run: Run, shop: App) -> None:
     run("render", shop.root, "idempotency")
     run("render", shop.root, "state-check")
     run("render", shop.root, "state-check", "--param", 'entity={"id": 9, "state": "shipped"}')

@@ -7,8 +7,7 @@ from pathlib import Path
 from liqueue import App, ManualClock
 from liqueue.store import LogQuery
 from liqueue.testing import drain
-
-from ..worker.apps import write_app
+from tests.apps import write_app
 
 FILES = {
     "lib/consumers/order.created/notify.liquid": (

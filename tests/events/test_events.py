@@ -10,8 +10,7 @@ from liqueue import App, ManualClock, TemplateError
 from liqueue.jobs import JobState
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import drain
-
-from ..worker.apps import write_app
+from tests.apps import write_app
 
 CONFIG = "retry_backoff: [1s]\nretry_jitter: 0\n"
 

@@ -10,8 +10,7 @@ from liqueue import App, ManualClock
 from liqueue.errors import NotFound
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import drain
-
-from ..worker.apps import write_app
+from tests.apps import write_app
 
 FILES = {
     "lib/consumers/order.created/notify.liquid": "{% log event.order_id, type: 'notify' %}",

@@ -4,7 +4,7 @@ import itertools
 import random
 from collections import Counter
 
-from liqueue.jobs import Backoff
+from liqueue.jobs import Backoff, Priority
 from liqueue.worker.weights import PriorityRotation
 
 
@@ -22,7 +22,7 @@ def test_backoff_jitter_stays_within_its_fraction() -> None:
 
 
 def test_rotation_shares_first_place_by_weight_and_interleaves() -> None:
-    rotation = PriorityRotation({"high": 6, "default": 3, "low": 1})
+    rotation = PriorityRotation({Priority.HIGH: 6, Priority.DEFAULT: 3, Priority.LOW: 1})
     orders = [rotation.next_order() for _ in range(100)]
     firsts = Counter(order[0] for order in orders)
     assert firsts == {"high": 60, "default": 30, "low": 10}

@@ -6,6 +6,7 @@ import pytest
 
 from liqueue.config import AppConfig, parse_duration
 from liqueue.errors import ConfigError
+from liqueue.jobs import Priority
 
 
 def test_defaults_are_the_platforms() -> None:
@@ -25,9 +26,9 @@ def test_loads_settings(tmp_path: Path) -> None:
     )
     config = AppConfig.load(tmp_path)
     assert tuple(config.backoff.schedule) == (1.0, 2.0)
-    assert config.priorities["low"].time_limit == 3600.0
-    assert config.priorities["low"].weight == 2
-    assert config.priorities["high"].weight == 6
+    assert config.priorities[Priority.LOW].time_limit == 3600.0
+    assert config.priorities[Priority.LOW].weight == 2
+    assert config.priorities[Priority.HIGH].weight == 6
     assert config.keep_done_seconds == 86400.0
     assert config.limits.loop_iterations == 10
     assert config.constants == {"API": "x"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from liquid_apps import AppDir
+
+from .liquid_apps import AppDir
 
 
 @pytest.fixture

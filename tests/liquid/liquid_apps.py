@@ -7,8 +7,9 @@ from pathlib import Path
 
 from liqueue.clock import ManualClock
 from liqueue.config import AppConfig
-from liqueue.jobs import Job, JobSpec, JobState
+from liqueue.jobs import Job, JobSpec, JobState, Priority
 from liqueue.liquid import Runtime
+from tests.apps import write_file
 
 
 @dataclass
@@ -17,10 +18,7 @@ class AppDir:
     clock: ManualClock = field(default_factory=ManualClock)
 
     def write(self, relative: str, text: str) -> Path:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
+        return write_file(self.root, relative, text)
 
     def page(self, name: str, text: str) -> None:
         self.write(f"app/views/pages/{name}.liquid", text)
@@ -38,7 +36,7 @@ def job_from(spec: JobSpec, attempt: int = 1) -> Job:
         id=spec.id,
         state=JobState.RUNNING,
         source_name=spec.source_name,
-        priority=spec.priority,
+        priority=Priority(spec.priority),
         max_attempts=spec.max_attempts,
         attempt=attempt,
         run_at=0.0,

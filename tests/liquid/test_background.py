@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir
 
 from liqueue.errors import JobOptionError, Location, TemplateError
+
+from .liquid_apps import AppDir, job_from
 
 
 def test_block_form_queues_one_job_with_every_option(app: AppDir) -> None:
@@ -181,8 +182,6 @@ def test_block_form_inside_liquid_tag_keeps_file_positions(app: AppDir) -> None:
     result = runtime.render("index")
     [spec] = result.outbox.jobs
     assert spec.body is not None and "log n" in spec.body
-    from liquid_apps import job_from
-
     ran = runtime.run_job(job_from(spec))
     assert ran.output.strip() == "1"
     assert ran.outbox.logs[0].location == "app/views/pages/index.liquid:3"
@@ -252,3 +251,62 @@ def test_drops_markup_and_dates_become_plain_json(app: AppDir) -> None:
     assert spec.arguments["html"] == "<b>"
     assert type(spec.arguments["html"]) is str
     assert spec.arguments["day"] == "2026-11-28"
+
+
+def test_arguments_over_100_kb_queue_the_job_with_a_warning(app: AppDir) -> None:
+    # The platform advises keeping arguments under ~100 KB and passing ids.
+    app.page(
+        "index",
+        "{% assign big = 'x' | append: '' %}"
+        "{% for i in (1..11000) %}{% assign big = big | append: 'xxxxxxxxxx' %}{% endfor %}\n"
+        "{% background source_name: 'big_job', data: big, id: 7 %}{{ data | size }}"
+        "{% endbackground %}"
+        "{% background source_name: 'small_job', id: 7 %}{{ id }}{% endbackground %}",
+    )
+    runtime = app.runtime()
+    result = runtime.render("index")
+    big, small = result.outbox.jobs
+    [warning] = result.outbox.logs
+    assert warning.type == "warning"
+    assert "big_job" in warning.message and "110 KB" in warning.message
+    assert "100 KB" in warning.message
+    assert warning.location == "app/views/pages/index.liquid:2"
+    assert runtime.run_job(job_from(big)).output == "110001"
+    assert runtime.run_job(job_from(small)).output == "7"
+
+
+def test_jobs_and_events_of_a_function_partial_are_queued_with_the_callers(
+    app: AppDir,
+) -> None:
+    # platformOS runs a `function` partial for its side effects too (commands
+    # are functions): what it queues belongs to the render that called it, and
+    # a failed call inside `try` takes its jobs with it.
+    app.partial(
+        "commands/notify",
+        "{% background source_name: 'notify_user', id: id %}{{ id }}{% endbackground %}"
+        "{% if id == 2 %}{{ 1 | divided_by: 0 }}{% endif %}{% return id %}",
+    )
+    app.page(
+        "index",
+        "{% function a = 'commands/notify', id: 1 %}"
+        "{% try %}{% function b = 'commands/notify', id: 2 %}{% catch e %}{% endtry %}{{ a }}",
+    )
+    runtime = app.runtime()
+    result = runtime.render("index")
+    assert result.output == "1"
+    [job] = result.outbox.jobs
+    assert job.arguments == {"id": 1}
+    assert job.origin.path == "app/views/partials/commands/notify.liquid"
+    assert runtime.run_job(job_from(job)).output == "1"
+
+
+def test_a_source_name_spanning_lines_is_refused(app: AppDir) -> None:
+    # Attempt lines are one line each (`grep FAILED | grep send_email`); a
+    # newline in a computed source name would split them.
+    app.page(
+        "index",
+        "{% capture name %}send\nemail{% endcapture %}"
+        "{% background source_name: name %}x{% endbackground %}",
+    )
+    with pytest.raises(JobOptionError, match="source_name"):
+        app.runtime().render("index")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from liquid_apps import AppDir
-
 from liqueue.errors import Location
 from liqueue.liquid import Problem
+
+from .liquid_apps import AppDir
 
 
 def _found(problems: list[Problem]) -> list[tuple[str, int, int, str]]:
@@ -93,7 +93,7 @@ def test_all_problems_of_all_files_are_reported(app: AppDir) -> None:
     assert "invalid YAML front matter" in messages[("app/views/partials/b.liquid", 3)]
 
 
-def test_problem_text(app: AppDir) -> None:
+def test_problem_text() -> None:
     problem = Problem(Location("app/x.liquid", 3, 4), "bad", "error")
     assert str(problem) == "app/x.liquid:3:4: error: bad"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from liquid_apps import AppDir
-
 from liqueue.liquid import Problem
+
+from .liquid_apps import AppDir
 
 
 def _found(problems: list[Problem]) -> list[tuple[int, int, str, str]]:

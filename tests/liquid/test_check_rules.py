@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir
 
 from liqueue.errors import TemplateError
+
+from .liquid_apps import AppDir
 
 
 def test_tags_inside_a_block_that_fails_to_parse_are_still_checked(app: AppDir) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir, job_from
 
 from liqueue.errors import JobFailed, Location, TemplateError, TimeLimitExceeded
+
+from .liquid_apps import AppDir, job_from
 
 
 def test_function_returns_value_isolated_scope_output_discarded(app: AppDir) -> None:
@@ -108,7 +109,7 @@ def test_try_catches_errors_from_included_partials_with_their_location(app: AppD
 
 
 def test_try_never_catches_time_limit_exceeded(app: AppDir) -> None:
-    def stop(value: object) -> object:
+    def stop(_value: object) -> object:
         raise TimeLimitExceeded("over time")
 
     runtime = app.runtime()
@@ -119,7 +120,7 @@ def test_try_never_catches_time_limit_exceeded(app: AppDir) -> None:
 
 
 def test_try_never_catches_base_exceptions(app: AppDir) -> None:
-    def interrupt(value: object) -> object:
+    def interrupt(_value: object) -> object:
         raise KeyboardInterrupt
 
     runtime = app.runtime()
@@ -132,7 +133,7 @@ def test_try_never_catches_base_exceptions(app: AppDir) -> None:
 def test_time_limit_passes_through_render_unchanged(app: AppDir) -> None:
     limit = TimeLimitExceeded("stop now")
 
-    def stop(value: object) -> object:
+    def stop(_value: object) -> object:
         raise limit
 
     runtime = app.runtime()

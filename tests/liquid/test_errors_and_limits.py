@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import pytest
-from liquid_apps import AppDir
 
 from liqueue.config import AppConfig, Limits
 from liqueue.errors import Location, TemplateError
+
+from .liquid_apps import AppDir
 
 INDEX = "app/views/pages/index.liquid"
 
@@ -146,7 +147,7 @@ def test_argument_given_twice_is_a_syntax_error(app: AppDir) -> None:
 
 
 def test_python_exception_in_a_filter_gets_the_statements_position(app: AppDir) -> None:
-    def explode(value: object) -> object:
+    def explode(_value: object) -> object:
         raise ZeroDivisionError("boom")
 
     runtime = app.runtime()

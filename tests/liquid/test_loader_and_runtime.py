@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir
 
 from liqueue.config import AppConfig
 from liqueue.errors import Location, NotFound, TemplateError
+
+from .liquid_apps import AppDir
 
 
 def test_partials_are_searched_in_views_partials_then_lib(app: AppDir) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir
 
 from liqueue.errors import JobOptionError, Location, TemplateError
+
+from .liquid_apps import AppDir
 
 
 def test_log_defaults_to_info_and_records_location_and_time(app: AppDir) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from liquid_apps import AppDir, job_from
 
 from liqueue.errors import Location, TemplateError
 from liqueue.liquid.runtime import JobRenderFailed
+
+from .liquid_apps import AppDir, job_from
 
 
 def test_body_sees_exactly_arguments_context_and_job(app: AppDir) -> None:

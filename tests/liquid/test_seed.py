@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from liquid_apps import AppDir, job_from
 
 from liqueue.config import AppConfig
 from liqueue.errors import TemplateError
 from liqueue.liquid import Problem, Runtime
+
+from .liquid_apps import AppDir, job_from
 
 SEED_APP = Path(__file__).parent / "seed_app"
 BROKEN = {"Batch Processing Efficiency", "Source Name Convention"}

@@ -11,10 +11,10 @@ import psycopg
 from liqueue import App
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import wait_for
-from tests.worker.apps import write_app
+from tests.apps import write_app
+from tests.processes import Process
 
 from .db import all_done, listeners, state_counts
-from .workers import WorkerProcess
 
 ORDER = """
 {% background source_name: 'confirm', order_id: params.id %}{% log order_id, type: 'confirmed' %}{% endbackground %}
@@ -22,7 +22,7 @@ ORDER = """
 
 
 def test_commit_queues_the_pages_jobs_and_rollback_queues_nothing(
-    tmp_path: Path, pg_url: str, start_worker: Callable[..., WorkerProcess]
+    tmp_path: Path, pg_url: str, start_worker: Callable[..., Process]
 ) -> None:
     root = write_app(tmp_path / "app", {"views/pages/order.liquid": ORDER})
     worker = start_worker(root, pg_url, "--concurrency", "1")

@@ -11,10 +11,10 @@ import psycopg
 
 from liqueue import App
 from liqueue.testing import wait_for
-from tests.worker.apps import write_app
+from tests.apps import write_app
+from tests.processes import Process
 
 from .db import all_done
-from .workers import WorkerProcess
 
 ONE = "{% background source_name: 'one' %}ok{% endbackground %}"
 
@@ -33,7 +33,7 @@ def copy_job_without_notify(url: str) -> None:
 
 
 def test_an_idle_worker_finds_a_job_that_sent_no_wake_up_within_its_poll_interval(
-    tmp_path: Path, pg_url: str, start_worker: Callable[..., WorkerProcess]
+    tmp_path: Path, pg_url: str, start_worker: Callable[..., Process]
 ) -> None:
     root = write_app(tmp_path / "app", {"views/pages/one.liquid": ONE}, "poll_interval: 1s\n")
     worker = start_worker(root, pg_url)

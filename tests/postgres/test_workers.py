@@ -14,13 +14,13 @@ import psycopg
 from liqueue import App
 from liqueue.store import LogQuery
 from liqueue.testing import wait_for
-from tests.worker.apps import write_app
+from tests.apps import write_app
+from tests.processes import Process, liqueue_cli
 
 from . import server
 from .db import all_done, listeners, state_counts
-from .workers import WorkerProcess, liqueue_cli
 
-StartWorker = Callable[..., WorkerProcess]
+StartWorker = Callable[..., Process]
 
 # `count` background jobs from one render, each a little Liquid work (`spin` iterations).
 MANY = """
@@ -89,19 +89,19 @@ def held_by(url: str, pid: int) -> set[str]:
     return {row[0] for row in found}
 
 
-def freeze_holding_jobs(worker: WorkerProcess, url: str) -> set[str]:
+def freeze_holding_jobs(worker: Process, url: str) -> set[str]:
     """SIGSTOP the worker at a moment it holds running jobs; return their ids.
 
     Frozen, it can neither finish nor claim, so what it holds stays put; its
     leases, renewed at most a third of lease_seconds ago, outlive this look.
     """
     for _ in range(100):
-        worker.process.send_signal(signal.SIGSTOP)
+        worker.send(signal.SIGSTOP)
         time.sleep(0.05)  # statements it had already sent finish on the server
         held = held_by(url, worker.pid)
         if held:
             return held
-        worker.process.send_signal(signal.SIGCONT)
+        worker.send(signal.SIGCONT)
         time.sleep(0.02)
     raise AssertionError("the worker never held a job when frozen")
 

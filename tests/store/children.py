@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 CLAIMER = """
 import json, sys, time
@@ -79,30 +77,6 @@ print(f"{woken} {time.time()}", flush=True)
 listener.close()
 store.close()
 """
-
-
-def start(program: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", program, *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def expect_line(process: subprocess.Popen[str], wanted: str) -> None:
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    if line != wanted:
-        _, errors = process.communicate(timeout=10)
-        raise AssertionError(f"child said {line!r}, expected {wanted!r}; stderr:\n{errors}")
-
-
-def finish(process: subprocess.Popen[str], timeout: float = 60) -> str:
-    output, errors = process.communicate(timeout=timeout)
-    assert process.returncode == 0, errors
-    return output.strip()
 
 
 def claimed_ids(output: str) -> list[str]:

@@ -21,7 +21,7 @@ def test_every_placeholder_is_filled() -> None:
 
 def test_an_unknown_placeholder_is_refused() -> None:
     with pytest.raises(StoreError, match=r"q.sql: unknown placeholder \{jobs_columns\}"):
-        _fill("q.sql", "SELECT {jobs_columns} FROM jobs", lambda listed: "?")
+        _fill("q.sql", "SELECT {jobs_columns} FROM jobs", lambda _listed: "?")
 
 
 def test_priorities_stand_in_claim_order_with_the_ranks_the_database_keeps() -> None:

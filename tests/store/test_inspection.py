@@ -81,7 +81,7 @@ def test_retry_jobs_gives_fresh_attempts_now(store: Store) -> None:
     for job_id in (dead, retrying, cancelled):
         job = store.get_job(job_id)
         assert (job.state, job.attempt, job.run_at) == (JobState.SCHEDULED, 0, T0 + 10)
-        assert job.error_class is job.error_message is job.finished_at is None
+        assert (job.error_class, job.error_message, job.finished_at) == (None,) * 3
     assert store.get_job(running).state is JobState.RUNNING
     assert store.get_job(done).state is JobState.DONE
     assert store.retry_jobs([], T0) == 0

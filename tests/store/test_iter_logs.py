@@ -25,7 +25,7 @@ def test_every_entry_in_time_order_then_id_across_pages(store: Store) -> None:
     _add(store, T0 + 5, T0 + 1, T0 + 3, T0 + 3, T0 + 2, T0 + 4, T0 + 0)
     entries = list(store.iter_logs(LogQuery(), page_size=2))
     assert _messages(entries) == ["at 0", "at 1", "at 2", "at 3", "at 3", "at 4", "at 5"]
-    same_time = [e.id for e in entries if e.at == T0 + 3]
+    same_time = [e.id or 0 for e in entries if e.at == T0 + 3]
     assert same_time == sorted(same_time) and len(same_time) == 2
 
 

@@ -43,7 +43,7 @@ def test_enqueued_job_round_trips_every_field(store: Store) -> None:
     assert job.context == job_spec.context
     assert job.origin == Location("app/views/pages/x.liquid", 12, 4)
     assert job.run_at == T0 + 120 and job.created_at == T0
-    assert job.started_at is job.finished_at is job.lease_until is job.worker_id is None
+    assert (job.started_at, job.finished_at, job.lease_until, job.worker_id) == (None,) * 4
     assert job.event_id is None
 
 

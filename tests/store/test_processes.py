@@ -13,17 +13,9 @@ from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.outbox import Outbox
 from liqueue.store import JobQuery, Store
 from liqueue.store.sqlite import SQLiteStore
+from tests.processes import expect_line, finish, start_program
 
-from .children import (
-    CLAIMER,
-    ENQUEUER,
-    LISTENER,
-    OPEN_AND_ENQUEUE,
-    claimed_ids,
-    expect_line,
-    finish,
-    start,
-)
+from .children import CLAIMER, ENQUEUER, LISTENER, OPEN_AND_ENQUEUE, claimed_ids
 from .factories import spec
 
 JOBS = 2000
@@ -34,7 +26,7 @@ def test_processes_claim_every_job_exactly_once(store: Store) -> None:
     specs = [spec(f"s{n % 5}", priority=("high", "default", "low")[n % 3]) for n in range(JOBS)]
     store.enqueue(Outbox(jobs=specs), time.time() - 1)
 
-    children = [start(CLAIMER, store.url, f"w{n}", "7") for n in range(PROCESSES)]
+    children = [start_program(CLAIMER, store.url, f"w{n}", "7") for n in range(PROCESSES)]
     for child in children:
         expect_line(child, "ready")
     for child in children:
@@ -55,7 +47,7 @@ def test_enqueue_in_another_process_wakes_a_listener(store: Store) -> None:
     listener = store.wake_listener()
     try:
         assert listener.wait(0.01) is False
-        child = start(ENQUEUER, store.url, "0.2")
+        child = start_program(ENQUEUER, store.url, "0.2")
         assert listener.wait(20) is True
         woken_at = time.time()
         enqueued_at = float(finish(child))
@@ -68,7 +60,7 @@ def test_enqueue_in_another_process_wakes_a_listener(store: Store) -> None:
 def test_listener_in_another_process_is_woken_by_enqueue(
     store: Store, open_url: Callable[[str], Store]
 ) -> None:
-    child = start(LISTENER, store.url, "20")
+    child = start_program(LISTENER, store.url, "20")
     expect_line(child, "ready")
     started = time.time()
     open_url(store.url).enqueue(Outbox(jobs=[spec()]), started)
@@ -79,7 +71,7 @@ def test_listener_in_another_process_is_woken_by_enqueue(
 
 def test_processes_opening_a_new_sqlite_file_together_all_succeed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/new.db"
-    children = [start(OPEN_AND_ENQUEUE, url, "50") for _ in range(PROCESSES)]
+    children = [start_program(OPEN_AND_ENQUEUE, url, "50") for _ in range(PROCESSES)]
     for child in children:
         expect_line(child, "ready")
     for child in children:

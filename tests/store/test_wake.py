@@ -93,7 +93,6 @@ def test_sqlite_wake_directory_stays_short_for_deep_paths(tmp_path: Path) -> Non
             listener.close()
 
 
-
 def test_apps_in_two_schemas_of_one_database_do_not_wake_each_other(
     store_url: str, open_url: Callable[[str], Store]
 ) -> None:

@@ -25,6 +25,7 @@ class ServerProcess:
     """`liqueue serve APP` as a child process; `url` once it answers."""
 
     def __init__(self, app_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        self.app_dir = app_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {k: v for k, v in os.environ.items() if k != "LIQUEUE_DATABASE_URL"}

@@ -67,7 +67,7 @@ def client(site: ServerProcess) -> Iterator[httpx.Client]:
 
 
 def app_of(site: ServerProcess) -> App:
-    return App(Path(site.process.args[4]))
+    return App(site.app_dir)
 
 
 def token_of(client: httpx.Client) -> str:
@@ -271,7 +271,7 @@ def test_a_failing_page_answers_500_with_the_error_and_queues_nothing(
 
 
 def test_templates_are_reread_when_changed(client: httpx.Client, site: ServerProcess) -> None:
-    root = Path(site.process.args[4])
+    root = site.app_dir
     page = root / "app/views/pages/fresh.liquid"
     assert client.get("/fresh").status_code == 404
     page.write_text("---\nlayout: ''\n---\nfirst")

@@ -1,41 +1,28 @@
-"""`liqueue worker` as users run it: several processes, signals, pruning."""
+"""`liqueue worker` as users run it: several processes, signals, pruning, on every backend."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 from liqueue import App
 from liqueue.jobs import JobState
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import wait_for
-
-from .apps import SLOW_LOOP, write_app
-
-
-def liqueue(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "liqueue.cli", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+from tests.apps import SLOW_LOOP, write_app
+from tests.processes import Processes
 
 
-def test_processes_flag_runs_every_job_once_across_processes(tmp_path: Path) -> None:
+def test_processes_flag_runs_every_job_once_across_processes(
+    tmp_path: Path, db_url: str, processes: Processes
+) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": "{% for i in (1..1500) %}{% background source_name: 'bulk', i: i %}{% log i %}{% endbackground %}{% endfor %}",
     })  # fmt: skip
-    db = f"sqlite:///{tmp_path}/q.db"
-    with App(root, database_url=db) as app:
+    with App(root, database_url=db_url) as app:
         app.render("index")
-        process = liqueue("worker", str(root), "--db", db, "--processes", "2", "--burst")
-        output = process.communicate(timeout=120)[0]
-        assert process.returncode == 0, output
+        process = processes.cli("worker", str(root), "--db", db_url, "--processes", "2", "--burst")
+        assert process.wait(timeout=120) == 0, process.output()
         attempts = app.store.read_logs(LogQuery(type="attempt"))
         assert len(attempts) == 1500 and len({a.job_id for a in attempts}) == 1500
         # two processes really took part: each claims under its own worker id
@@ -43,15 +30,16 @@ def test_processes_flag_runs_every_job_once_across_processes(tmp_path: Path) -> 
         assert len(workers) == 2, workers
 
 
-def test_sigterm_to_the_supervisor_stops_every_process_cleanly(tmp_path: Path) -> None:
+def test_sigterm_to_the_supervisor_stops_every_process_cleanly(
+    tmp_path: Path, db_url: str, processes: Processes
+) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": f"{{% for i in (1..6) %}}{{% background source_name: 'slow', i: i %}}{SLOW_LOOP}{{% endbackground %}}{{% endfor %}}",
     }, "limits:\n  loop_iterations: 100000000\n")  # fmt: skip
-    db = f"sqlite:///{tmp_path}/q.db"
-    with App(root, database_url=db) as app:
+    with App(root, database_url=db_url) as app:
         app.render("index")
-        process = liqueue(
-            "worker", str(root), "--db", db, "--processes", "2", "--concurrency", "1",
+        process = processes.cli(
+            "worker", str(root), "--db", db_url, "--processes", "2", "--concurrency", "1",
             "--grace", "60s",
         )  # fmt: skip
 
@@ -62,9 +50,7 @@ def test_sigterm_to_the_supervisor_stops_every_process_cleanly(tmp_path: Path) -
             return len({job.worker_id for job in running})
 
         wait_for(lambda: holders() >= 2, timeout=30)
-        process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=90)[0]
-        assert process.returncode == 0, output
+        assert process.stop(signal.SIGTERM, timeout=90) == 0, process.output()
         jobs = app.store.list_jobs(JobQuery())
         assert not [job for job in jobs if job.state is JobState.RUNNING]
         done = [job for job in jobs if job.state is JobState.DONE]
@@ -78,7 +64,7 @@ def _children(pid: int) -> list[int]:
 
 
 def test_worker_processes_are_not_told_the_database_url_on_their_command_line(
-    tmp_path: Path,
+    tmp_path: Path, processes: Processes
 ) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": f"{{% for i in (1..2) %}}{{% background source_name: 'slow', i: i %}}{SLOW_LOOP}{{% endbackground %}}{{% endfor %}}",
@@ -86,7 +72,7 @@ def test_worker_processes_are_not_told_the_database_url_on_their_command_line(
     db = f"sqlite:///{tmp_path}/secret-name.db"
     with App(root, database_url=db) as app:
         app.render("index")
-        process = liqueue(
+        process = processes.cli(
             "worker", str(root), "--db", db, "--processes", "2", "--concurrency", "1",
         )  # fmt: skip
         try:
@@ -99,21 +85,21 @@ def test_worker_processes_are_not_told_the_database_url_on_their_command_line(
             assert len([line for line in command_lines if "spawn_main" in line]) == 2
             assert not [line for line in command_lines if "secret-name" in line], command_lines
         finally:
-            process.send_signal(signal.SIGTERM)
-            output = process.communicate(timeout=90)[0]
-        assert process.returncode == 0, output
+            code = process.stop(signal.SIGTERM, timeout=90)
+        assert code == 0, process.output()
 
 
-def test_a_worker_prunes_finished_jobs_after_keep_done(tmp_path: Path) -> None:
+def test_a_worker_prunes_finished_jobs_after_keep_done(
+    tmp_path: Path, db_url: str, processes: Processes
+) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": "{% background source_name: 'old' %}x{% endbackground %}",
     }, "keep_done: 1ms\n")  # fmt: skip
-    db = f"sqlite:///{tmp_path}/q.db"
-    with App(root, database_url=db) as app:
+    with App(root, database_url=db_url) as app:
         app.render("index")
-        first = liqueue("worker", str(root), "--db", db, "--burst")
+        first = processes.cli("worker", str(root), "--db", db_url, "--burst")
         assert first.wait(timeout=60) == 0
         assert [job.state for job in app.store.list_jobs(JobQuery())] == [JobState.DONE]
-        second = liqueue("worker", str(root), "--db", db, "--burst")
+        second = processes.cli("worker", str(root), "--db", db_url, "--burst")
         assert second.wait(timeout=60) == 0
         assert app.store.list_jobs(JobQuery()) == []

@@ -1,7 +1,9 @@
-"""The path of a job through runner and store, in one process, with a moved clock."""
+"""The path of a job through runner and store, in one process, with a moved clock,
+on every backend."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,9 @@ from liqueue import App, ManualClock
 from liqueue.jobs import JobState
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import attempt_lines, drain
+from tests.apps import write_app
 
-from .apps import write_app
+MakeApp = Callable[[dict[str, str]], App]
 
 CONFIG = """
 retry_backoff: [5s, 30s, 2m, 10m]
@@ -24,13 +27,25 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
-def make_app(tmp_path: Path, clock: ManualClock, files: dict[str, str]) -> App:
-    root = write_app(tmp_path / "app", files, CONFIG)
-    return App(root, database_url=f"sqlite:///{tmp_path}/q.db", clock=clock)
+@pytest.fixture
+def make_app(tmp_path: Path, db_url: str, clock: ManualClock) -> Iterator[MakeApp]:
+    """Write an app with `files` and open it on the test's database; closed at teardown."""
+    opened: list[App] = []
+
+    def make(files: dict[str, str]) -> App:
+        root = write_app(tmp_path / "app", files, CONFIG)
+        opened.append(App(root, database_url=db_url, clock=clock))
+        return opened[-1]
+
+    yield make
+    for app in opened:
+        app.close()
 
 
-def test_flaky_job_retries_with_backoff_then_succeeds(tmp_path: Path, clock: ManualClock) -> None:
-    app = make_app(tmp_path, clock, {
+def test_flaky_job_retries_with_backoff_then_succeeds(
+    make_app: MakeApp, clock: ManualClock
+) -> None:
+    app = make_app({
         "views/pages/index.liquid": """
             {% background max_attempts: 3, source_name: 'processing_order' %}
               {% if job.attempt < 3 %}{% raise 'service unavailable' %}{% endif %}
@@ -61,8 +76,10 @@ def test_flaky_job_retries_with_backoff_then_succeeds(tmp_path: Path, clock: Man
     assert job.state is JobState.DONE and job.attempt == 3
 
 
-def test_job_dies_after_last_attempt_keeping_its_error(tmp_path: Path, clock: ManualClock) -> None:
-    app = make_app(tmp_path, clock, {
+def test_job_dies_after_last_attempt_keeping_its_error(
+    make_app: MakeApp, clock: ManualClock
+) -> None:
+    app = make_app({
         "views/pages/index.liquid": """
             {% background max_attempts: 2, source_name: 'doomed' %}
               {% include 'broken' %}
@@ -82,8 +99,8 @@ def test_job_dies_after_last_attempt_keeping_its_error(tmp_path: Path, clock: Ma
     assert job.error_location == "app/views/partials/broken.liquid:2:1"
 
 
-def test_delay_is_minutes_and_fractions(tmp_path: Path, clock: ManualClock) -> None:
-    app = make_app(tmp_path, clock, {
+def test_delay_is_minutes_and_fractions(make_app: MakeApp, clock: ManualClock) -> None:
+    app = make_app({
         "views/pages/index.liquid": """
             {% background delay: 0.5, source_name: 'half_minute' %}x{% endbackground %}
             {% background delay: 1440, source_name: 'next_day' %}x{% endbackground %}
@@ -99,8 +116,8 @@ def test_delay_is_minutes_and_fractions(tmp_path: Path, clock: ManualClock) -> N
     assert len(drain(app).outcomes) == 1
 
 
-def test_jobs_create_jobs_only_when_they_succeed(tmp_path: Path, clock: ManualClock) -> None:
-    app = make_app(tmp_path, clock, {
+def test_jobs_create_jobs_only_when_they_succeed(make_app: MakeApp) -> None:
+    app = make_app({
         "views/pages/index.liquid": """
             {% background source_name: 'parent', n: 1 %}
               {% background source_name: 'child', n: n %}{% log n %}{% endbackground %}
@@ -119,8 +136,8 @@ def test_jobs_create_jobs_only_when_they_succeed(tmp_path: Path, clock: ManualCl
     assert child.state is JobState.DONE and child.arguments == {"n": 1}
 
 
-def test_failed_render_queues_nothing(tmp_path: Path, clock: ManualClock) -> None:
-    app = make_app(tmp_path, clock, {
+def test_failed_render_queues_nothing(make_app: MakeApp) -> None:
+    app = make_app({
         "views/pages/index.liquid": """
             {% background source_name: 'never' %}x{% endbackground %}
             {{ 1 | divided_by: 0 }}
@@ -131,10 +148,8 @@ def test_failed_render_queues_nothing(tmp_path: Path, clock: ManualClock) -> Non
     assert app.store.list_jobs(JobQuery()) == []
 
 
-def test_low_priority_keeps_moving_under_a_flood_of_high(
-    tmp_path: Path, clock: ManualClock
-) -> None:
-    app = make_app(tmp_path, clock, {
+def test_low_priority_keeps_moving_under_a_flood_of_high(make_app: MakeApp) -> None:
+    app = make_app({
         "views/pages/index.liquid": """
             {% for i in (1..3) %}{% background priority: 'low', source_name: 'low' %}x{% endbackground %}{% endfor %}
             {% for i in (1..40) %}{% background priority: 'high', source_name: 'high' %}x{% endbackground %}{% endfor %}
@@ -150,8 +165,8 @@ def test_low_priority_keeps_moving_under_a_flood_of_high(
     assert order[:10].count("default") == 3
 
 
-def test_now_in_templates_is_the_apps_clock(tmp_path: Path, clock: ManualClock) -> None:
-    app = make_app(tmp_path, clock, {
+def test_now_in_templates_is_the_apps_clock(make_app: MakeApp, clock: ManualClock) -> None:
+    app = make_app({
         "views/pages/index.liquid": "{{ 'now' | date: '%s' }}",
     })  # fmt: skip
     assert app.render("index").output == str(int(clock.now()))
@@ -159,10 +174,8 @@ def test_now_in_templates_is_the_apps_clock(tmp_path: Path, clock: ManualClock) 
     assert app.render("index").output == str(int(clock.now()))
 
 
-def test_a_job_publishing_an_unknown_event_fails_but_keeps_its_logs(
-    tmp_path: Path, clock: ManualClock
-) -> None:
-    app = make_app(tmp_path, clock, {
+def test_a_job_publishing_an_unknown_event_fails_but_keeps_its_logs(make_app: MakeApp) -> None:
+    app = make_app({
         "views/pages/index.liquid": """
             {% background source_name: 'publisher' %}
               {% log 'about to publish', type: 'trace' %}

@@ -22,7 +22,7 @@ from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
 from liqueue.liquid.nodes import PythonError
-from liqueue.liquid.positions import time_limit_in_chain, to_template_error
+from liqueue.liquid.positions import time_limit_in_chain, to_template_error, unplaced
 from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import template_path
@@ -49,8 +49,11 @@ def describe(err: Exception, context: RenderContext) -> dict[str, object]:
         converted = err
     else:
         converted = TemplateError(f"{type(err).__name__}: {err}")
-    # A Python exception given a position is described by its own class.
-    original = err.__cause__ if isinstance(err, PythonError) and err.__cause__ else err
+    # Described by the class python-liquid raised, not the wrapper naming its
+    # file; a Python exception given a position, by its own class.
+    original = unplaced(err)
+    if isinstance(original, PythonError) and original.__cause__:
+        original = original.__cause__
     return {
         "message": converted.message,
         "class": type(original).__name__,

@@ -135,7 +135,7 @@ class PostgresStore:
         params = {"ids": list(job_ids), "worker_id": worker_id, "lease_until": lease_until}
         self._tx.run(lambda conn: conn.execute(SQL["heartbeat_jobs"], params))
 
-    def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:
+    def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:  # noqa: ARG002 (the Store protocol gives every write its time)
         if job_ids:
             params = {"ids": list(job_ids), "worker_id": worker_id}
             self._update_and_notify(SQL["release_jobs"], params)

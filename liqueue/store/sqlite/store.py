@@ -127,7 +127,7 @@ class SQLiteStore:
                 },
             )
 
-    def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:
+    def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:  # noqa: ARG002 (the Store protocol gives every write its time)
         if not job_ids:
             return
         params = {"ids": rows.dumps(list(job_ids)), "worker_id": worker_id}

@@ -1,4 +1,4 @@
-"""Review findings on events: schema lookup, the payload is the author's, BOM front matter."""
+"""Event schemas (read from app/lib/events) and the payload, which is the author's."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from liqueue import App, ManualClock, TemplateError
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import drain
-
-from ..worker.apps import write_app
+from tests.apps import write_app
 
 
 def _app(tmp_path: Path, files: dict[str, str]) -> App:

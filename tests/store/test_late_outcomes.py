@@ -1,4 +1,5 @@
-"""A late completion from a worker whose job was rescued and claimed again."""
+"""Late outcomes from a worker whose job was rescued and claimed again: its
+completion, or its hand-back at shutdown, leaves the new claim alone."""
 
 from __future__ import annotations
 
@@ -67,3 +68,18 @@ def test_a_stale_outcome_keeps_its_log_lines_but_queues_nothing(store: Store) ->
     lines = {entry.source_name for entry in store.read_logs(LogQuery(type="attempt"))}
     assert lines == {"child_of_stale", "child_of_fresh"}
     assert store.get_job(stale_id).state is JobState.RUNNING  # still w2's
+
+
+def test_release_after_rescue_leaves_the_new_claim_alone(store: Store) -> None:
+    job_id = enqueue(store, spec("slow"))[0]
+    store.claim("w1", 1, T0, 10, ALL)
+    assert store.rescue_expired(T0 + 11) == [job_id]  # w1 stopped renewing its lease
+    store.claim("w2", 1, T0 + 11, 10, ALL)
+
+    store.release([job_id], T0 + 12, worker_id="w1")  # w1 shuts down, handing back
+
+    job = store.get_job(job_id)
+    assert (job.state, job.worker_id, job.attempt) == (JobState.RUNNING, "w2", 1)
+    store.release([job_id], T0 + 12, worker_id="w2")
+    job = store.get_job(job_id)
+    assert (job.state, job.worker_id, job.attempt) == (JobState.SCHEDULED, None, 0)

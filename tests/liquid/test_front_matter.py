@@ -1,10 +1,10 @@
-"""Review findings on reading template files."""
+"""Front matter of template files: byte order marks, line separators, line numbers kept."""
 
 from __future__ import annotations
 
-from liquid_apps import AppDir, job_from
-
 from liqueue.errors import TemplateError
+
+from .liquid_apps import AppDir, job_from
 
 
 def test_front_matter_after_a_utf8_byte_order_mark(app: AppDir) -> None:
@@ -23,6 +23,7 @@ def test_front_matter_after_a_utf8_byte_order_mark(app: AppDir) -> None:
     try:
         runtime.run_job(job_from(spec))
     except TemplateError as err:
+        assert err.location is not None
         assert (err.location.line, err.location.column) == (5, 47)
     else:
         raise AssertionError("the job should fail")

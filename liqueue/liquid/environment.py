@@ -118,7 +118,9 @@ def build_environment(
     """The environment of the application at `root`: platform tags and filters
     (reading 'now' from `clock`), the app's partials, its limits."""
     env = environment_class(config.limits)(
-        tolerance=Mode.STRICT, loader=AppLoader(root), strict_filters=True
+        tolerance=Mode.STRICT,
+        loader=AppLoader(root, max_bytes=config.limits.template_bytes),
+        strict_filters=True,
     )
     env.checker = checker
     for tag in PLATFORM_TAGS:

@@ -116,7 +116,6 @@ class Fanout:
             max_attempts=consumer.max_attempts,
             delay_minutes=consumer.delay_minutes,
             context={
-                "constants": self.config.constants,
                 "environment": self.config.environment,
                 "location": {"event": event.type, "origin": origin_text(event.origin)},
             },

@@ -6,7 +6,9 @@ Variables a template sees:
   `context` = {constants, environment, location: {path, template}, params};
 - a job (`run_job`): exactly its arguments, `context` (constants,
   environment, location of the request that queued it) and `job` (id,
-  attempt, max_attempts, source_name, priority);
+  attempt, max_attempts, source_name, priority). A job row stores only
+  environment and location: constants are read from the running
+  application's settings, so none lands in the database;
 - a function partial (`call_function`): the variables given, and `context`.
 
 Every syntax or render error is raised as `liqueue.errors.TemplateError`
@@ -34,11 +36,11 @@ from liqueue.errors import Location, NotFound, TemplateError, TimeLimitExceeded
 from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.environment import build_environment, iter_template_files
 from liqueue.liquid.loader import EXTENSION, PAGES_DIR, AppLoader, _clean_name, _short_name
-from liqueue.liquid.output import output_buffer
+from liqueue.liquid.output import AppContext, output_buffer
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error
 from liqueue.liquid.problems import Problem, ProblemCollector
 from liqueue.liquid.signals import ReturnSignal
-from liqueue.liquid.state import STATE_KEY, RenderState
+from liqueue.liquid.state import RenderState
 from liqueue.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -82,12 +84,8 @@ class Runtime:
         relative = self.resolve(name)
         params_dict = dict(params or {})
         location = {"path": request_path or _page_url(relative), "template": relative}
-        job_context = {
-            "constants": dict(self.config.constants),
-            "environment": self.config.environment,
-            "location": location,
-        }
-        page_context = {**job_context, "params": params_dict}
+        job_context = {"environment": self.config.environment, "location": location}
+        page_context = {**self._context_variable(job_context), "params": params_dict}
         state = RenderState(self.clock, context=job_context)
         template = self._load(relative)
         # A param cannot replace `context` or `params` themselves (a query string
@@ -117,7 +115,10 @@ class Runtime:
 
     def run_job(self, job: Job) -> RenderResult:
         """Render a job's body (or partial) in a fresh context."""
-        state = RenderState(self.clock, context=dict(job.context), job=job)
+        # Rows written before constants left them still hold a copy: the
+        # settings win, and jobs queued from here do not carry it on.
+        stored = {k: v for k, v in job.context.items() if k != "constants"}
+        state = RenderState(self.clock, context=stored, job=job)
         if job.body is not None:
             template = self._body_template(job.body, job.origin)
         elif job.partial is not None:
@@ -131,13 +132,17 @@ class Runtime:
             "source_name": job.source_name,
             "priority": job.priority,
         }
-        scope = {"context": dict(job.context), "job": job_variable}
+        scope = {"context": self._context_variable(stored), "job": job_variable}
         output = self._run(template, state, scope, dict(job.arguments), job.origin.path)
         if job.body is not None:
             # The padding that placed the body at its origin renders as text.
             padding = _padding(job.origin)
             output = output.removeprefix(padding)
         return RenderResult(output, state.outbox)
+
+    def _context_variable(self, stored: Mapping[str, object]) -> dict[str, object]:
+        """`context` as templates see it: the stored part and the app's constants."""
+        return {"constants": dict(self.config.constants), **stored}
 
     def _body_template(self, body: str, origin: Location) -> BoundTemplate:
         """Parse a stored body as if it sat at its origin, so python-liquid's
@@ -251,12 +256,12 @@ class Runtime:
         scope: Mapping[str, object],
         variables: dict[str, object],
     ) -> Any:
-        context = template.context_class(
-            template, globals=template.make_globals({**scope, STATE_KEY: state})
-        )
+        context = template.context_class(template, globals=template.make_globals(scope))
+        assert isinstance(context, AppContext)
+        context.liqueue_state = state
         # Variables are locals, not globals: python-liquid hands globals on to
         # `render`ed partials, and platformOS isolates those from the caller.
-        context.locals.update(variables)
+        context.assign_all(variables)
         return context
 
     def _run(

@@ -19,7 +19,7 @@ from liquid.stream import TokenStream
 
 from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.config import AppConfig, Limits
-from liqueue.liquid import ruby_blank
+from liqueue.liquid import ranges, ruby_blank
 from liqueue.liquid.balance import balance, keep_positions
 from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.filters import register_filters
@@ -137,3 +137,4 @@ def iter_template_files(root: Path, directory: str = "app") -> Iterable[Path]:
 
 
 ruby_blank.install()
+ranges.install()

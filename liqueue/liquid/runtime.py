@@ -86,7 +86,7 @@ class Runtime:
         location = {"path": request_path or _page_url(relative), "template": relative}
         job_context = {"environment": self.config.environment, "location": location}
         page_context = {**self._context_variable(job_context), "params": params_dict}
-        state = RenderState(self.clock, context=job_context)
+        state = RenderState(self.clock, context=job_context, limits=self.config.limits)
         template = self._load(relative)
         # A param cannot replace `context` or `params` themselves (a query string
         # could otherwise forge context.constants); it stays under params.<name>.
@@ -118,7 +118,7 @@ class Runtime:
         # Rows written before constants left them still hold a copy: the
         # settings win, and jobs queued from here do not carry it on.
         stored = {k: v for k, v in job.context.items() if k != "constants"}
-        state = RenderState(self.clock, context=stored, job=job)
+        state = RenderState(self.clock, context=stored, job=job, limits=self.config.limits)
         if job.body is not None:
             template = self._body_template(job.body, job.origin)
         elif job.partial is not None:
@@ -183,7 +183,7 @@ class Runtime:
             "environment": self.config.environment,
             "location": {"path": None, "template": str(template.path)},
         }
-        state = RenderState(self.clock, context=context_variable)
+        state = RenderState(self.clock, context=context_variable, limits=self.config.limits)
         context = self._context(template, state, {"context": context_variable}, dict(variables))
         try:
             template.render_with_context(context, NullIO(), partial=True, block_scope=True)

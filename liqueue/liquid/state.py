@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from liqueue.config import Limits
 from liqueue.errors import Location
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
@@ -28,6 +29,7 @@ class RenderState:
     context: dict[str, Any]  # the `context` a queued job's body will see
     job: Job | None = None  # set while a job's body runs
     outbox: Outbox = field(default_factory=Outbox)
+    limits: Limits = field(default_factory=Limits)
 
     def log(self, type: str, message: str, location: Location) -> None:
         """Add a log entry, carrying the running job's id, source and attempt."""

@@ -16,7 +16,15 @@ import pytest
 
 from liqueue.app import App
 from liqueue.errors import ConfigError
-from tests.hardening.bad_apps import INDEX, Bad, assert_placed, open_app, render_error
+from tests.hardening.bad_apps import (
+    INDEX,
+    Bad,
+    assert_placed,
+    in_job,
+    job_error,
+    open_app,
+    render_error,
+)
 
 # -- liqueue.yml ----------------------------------------------------------------
 
@@ -176,3 +184,89 @@ def test_a_link_inside_the_app_is_followed(tmp_path: Path) -> None:
     (tmp_path / INDEX).write_text("{% include 'p' %}")
     with open_app(tmp_path) as app:
         assert app.render("index").output == "real"
+
+
+# -- values in templates: pages and job bodies alike ------------------------------
+
+BIG = "1" + "0" * 400
+DEEP = "[" * 5000 + "]" * 5000
+DEEP_HASH = '{"a":' * 101 + "1" + "}" * 101
+MB = "{% capture s %}{% for i in (1..130000) %}xxxxxxxx{% endfor %}{% endcapture %}"
+DOUBLING = (
+    "{% assign h = '{}' | parse_json %}{% for i in (1..40) %}"
+    "{% assign h = '{}' | parse_json | hash_add_key: 'l', h | hash_add_key: 'r', h %}{% endfor %}"
+)
+JOB = "{% background source_name: 'inner_job' %}{% endbackground %}"
+GOOD = "source_name: 'bad_value_job'"
+
+# (id, the line before (line 1 of the snippet), the bad line (line 2), column, what it says)
+VALUES: list[tuple[str, str, str, int, str]] = [
+    ("delay-huge-integer", "", f"{{% background delay: {BIG}, {GOOD} %}}{{% endbackground %}}", 15, r"delay is at most 52,560,000 minutes .* \(401 characters\)"),
+    ("delay-huge-float", "", f"{{% background delay: {BIG}.5, {GOOD} %}}{{% endbackground %}}", 15, r"delay must be a finite number"),
+    ("delay-huge-text", "", f"{{% background delay: '{BIG}', {GOOD} %}}{{% endbackground %}}", 15, r"delay must be a finite number"),
+    ("delay-nan-text", "", f"{{% background delay: 'nan', {GOOD} %}}{{% endbackground %}}", 15, r"delay must be a finite number"),
+    ("max-attempts-huge", "", f"{{% background max_attempts: {BIG}, {GOOD} %}}{{% endbackground %}}", 15, r"max_attempts must be a whole number"),
+    ("max-attempts-huge-text", "", f"{{% background max_attempts: '1e400', {GOOD} %}}{{% endbackground %}}", 15, r"max_attempts"),
+    ("date-epoch-huge", "", "{{ 99999999999999 | date: '%Y' }}", 21, r"date: cannot read number 99999999999999 as a time: year 3170843 is out of range"),
+    ("date-epoch-negative", "", "{{ -99999999999999 | date: '%Y' }}", 22, r"date: cannot read number"),
+    ("date-epoch-text", "", "{{ '99999999999999' | date: '%Y' }}", 23, r"date: cannot read string"),
+    ("date-huge-float", "", f"{{{{ {BIG}.5 | date: '%Y' }}}}", 410, r"date expected datetime"),
+    ("date-epoch-seconds", "", "{{ 99999999999999 | date: '%s' }}", 21, r"date: cannot read number"),
+    ("add-to-time-years", "", "{{ 'now' | add_to_time: 1e20, 'y' }}", 12, r"add_to_time"),
+    ("add-to-time-days", "", "{{ 'now' | add_to_time: 100000000000000000000, 'd' }}", 12, r"add_to_time: the result is outside the years 1 to 9999"),
+    ("parse-json-deep-array", f"{{% assign d = '{DEEP}' %}}", "{{ d | parse_json }}", 8, r"parse_json: invalid JSON: nested more than 100 levels deep"),
+    ("parse-json-deep-hash", f"{{% assign d = '{DEEP_HASH}' %}}", "{{ d | parse_json }}", 8, r"nested more than 100 levels deep"),
+    ("to-hash-deep", f"{{% assign d = '{DEEP}' %}}", "{{ d | to_hash }}", 8, r"nested more than 100 levels deep"),
+    ("parse-json-huge-integer", "", "{{ '1" + "0" * 5000 + "' | parse_json }}", 5010, r"parse_json: invalid JSON"),
+    ("range-join", "", "{{ (1..100000000) | join: ',' }}", 4, r"range \(1\.\.100000000\) has 100,000,000 items, more than the loop limit of 1,000,000"),
+    ("range-log", "", "{% log (1..100000000) %}", 8, r"more than the loop limit"),
+    ("range-background", "", f"{{% background r: (1..100000000), {GOOD} %}}{{% endbackground %}}", 18, r"more than the loop limit"),
+    ("range-for", "", "{% for i in (1..100000000) %}{% endfor %}", 13, r"more than the loop limit"),
+    ("range-assign", "", "{% assign r = (1..100000000) %}", 15, r"more than the loop limit"),
+    ("range-astronomic", "", "{{ (0..99999999999999999999999) | size }}", 4, r"has 100,000,000,000,000,000,000,000 items"),
+    ("range-negative", "", "{{ (-100000000..0) | first }}", 4, r"more than the loop limit"),
+    ("range-variable", "{% assign n = 50000000 %}", "{{ (1..n) | last }}", 4, r"range \(1\.\.50000000\)"),
+    ("range-json", "", "{{ (1..2000000) | json }}", 4, r"more than the loop limit"),
+    ("log-too-large", MB, "{% log s %}", 1, r"the log message is more than 1,000,000 bytes \(limits\.log_bytes\)"),
+    ("log-object-too-large", MB, "{% log s | split: 'x' %}", 1, r"limits\.log_bytes"),
+    ("log-doubling", DOUBLING, "{% log h %}", 1, r"limits\.log_bytes"),
+    ("arguments-too-large", MB, f"{{% background text: s, {GOOD} %}}{{% endbackground %}}", 15, r"the job's arguments are more than 1,000,000 bytes as JSON \(limits\.job_arguments_bytes\) with 'text'"),
+    ("arguments-together-too-large", "{% capture s %}{% for i in (1..70000) %}xxxxxxxx{% endfor %}{% endcapture %}", f"{{% background a: s, b: s, {GOOD} %}}{{% endbackground %}}", 21, r"limits\.job_arguments_bytes\) with 'b'"),
+    ("arguments-doubling", DOUBLING, f"{{% background h: h, {GOOD} %}}{{% endbackground %}}", 15, r"limits\.job_arguments_bytes"),
+    ("partial-arguments-doubling", DOUBLING, f"{{% background job_id = 'p', h: h, {GOOD} %}}", 29, r"limits\.job_arguments_bytes"),
+    ("too-many-jobs", "", f"{{% for i in (1..10001) %}}{JOB}{{% endfor %}}", 26, r"this render already queued 10,000 jobs, the most one render may \(limits\.jobs_per_render\)"),
+    ("too-many-jobs-nested", "", f"{{% for i in (1..101) %}}{{% for j in (1..100) %}}{JOB}{{% endfor %}}{{% endfor %}}", 47, r"limits\.jobs_per_render"),
+    ("namespace-doubling", "{% assign s = 'ab' %}", "{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}", 26, r"local namespace limit reached"),
+    ("list-doubling", "{% assign a = 'x,y' | split: ',' %}", "{% for i in (1..40) %}{% assign a = a | concat: a %}{% endfor %}", 26, r"local namespace limit reached"),
+]  # fmt: skip
+
+
+def _value_case(before: str, bad: str, column: int, says: str, *, job: bool) -> Bad:
+    source = before + "\n" + bad
+    page = in_job(source) if job else source
+    files: dict[str, str | bytes] = {INDEX: page, "app/views/partials/p.liquid": ""}
+    return Bad("", files, f"{INDEX}:2:{column}", says)
+
+
+@pytest.mark.parametrize(
+    ("before", "bad", "column", "says"), [v[1:] for v in VALUES], ids=[v[0] for v in VALUES]
+)
+def test_a_bad_value_on_a_page_is_a_placed_error_and_queues_nothing(
+    tmp_path: Path, before: str, bad: str, column: int, says: str
+) -> None:
+    case = _value_case(before, bad, column, says, job=False)
+    case.write(tmp_path)
+    with open_app(tmp_path) as app:
+        assert_placed(render_error(app), case)
+
+
+@pytest.mark.parametrize(
+    ("before", "bad", "column", "says"), [v[1:] for v in VALUES], ids=[v[0] for v in VALUES]
+)
+def test_a_bad_value_in_a_job_body_fails_that_attempt_alone(
+    tmp_path: Path, before: str, bad: str, column: int, says: str
+) -> None:
+    case = _value_case(before, bad, column, says, job=True)
+    case.write(tmp_path)
+    with open_app(tmp_path) as app:
+        assert_placed(job_error(app), case)

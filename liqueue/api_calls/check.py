@@ -16,9 +16,10 @@ from liquid.exceptions import LiquidError
 from liqueue.api_calls.definition import DEFINITIONS_DIR, EXTENSION
 from liqueue.config import CONFIG_FILE
 from liqueue.errors import Location, TemplateError
+from liqueue.liquid.output import AppContext
 from liqueue.liquid.positions import to_template_error
 from liqueue.liquid.problems import Problem
-from liqueue.liquid.state import STATE_KEY, RenderState
+from liqueue.liquid.state import RenderState
 from liqueue.liquid.tags.api_call import parse_headers
 
 if TYPE_CHECKING:
@@ -66,8 +67,10 @@ def _render_headers(runtime: Runtime, loaded: LoadedDefinition) -> None:
         "secrets": {name: "secret" for name in runtime.config.secrets},
     }
     state = RenderState(runtime.clock, context=context_variable)
-    globals_ = template.make_globals({"context": context_variable, STATE_KEY: state, "data": {}})
+    globals_ = template.make_globals({"context": context_variable, "data": {}})
     context = template.context_class(template, globals=globals_)
+    assert isinstance(context, AppContext)
+    context.liqueue_state = state
     buffer = StringIO()
     try:
         template.render_with_context(context, buffer)

@@ -9,6 +9,7 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import echo_json, to_jsonable, when, with_app
+from liqueue.liquid.values import load_json
 from liqueue.logs import format_line
 from liqueue.outbox import Outbox
 
@@ -22,9 +23,11 @@ def parse_param(
         if not sep or not key.strip():
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", ctx, param)
         try:
-            params[key.strip()] = json.loads(raw)
+            params[key.strip()] = load_json(raw)
         except json.JSONDecodeError:
             params[key.strip()] = raw  # not JSON: keep the text as it was typed
+        except ValueError as err:
+            raise click.BadParameter(f"{key.strip()}: {err}", ctx, param) from None
     return params
 
 
@@ -34,9 +37,11 @@ def parse_params_json(
     if value is None:
         return {}
     try:
-        data = json.loads(value)
+        data = load_json(value)
     except json.JSONDecodeError as err:
         raise click.BadParameter(f"not valid JSON: {err}", ctx, param) from None
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
     if not isinstance(data, dict):
         raise click.BadParameter("expected a JSON object, e.g. '{\"user_id\": 5}'", ctx, param)
     return data

@@ -120,7 +120,6 @@ class Fanout:
                 # Published from Python there is no request: the location says so.
                 "location": {"event": event.type, "origin": origin_text(event.origin)},
                 **event.context,
-                "constants": self.config.constants,
                 "environment": self.config.environment,
                 "event": event_own_fields(event),
             },

@@ -25,6 +25,11 @@ MAX_ATTEMPTS_LIMIT: Final = 5
 MAX_DELAY_MINUTES: Final = 100 * 365 * 24 * 60
 
 
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text):,} characters)"
+
+
 def validate_priority(value: object) -> Priority:
     if value is None:
         return Priority.DEFAULT
@@ -42,8 +47,8 @@ def validate_max_attempts(value: object) -> int:
         raise ValueError(f"max_attempts must be a whole number, got {value!r}")
     try:
         number = float(value)
-    except ValueError:
-        raise ValueError(f"max_attempts must be a whole number, got {value!r}") from None
+    except (ValueError, OverflowError):
+        raise ValueError(f"max_attempts must be a whole number, got {_short(value)}") from None
     if not number.is_integer():
         raise ValueError(f"max_attempts must be a whole number, got {value!r}")
     attempts = int(number)
@@ -65,8 +70,12 @@ def validate_delay(value: object) -> float:
         raise ValueError(f"delay must be a number of minutes, got {value!r}")
     try:
         minutes = float(value)
+    except OverflowError:
+        raise ValueError(
+            f"delay is at most {MAX_DELAY_MINUTES:,} minutes (100 years), got {_short(value)}"
+        ) from None
     except ValueError:
-        raise ValueError(f"delay must be a number of minutes, got {value!r}") from None
+        raise ValueError(f"delay must be a number of minutes, got {_short(value)}") from None
     if math.isnan(minutes) or math.isinf(minutes):
         raise ValueError(f"delay must be a finite number of minutes, got {value!r}")
     if minutes < 0:

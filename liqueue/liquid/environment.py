@@ -19,7 +19,7 @@ from liquid.stream import TokenStream
 
 from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.config import AppConfig, Limits
-from liqueue.liquid import ruby_blank
+from liqueue.liquid import ranges, ruby_blank
 from liqueue.liquid.balance import balance, keep_positions
 from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.filters import register_filters
@@ -118,7 +118,9 @@ def build_environment(
     """The environment of the application at `root`: platform tags and filters
     (reading 'now' from `clock`), the app's partials, its limits."""
     env = environment_class(config.limits)(
-        tolerance=Mode.STRICT, loader=AppLoader(root), strict_filters=True
+        tolerance=Mode.STRICT,
+        loader=AppLoader(root, max_bytes=config.limits.template_bytes),
+        strict_filters=True,
     )
     env.checker = checker
     for tag in PLATFORM_TAGS:
@@ -135,3 +137,4 @@ def iter_template_files(root: Path, directory: str = "app") -> Iterable[Path]:
 
 
 ruby_blank.install()
+ranges.install()

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from liqueue.errors import Location, TemplateError
+from liqueue.yamltext import YamlRefused, load_yaml
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
@@ -34,7 +35,11 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
 
 def _parse_yaml(yaml_text: str, path: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(yaml_text)
+        data, _ = load_yaml(yaml_text)
+    except YamlRefused as err:
+        raise TemplateError(
+            f"invalid YAML front matter: {err.message}", Location(path, err.line + 1, 1)
+        ) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         # The YAML starts on the file's second line, after the opening `---`.

@@ -8,6 +8,7 @@ relative to the application root, e.g. `app/views/partials/emails/welcome.liquid
 
 from __future__ import annotations
 
+import codecs
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from liquid.exceptions import LiquidError, TemplateNotFoundError
 from liquid.loader import BaseLoader, TemplateSource
 
+from liqueue.errors import Location, TemplateError
 from liqueue.liquid.front_matter import split_front_matter
 from liqueue.liquid.positions import placed
 
@@ -42,9 +44,11 @@ class SourceFile:
 class AppLoader(BaseLoader):
     """Loads partials of the application rooted at `root`, caching parsed templates."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, max_bytes: int | None = None) -> None:
         super().__init__()
         self.root = root
+        self._real_root = root.resolve()
+        self.max_bytes = max_bytes
         self._files: dict[str, SourceFile] = {}
         self._templates: dict[tuple[int, str], tuple[tuple[int, int], BoundTemplate]] = {}
         self._lock = threading.Lock()
@@ -66,14 +70,33 @@ class AppLoader(BaseLoader):
         candidates = self.partial_candidates(name)
         for relative in candidates:
             if (self.root / relative).is_file():
+                outside = self.outside_target(relative)
+                if outside is not None:
+                    raise TemplateNotFoundError(
+                        f"partial '{name}' is {relative}, a link to {outside} outside the "
+                        "application; templates must be files inside it"
+                    )
                 return relative
         looked = ", ".join(candidates) or "nowhere: not a valid partial name"
         raise TemplateNotFoundError(f"partial '{name}' not found (looked in {looked})")
 
+    def outside_target(self, relative: str) -> Path | None:
+        """Where a file that links out of the application leads; None if it stays inside."""
+        real = (self.root / relative).resolve()
+        return None if real.is_relative_to(self._real_root) else real
+
     # -- reading files -------------------------------------------------------
 
     def read(self, relative: str) -> SourceFile:
-        """Read a template file; TemplateError (with line) for bad front matter."""
+        """Read a template file; TemplateError (with line) for bad front matter,
+        text that is not UTF-8, a file too large or a link out of the application."""
+        outside = self.outside_target(relative)
+        if outside is not None:
+            # A link to /etc/passwd or a sibling app would render its content.
+            raise TemplateError(
+                f"a link to {outside} outside the application; templates must be files inside it",
+                Location(relative),
+            )
         file_path = self.root / relative
         stat = file_path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
@@ -81,11 +104,14 @@ class AppLoader(BaseLoader):
             cached = self._files.get(relative)
         if cached is not None and cached.stamp == stamp:
             return cached
-        # utf-8-sig: a byte order mark (Windows editors) would hide the front matter.
-        # newline="": CRLF files render CRLF output and job bodies keep their exact
-        # text; positions are unaffected, as python-liquid counts lines by "\n".
-        with file_path.open(encoding="utf-8-sig", newline="") as file:
-            raw = file.read()
+        if self.max_bytes is not None and stat.st_size > self.max_bytes:
+            # Parsing takes hundreds of times a template's size in memory.
+            raise TemplateError(
+                f"the file is {stat.st_size:,} bytes, more than limits.template_bytes "
+                f"({self.max_bytes:,}): split it into partials",
+                Location(relative),
+            )
+        raw = decode_template(file_path.read_bytes(), relative)
         matter, text = split_front_matter(raw, relative)
         source = SourceFile(relative, text, matter, stamp)
         with self._lock:
@@ -138,6 +164,26 @@ class AppLoader(BaseLoader):
         with self._lock:
             self._templates[key] = (source.stamp, template)
         return template
+
+
+def decode_template(data: bytes, relative: str) -> str:
+    """The text of a template file; TemplateError at the first byte that is not UTF-8.
+
+    utf-8-sig: a byte order mark (Windows editors) would hide the front matter.
+    No newline translation: CRLF files render CRLF output and job bodies keep
+    their exact text; positions are unaffected, as python-liquid counts lines by "\\n".
+    """
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        column = len(data[line_start : err.start].decode("utf-8")) + 1
+        line = data.count(b"\n", 0, err.start) + 1
+        raise TemplateError(
+            f"not UTF-8 text (byte 0x{data[err.start]:02x}): save the file as UTF-8",
+            Location(relative, line, column),
+        ) from None
 
 
 def _clean_name(name: str) -> str | None:

@@ -8,11 +8,16 @@ buffers keep the limit and leave the text alone.
 
 from __future__ import annotations
 
+import sys
 from io import StringIO
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import RenderContext
+from liquid.exceptions import LocalNamespaceLimitError
 from liquid.output import LimitedStringIO
+
+if TYPE_CHECKING:
+    from liqueue.liquid.state import RenderState
 
 
 class ExactLimitedStringIO(LimitedStringIO):
@@ -25,8 +30,49 @@ def output_buffer(limit: int | None) -> StringIO:
 
 
 class AppContext(RenderContext):
-    """The render context of liqueue templates: its nested buffers (capture,
-    try) keep line endings too."""
+    """The render context of liqueue templates.
+
+    Its nested buffers (capture, try) keep line endings too. It carries the
+    render's `RenderState` as an attribute, which no template can name, and
+    hands it to every context derived for `render` and `function`. It counts
+    the size of assigned variables as they are assigned: python-liquid's own
+    limit re-measures every local on each `assign`, a cost that grows with
+    each variable a template holds.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.liqueue_state: RenderState | None = None
+        self._local_sizes: dict[str, int] = {}
+        self._locals_size = 0
+
+    def copy(self, *args: Any, **kwargs: Any) -> RenderContext:
+        derived = super().copy(*args, **kwargs)
+        if isinstance(derived, AppContext):
+            derived.liqueue_state = self.liqueue_state
+        return derived
+
+    def assign(self, key: str, val: Any) -> None:
+        self._count(key, val)
+        limit = self.env.local_namespace_limit
+        if limit and self.get_size_of_locals() > limit:
+            raise LocalNamespaceLimitError("local namespace limit reached", token=None)
+
+    def assign_all(self, variables: dict[str, object]) -> None:
+        """Set the variables a render starts with; the first `assign` past the limit fails."""
+        for key, value in variables.items():
+            self._count(key, value)
+
+    def _count(self, key: str, value: object) -> None:
+        self.locals[key] = value
+        # sys.getsizeof is shallow, as python-liquid's measure is: what a
+        # collection holds was counted when it was assigned itself.
+        size = sys.getsizeof(value, 1)
+        self._locals_size += size - self._local_sizes.get(key, 0)
+        self._local_sizes[key] = size
+
+    def get_size_of_locals(self) -> int:
+        return self._locals_size + self.local_namespace_size_carry
 
     def get_buffer(self, buf: TextIO | None = None) -> StringIO:
         limit = self.env.output_stream_limit

@@ -6,7 +6,9 @@ Variables a template sees:
   `context` = {constants, environment, location: {path, template}, params};
 - a job (`run_job`): exactly its arguments, `context` (constants,
   environment, location of the request that queued it) and `job` (id,
-  attempt, max_attempts, source_name, priority);
+  attempt, max_attempts, source_name, priority). A job row stores only
+  environment and location: constants are read from the running
+  application's settings, so none lands in the database;
 - a function partial (`call_function`): the variables given, and `context`.
 
 Every syntax or render error is raised as `liqueue.errors.TemplateError`
@@ -36,14 +38,14 @@ from liqueue.errors import Location, NotFound, TemplateError, TimeLimitExceeded
 from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.environment import build_environment, iter_template_files
 from liqueue.liquid.loader import EXTENSION, PAGES_DIR, AppLoader, _clean_name, _short_name
-from liqueue.liquid.output import output_buffer
+from liqueue.liquid.output import AppContext, output_buffer
 from liqueue.liquid.outside import attach_outside, build_outside
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error
 from liqueue.liquid.problems import Problem, ProblemCollector
 from liqueue.liquid.response import PageResponse
 from liqueue.liquid.secret_guard import guard_outbox, mask_error, mask_logs
 from liqueue.liquid.signals import ReturnSignal
-from liqueue.liquid.state import STATE_KEY, RenderState
+from liqueue.liquid.state import RenderState
 from liqueue.outbox import Outbox
 
 if TYPE_CHECKING:
@@ -116,14 +118,9 @@ class Runtime:
         relative = self.resolve(name)
         params_dict = dict(params or {})
         location = {"path": request_path or _page_url(relative), "template": relative}
-        job_context = {
-            "constants": dict(self.config.constants),
-            "environment": self.config.environment,
-            "location": location,
-        }
-        # Secrets are the rendering process's, never part of a queued job's context.
-        page_context = {**job_context, "params": params_dict, "secrets": self._secrets()}
-        state = RenderState(self.clock, context=job_context)
+        job_context = {"environment": self.config.environment, "location": location}
+        page_context = {**self._context_variable(job_context), "params": params_dict}
+        state = RenderState(self.clock, context=job_context, limits=self.config.limits)
         template = self._load(relative)
         # A param cannot replace `context` or `params` themselves (a query string
         # could otherwise forge context.constants); it stays under params.<name>.
@@ -149,13 +146,9 @@ class Runtime:
         and shares its outbox, so jobs a layout queues count with the page's.
         """
         params_dict = dict(params)
-        job_context = {
-            "constants": dict(self.config.constants),
-            "environment": self.config.environment,
-            "location": dict(job_location),
-        }
-        page_context = {**job_context, "params": params_dict, **request}
-        state = RenderState(self.clock, context=job_context)
+        job_context = {"environment": self.config.environment, "location": dict(job_location)}
+        page_context = {**self._context_variable(job_context), "params": params_dict, **request}
+        state = RenderState(self.clock, context=job_context, limits=self.config.limits)
         shown = {k: v for k, v in params_dict.items() if k not in PAGE_VARIABLES}
         variables: dict[str, object] = {**shown, "params": params_dict}
         scope = {"context": page_context}
@@ -185,12 +178,12 @@ class Runtime:
 
     def run_job(self, job: Job) -> RenderResult:
         """Render a job's body (or partial) in a fresh context."""
-        state = RenderState(self.clock, context=dict(job.context), job=job)
+        state = self._job_state(job)
         return RenderResult(self._job_output(job, state), state.outbox)
 
     def attempt_job(self, job: Job) -> RenderResult:
         """`run_job`, with any failure but a time limit raised as `JobRenderFailed`."""
-        state = RenderState(self.clock, context=dict(job.context), job=job)
+        state = self._job_state(job)
         try:
             output = self._job_output(job, state)
         except TimeLimitExceeded:
@@ -198,6 +191,12 @@ class Runtime:
         except Exception as err:
             raise JobRenderFailed(err, state.outbox) from err
         return RenderResult(output, state.outbox)
+
+    def _job_state(self, job: Job) -> RenderState:
+        # Rows written before constants left them still hold a copy: the
+        # settings win, and jobs queued from here do not carry it on.
+        stored = {k: v for k, v in job.context.items() if k != "constants"}
+        return RenderState(self.clock, context=stored, job=job, limits=self.config.limits)
 
     def _job_output(self, job: Job, state: RenderState) -> str:
         if job.body is not None:
@@ -213,14 +212,18 @@ class Runtime:
             "source_name": job.source_name,
             "priority": job.priority,
         }
-        job_context = {**job.context, "secrets": self._secrets()}
-        scope = {"context": job_context, "job": job_variable}
+        scope = {"context": self._context_variable(state.context), "job": job_variable}
         output = self._run(template, state, scope, dict(job.arguments), job.origin.path)
         if job.body is not None:
             # The padding that placed the body at its origin renders as text.
             padding = _padding(job.origin)
             output = output.removeprefix(padding)
         return output
+
+    def _context_variable(self, stored: Mapping[str, object]) -> dict[str, object]:
+        """`context` as templates see it: the stored part, the app's constants and
+        the secrets (the rendering process's, never part of a queued job's context)."""
+        return {"constants": dict(self.config.constants), **stored, "secrets": self._secrets()}
 
     def _body_template(self, body: str, origin: Location) -> BoundTemplate:
         """Parse a stored body as if it sat at its origin, so python-liquid's
@@ -257,12 +260,11 @@ class Runtime:
         """
         template = self._load(path) if path is not None else self._load_partial(partial, None)
         context_variable = {
-            "constants": dict(self.config.constants),
             "environment": self.config.environment,
             "location": {"path": None, "template": str(template.path)},
         }
-        state = RenderState(self.clock, context=context_variable)
-        scope = {"context": {**context_variable, "secrets": self._secrets()}}
+        state = RenderState(self.clock, context=context_variable, limits=self.config.limits)
+        scope = {"context": self._context_variable(context_variable)}
         context = self._context(template, state, scope, dict(variables))
         try:
             template.render_with_context(context, NullIO(), partial=True, block_scope=True)
@@ -339,12 +341,12 @@ class Runtime:
         scope: Mapping[str, object],
         variables: dict[str, object],
     ) -> Any:
-        context = template.context_class(
-            template, globals=template.make_globals({**scope, STATE_KEY: state})
-        )
+        context = template.context_class(template, globals=template.make_globals(scope))
+        assert isinstance(context, AppContext)
+        context.liqueue_state = state
         # Variables are locals, not globals: python-liquid hands globals on to
         # `render`ed partials, and platformOS isolates those from the caller.
-        context.locals.update(variables)
+        context.assign_all(variables)
         return context
 
     def _run(

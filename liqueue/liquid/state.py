@@ -1,9 +1,9 @@
 """What one render carries besides variables: its outbox, clock and job.
 
-The state sits in the render context's globals under a key no Liquid
-identifier can spell, so it is invisible to templates yet follows every
-context python-liquid derives for `include`, `render` and `function`: jobs
-queued inside partials and loops all land in the one outbox.
+The state is an attribute of the render context (`AppContext.liqueue_state`),
+not a variable: no template can read it, yet it follows every context
+python-liquid derives for `include`, `render` and `function`, so jobs queued
+inside partials and loops all land in the one outbox.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from liqueue.config import Limits
 from liqueue.errors import Location
 from liqueue.liquid.response import PageResponse
 from liqueue.logs import LogEntry
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from liqueue.clock import Clock
     from liqueue.jobs import Job
 
-STATE_KEY = " liqueue state"  # the space keeps it out of reach of templates
-
 
 @dataclass
 class RenderState:
@@ -32,6 +31,7 @@ class RenderState:
     job: Job | None = None  # set while a job's body runs
     outbox: Outbox = field(default_factory=Outbox)
     response: PageResponse = field(default_factory=PageResponse)  # what a page asks of HTTP
+    limits: Limits = field(default_factory=Limits)
 
     def log(self, type: str, message: str, location: Location) -> None:
         """Add a log entry, carrying the running job's id, source and attempt."""
@@ -61,7 +61,7 @@ class RenderState:
 
 
 def state_of(context: RenderContext) -> RenderState:
-    state = context.globals.get(STATE_KEY)
+    state = getattr(context, "liqueue_state", None)
     if not isinstance(state, RenderState):
         raise RuntimeError("liqueue tags need a render started by liqueue.liquid.Runtime")
     return state

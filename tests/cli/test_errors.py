@@ -92,7 +92,7 @@ def test_invalid_settings_file(run: Run, app_dir: Path) -> None:
     (app_dir / "liqueue.yml").write_text("retry_backof: [1s]\n")
     result = run("stats", app_dir)
     assert result.exit_code == 1
-    assert "unknown setting(s) retry_backof" in result.stderr
+    assert "liqueue.yml:1: retry_backof: unknown setting" in result.stderr
 
 
 def test_trigger_data_must_be_an_object(run: Run, app_dir: Path) -> None:

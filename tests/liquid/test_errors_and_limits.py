@@ -88,11 +88,19 @@ def test_missing_partial_is_reported_at_the_include(app: AppDir) -> None:
 
 def test_loop_iteration_limit_points_at_the_loop(app: AppDir) -> None:
     config = AppConfig(limits=Limits(loop_iterations=10))
+    source = "{% if true %}\n  {% for i in (1..5) %}{% for j in (1..5) %}{% endfor %}{% endfor %}"
+    err = _error(app, source + "{% endif %}", config)
+    assert err.location == Location(INDEX, 2, 27)
+    assert err.message == "loop iteration limit reached"
+
+
+def test_a_range_longer_than_the_loop_limit_is_refused_where_it_is_made(app: AppDir) -> None:
+    config = AppConfig(limits=Limits(loop_iterations=10))
     err = _error(
         app, "{% if true %}\n  {% for i in (1..20) %}{{ i }}{% endfor %}{% endif %}", config
     )
-    assert err.location == Location(INDEX, 2, 6)
-    assert err.message == "loop iteration limit reached"
+    assert err.location == Location(INDEX, 2, 15)
+    assert err.message.startswith("range (1..20) has 20 items, more than the loop limit of 10")
 
 
 def test_output_limit(app: AppDir) -> None:

@@ -55,7 +55,9 @@ def test_four_workers_run_twenty_thousand_jobs_exactly_once(
     tmp_path: Path, pg_url: str, start_worker: StartWorker
 ) -> None:
     jobs = 20_000
-    root = write_app(tmp_path / "app", {"views/pages/many.liquid": MANY})
+    # One render queues them all: above the default limits.jobs_per_render.
+    config = "limits: {jobs_per_render: 20000}\n"
+    root = write_app(tmp_path / "app", {"views/pages/many.liquid": MANY}, config)
     with App(root, database_url=pg_url) as app:
         started = time.monotonic()
         app.render("many", {"count": jobs, "spin": 0})

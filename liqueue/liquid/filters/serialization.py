@@ -11,6 +11,8 @@ from typing import Any
 
 from liquid.undefined import is_undefined
 
+from liqueue.liquid.values import load_json
+
 from .errors import argument_error, input_error, type_name
 
 
@@ -40,6 +42,8 @@ def json(value: object) -> str:
             separators=(",", ":"),
             allow_nan=False,
         )
+    except RecursionError:
+        raise input_error("json", "the value is nested too deep") from None
     except (TypeError, ValueError) as err:
         raise input_error("json", str(err)) from err
 
@@ -76,7 +80,7 @@ def parse_json(value: object, *, raw_text: object = False) -> Any:
     if not value.strip():
         return None
     try:
-        parsed = _json.loads(value, parse_constant=_reject_constant)
+        parsed = load_json(value, parse_constant=_reject_constant)
     except _json.JSONDecodeError as err:
         raise argument_error(
             "parse_json", f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}"

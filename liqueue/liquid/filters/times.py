@@ -124,7 +124,13 @@ def make_date_filter(clock: Clock) -> FilterT:
             if when is not None:
                 # Keep the format's own type: a Markup format yields Markup output.
                 fmt = type(fmt)(_with_epoch_seconds(fmt, when))
-        return builtin_date(value if moment is None else moment, fmt, environment=environment)
+        try:
+            return builtin_date(value if moment is None else moment, fmt, environment=environment)
+        except (OverflowError, OSError, ValueError) as err:
+            # An epoch or year past what a calendar holds (years 1 to 9999).
+            raise input_error(
+                "date", f"cannot read {type_name(value)} {value!r} as a time: {err}"
+            ) from None
 
     return date
 

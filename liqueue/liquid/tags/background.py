@@ -46,7 +46,7 @@ from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
 from liqueue.liquid.tags.partials import parse_partial_call
-from liqueue.liquid.values import json_text
+from liqueue.liquid.values import TooLarge, json_text
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -97,6 +97,7 @@ class BackgroundNode(Node):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         state = state_of(context)
         path = template_path(context)
+        self._refuse_past_job_limit(context)
         options = self._options(context)
         arguments, size = self._job_arguments(context)
         partial = self._partial_name(context) if self.partial is not None else None
@@ -119,6 +120,16 @@ class BackgroundNode(Node):
         state.outbox.jobs.append(spec)
         self._warn_if_large(context, spec, size)
         return 0
+
+    def _refuse_past_job_limit(self, context: RenderContext) -> None:
+        state = state_of(context)
+        limit = state.limits.jobs_per_render
+        if len(state.outbox.jobs) >= limit:
+            raise JobOptionError(
+                f"this render already queued {limit:,} jobs, the most one render may "
+                "(limits.jobs_per_render): queue one job that processes a batch",
+                tag_location(context, self.token),
+            )
 
     def _warn_if_large(self, context: RenderContext, spec: JobSpec, size: int) -> None:
         """The platform advises arguments under ~100 KB: the job is queued, with a warning."""
@@ -151,19 +162,31 @@ class BackgroundNode(Node):
         """The job's arguments as JSON data, and about how many bytes they take as JSON."""
         arguments: dict[str, Any] = {}
         size = 2  # {}
+        limit = state_of(context).limits.job_arguments_bytes
         for arg in self.arguments.keywords:
             if arg.name in JOB_OPTION_NAMES:
                 continue
             value = arg.value.evaluate(context)
             try:
-                text = json_text(value)
+                # Stops writing as soon as the arguments pass the limit.
+                text = json_text(value, max_chars=limit - size)
             except ValueError as err:
                 raise JobOptionError(
                     f"job argument '{arg.name}' cannot be stored as JSON: {err}",
                     at(context, arg.token),
                 ) from None
+            except TooLarge:
+                text = None
+            size += len(arg.name) + 4  # "name": value,
+            size += len(text.encode()) if text is not None else limit
+            if size > limit:
+                raise JobOptionError(
+                    f"the job's arguments are more than {limit:,} bytes as JSON "
+                    f"(limits.job_arguments_bytes) with '{arg.name}': pass ids, not large objects",
+                    at(context, arg.token),
+                )
+            assert text is not None
             arguments[arg.name] = json.loads(text)
-            size += len(arg.name) + len(text.encode()) + 4  # "name": value,
         return arguments, size
 
     def _partial_name(self, context: RenderContext) -> str:

@@ -14,10 +14,11 @@ from liquid.exceptions import LiquidSyntaxError
 from liquid.tag import Tag
 from liquid.undefined import Undefined
 
+from liqueue.errors import TemplateError
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import open_tag, tag_location
-from liqueue.liquid.values import loggable
+from liqueue.liquid.values import TooLarge, loggable
 from liqueue.logs import message_of
 
 if TYPE_CHECKING:
@@ -46,7 +47,18 @@ class LogNode(Node):
         log_type = type_arg.value.evaluate(context) if type_arg else None
         if log_type is None or isinstance(log_type, Undefined) or str(log_type).strip() == "":
             log_type = "info"
-        state.log(str(log_type), message_of(loggable(value)), tag_location(context, self.token))
+        limit = state.limits.log_bytes
+        try:
+            message: str | None = message_of(loggable(value, limit))
+        except TooLarge:
+            message = None
+        if message is None or len(message) > limit or len(message.encode()) > limit:
+            raise TemplateError(
+                f"the log message is more than {limit:,} bytes (limits.log_bytes): "
+                "log ids and sizes, not whole objects",
+                tag_location(context, self.token),
+            )
+        state.log(str(log_type), message, tag_location(context, self.token))
         return 0
 
     def expressions(self) -> Iterable[Expression]:

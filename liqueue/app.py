@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +16,7 @@ from liqueue.events.event import PYTHON_ORIGIN, Event, new_event
 from liqueue.events.fanout import Fanout
 from liqueue.outbox import Outbox
 from liqueue.store import Store, open_store
-from liqueue.store.url import sqlite_url_for
+from liqueue.store.url import redact, sqlite_url_for
 
 if TYPE_CHECKING:
     from liqueue.liquid.problems import Problem
@@ -41,6 +42,7 @@ class App:
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.root = Path(root).resolve()
+        self._given_root = str(root)
         if not (self.root / "app").is_dir():
             raise ConfigError(
                 f"{self.root} is not a liqueue application: it has no app/ directory "
@@ -48,6 +50,8 @@ class App:
             )
         self.clock = clock
         self.config = AppConfig.load(self.root)
+        # Given on the command line (--db): `liqueue migrate` needs it again.
+        self._database_url_given = database_url is not None
         self.database_url = (
             database_url
             or os.environ.get(DATABASE_URL_ENV)
@@ -71,7 +75,15 @@ class App:
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
                 parents=True, exist_ok=True
             )
-        return open_store(self.database_url)
+        return open_store(self.database_url, migrate_command=self.migrate_command)
+
+    @property
+    def migrate_command(self) -> str:
+        """The command that creates or updates this application's schema, password masked."""
+        words = ["liqueue", "migrate", self._given_root]
+        if self._database_url_given:
+            words += ["--db", redact(self.database_url)]
+        return shlex.join(words)
 
     def render(
         self,

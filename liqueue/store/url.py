@@ -16,4 +16,3 @@ _PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
 def redact(url: str) -> str:
     """A database URL fit to print: its password replaced by ***."""
     return _PASSWORD.sub(r"\1***@", url)
-

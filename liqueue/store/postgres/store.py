@@ -11,14 +11,14 @@ when its lease runs out.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from liqueue.errors import StoreError, StoreUnavailable
 from liqueue.events.event import Event
@@ -28,10 +28,11 @@ from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 from liqueue.store import rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
-from liqueue.store.postgres import schema
+from liqueue.store.postgres import failures, schema
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import NotifyWakeListener
-from liqueue.store.sqlfiles import check_schema_version
+from liqueue.store.sqlfiles import MIGRATE_COMMAND, check_schema_version
+from liqueue.store.url import redact
 
 Conn = psycopg.Connection[TupleRow]
 
@@ -52,43 +53,91 @@ def _columns(params: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
 
 
 class PostgresStore:
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
-        """Connect lazily through a pool; the schema is NOT migrated (see `migrate`)."""
+    def __init__(
+        self,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 8,
+        migrate_command: str = MIGRATE_COMMAND,
+    ) -> None:
+        """Connect lazily through a pool; the schema is NOT migrated (see `migrate`).
+
+        `migrate_command` is what an error about a missing or old schema tells
+        the user to run (`liqueue migrate shop --db ...`).
+        """
         self.url = url
+        self.migrate_command = migrate_command
+        # Opened at first use, after one direct connection has shown the server
+        # can be used: a missing database or a wrong role is reported at once,
+        # not after the pool's timeout of identical background attempts.
         self._pool: ConnectionPool = ConnectionPool(
-            url, min_size=min_size, max_size=max_size, open=True, timeout=15.0, name="liqueue"
+            url, min_size=min_size, max_size=max_size, open=False, timeout=15.0, name="liqueue"
         )
+        self._open_lock = threading.Lock()
+        self._schema_checked = False
 
     # plumbing
 
-    def _run(self, work: Callable[[Conn], T]) -> T:
-        """Run `work` in one transaction, once more if the connection died under it.
+    def _open(self) -> None:
+        with self._open_lock:
+            if self._pool.closed:
+                failures.probe(self.url, self.migrate_command)
+                self._pool.open()
 
-        Raises StoreUnavailable when the server cannot be reached (or kept
-        dropping the connection, or chose this transaction as a deadlock
-        victim): callers such as the worker wait and try again.
+    def _run(self, work: Callable[[Conn], T], *, needs_schema: bool = True) -> T:
+        """Run `work` in one transaction, once more if that may pass at once.
+
+        The first operation checks the schema version first: nothing is read
+        or written on a missing, old or newer schema. Raises StoreUnavailable
+        for what passes with time (the server restarting, a dropped
+        connection, a serialization failure): callers such as the worker wait
+        and try again. Raises StoreError, with what to do, for what does not
+        (no such database, wrong role, no schema); see failures.py.
         """
+        if self._pool.closed:
+            self._open()
+        if needs_schema and not self._schema_checked:
+            self.check_schema()
         for attempt in (1, 2):
             conn: Conn | None = None
             try:
                 with self._pool.connection() as conn:
                     return work(conn)
+            except PoolTimeout as err:
+                # No connection for the whole timeout: find out why, directly.
+                failures.probe(self.url, self.migrate_command)
+                raise StoreUnavailable(f"PostgreSQL at {redact(self.url)}: {err}") from err
+            except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as err:
+                self._schema_checked = False  # the schema changed under us: say how
+                self._run(lambda conn: None)
+                raise StoreError(f"PostgreSQL at {redact(self.url)}: {err}") from err
+            except psycopg.errors.TransactionRollback as err:  # serialization, deadlock
+                if attempt == 2:
+                    raise StoreUnavailable(f"PostgreSQL at {redact(self.url)}: {err}") from err
             except psycopg.OperationalError as err:
                 if attempt == 2 or conn is None or not conn.broken:
-                    raise StoreUnavailable(f"PostgreSQL at {_redacted(self.url)}: {err}") from err
+                    raise StoreUnavailable(f"PostgreSQL at {redact(self.url)}: {err}") from err
                 self._pool.check()  # the others are likely dead too (server restart)
         raise AssertionError("unreachable")
+
+    def _check_schema_on(self, conn: Conn) -> None:
+        version = schema.current_version(conn)
+        check_schema_version(self.url, version, LATEST_VERSION, self.migrate_command)
+        self._schema_checked = True
 
     # schema
 
     def migrate(self) -> int:
-        return self._run(lambda conn: schema.migrate(conn, self.url))
+        version = self._run(lambda conn: schema.migrate(conn, redact(self.url)), needs_schema=False)
+        self._schema_checked = True
+        return version
 
     def schema_version(self) -> tuple[int, int]:
-        return self._run(schema.current_version), LATEST_VERSION
+        return self._run(schema.current_version, needs_schema=False), LATEST_VERSION
 
     def check_schema(self) -> None:
-        check_schema_version(self.url, *self.schema_version())
+        self._run(self._check_schema_on, needs_schema=False)
 
     # the path of a job
 
@@ -113,6 +162,8 @@ class PostgresStore:
                 "enqueue(connection=...) needs a connection inside a transaction: "
                 "turn autocommit off or enter `with connection.transaction():` first"
             )
+        if not self._schema_checked:
+            self._check_schema_on(connection)
         _persist(connection, outbox, now)
 
     def claim(
@@ -259,15 +310,6 @@ class PostgresStore:
             return count
 
         return self._run(work)
-
-
-def _redacted(url: str) -> str:
-    """The URL without its password, for error messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _one(conn: Conn, sql: str, params: dict[str, Any]) -> TupleRow | None:

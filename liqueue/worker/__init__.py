@@ -33,6 +33,7 @@ def run(
         burst_horizon=burst_horizon,
         grace_seconds=grace_seconds,
     )
+    app.store.check_schema()  # a database liqueue cannot use is the only thing said
     log.info(
         "starting: app %s, database %s, %d process%s x %d job(s) at a time%s",
         app.root,

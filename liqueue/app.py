@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from liqueue.events.fanout import Fanout
 from liqueue.outbox import Outbox
 from liqueue.secrets import Secrets
 from liqueue.store import Store, open_store
-from liqueue.store.url import resolve_url, sqlite_url_for
+from liqueue.store.url import redact, resolve_url, sqlite_url_for
 
 if TYPE_CHECKING:
     from liqueue.functions import HostFunction
@@ -44,6 +45,7 @@ class App:
         functions: Mapping[str, HostFunction] | None = None,
     ) -> None:
         self.root = Path(root).resolve()
+        self._given_root = str(root)
         if not (self.root / "app").is_dir():
             raise ConfigError(
                 f"{self.root} is not a liqueue application: it has no app/ directory "
@@ -54,6 +56,8 @@ class App:
         # their own App, so they find functions through `functions:` in liqueue.yml.
         self.functions = dict(functions or {})
         self.config = AppConfig.load(self.root)
+        # Given on the command line (--db): `liqueue migrate` needs it again.
+        self._database_url_given = database_url is not None
         # A relative SQLite path is relative to the app, wherever the command runs.
         self.database_url = resolve_url(
             database_url
@@ -84,7 +88,15 @@ class App:
             Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
                 parents=True, exist_ok=True
             )
-        return open_store(self.database_url)
+        return open_store(self.database_url, migrate_command=self.migrate_command)
+
+    @property
+    def migrate_command(self) -> str:
+        """The command that creates or updates this application's schema, password masked."""
+        words = ["liqueue", "migrate", self._given_root]
+        if self._database_url_given:
+            words += ["--db", redact(self.database_url)]
+        return shlex.join(words)
 
     def render(
         self,

@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 from liqueue.errors import ConfigError
+from liqueue.lifeline import end_with_parent
 
 READY_TIMEOUT = 15.0
 STOP_TIMEOUT = 5.0
@@ -100,6 +101,7 @@ def _start(root: Path, spec: ServiceSpec) -> RunningService:
             env={**os.environ, **spec.environment},
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C goes to liqueue, which stops the service itself
+            preexec_fn=end_with_parent,  # and if liqueue is killed, the service goes too
         )
     except OSError as err:
         raise ConfigError(

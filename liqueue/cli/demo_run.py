@@ -24,6 +24,7 @@ from liqueue.store import LogQuery
 from liqueue.store.url import sqlite_url_for
 from liqueue.web import create_app
 from liqueue.web.forms import post_forms
+from liqueue.web.server import ensure_port_free
 from liqueue.worker import Worker, WorkerOptions
 
 Print = Callable[[str], None]
@@ -66,6 +67,7 @@ class Demo:
 
     def start(self) -> str:
         """Serve the app in a thread; return its URL once it listens."""
+        ensure_port_free(self._server.config.host, self._server.config.port)
         self.app.store.migrate()
         self._server_thread.start()
         while not self._server.started:

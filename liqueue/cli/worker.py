@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from liqueue.app import App
@@ -52,7 +54,9 @@ def worker(
     starving low), each within its priority's time limit. A failed attempt
     is retried after the backoff set in liqueue.yml (retry_backoff) until
     max_attempts; then the job is dead (see `liqueue jobs list APP --state dead`).
-    Ctrl-C (or SIGTERM) stops gracefully: running jobs finish or are handed back.
+    Ctrl-C (or SIGTERM) stops gracefully: running jobs finish within --grace,
+    the rest are handed back; Ctrl-C again stops at once, handing running jobs
+    back too. Worker processes stop when the parent dies, even by kill -9.
 
     \b
     Examples:
@@ -62,7 +66,10 @@ def worker(
       liqueue worker shop --burst --horizon 1m     # ...and what falls due within a minute
     """
     from liqueue import worker as runner  # the worker pulls in more; load it only here
+    from liqueue.worker.supervisor import LOG_FORMAT
 
+    # What it does (start, stop, the burst's summary) goes to stderr, as the children log.
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     raise SystemExit(
         runner.run(
             app,

@@ -12,7 +12,8 @@ from liqueue.errors import ConfigError
 from liqueue.store.base import Store
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, migrate_command: str | None = None) -> Store:
+    """The store for `url`; `migrate_command` is what its schema errors tell users to run."""
     if url.startswith("sqlite:///"):
         from liqueue.store.sqlite import SQLiteStore
 
@@ -20,7 +21,9 @@ def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         from liqueue.store.postgres import PostgresStore
 
-        return PostgresStore(url)
+        if migrate_command is None:
+            return PostgresStore(url)
+        return PostgresStore(url, migrate_command=migrate_command)
     raise ConfigError(
         f"unsupported database URL {url!r}: use sqlite:///path/to/file.db or postgresql://..."
     )

@@ -14,8 +14,11 @@ from importlib.resources import files
 
 from liqueue.errors import StoreError
 from liqueue.store import columns
+from liqueue.store.url import redact
 
 SCHEMA_TABLE = "liqueue_schema"
+# Spelled for one application when the store is opened by one (App.migrate_command).
+MIGRATE_COMMAND = "liqueue migrate APP"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -72,27 +75,34 @@ def load_migrations(package: str) -> list[Migration]:
     return found
 
 
-def schema_problem(url: str, current: int, latest: int) -> str | None:
-    """Why a database at `current` cannot be used by code that knows `latest`."""
+def schema_problem(
+    url: str, current: int, latest: int, migrate_command: str = MIGRATE_COMMAND
+) -> str | None:
+    """Why a database at `current` cannot be used by code that knows `latest`.
+
+    `migrate_command` is the command that fixes an old or missing schema,
+    spelled for the application at hand when the caller knows it.
+    """
+    where = redact(url)
     if current == latest:
         return None
     if current == 0:
-        return (
-            f"the database {url} has no liqueue schema yet: run `liqueue migrate APP` "
-            "(APP being the application directory) before starting workers"
-        )
+        return f"the database {where} has no liqueue schema yet: run `{migrate_command}`"
     if current < latest:
         return (
-            f"the liqueue schema in {url} is at version {current} but this liqueue needs "
-            f"version {latest}: run `liqueue migrate APP`"
+            f"the liqueue schema in {where} is at version {current} but this liqueue needs "
+            f"version {latest}: run `{migrate_command}`"
         )
     return (
-        f"the liqueue schema in {url} is at version {current}, newer than this liqueue "
-        f"(it knows up to version {latest}): upgrade liqueue on this machine"
+        f"the liqueue schema in {where} is at version {current}, newer than this liqueue "
+        f"(it knows up to version {latest}): upgrade liqueue on this machine; "
+        "nothing was read or written"
     )
 
 
-def check_schema_version(url: str, current: int, latest: int) -> None:
-    problem = schema_problem(url, current, latest)
+def check_schema_version(
+    url: str, current: int, latest: int, migrate_command: str = MIGRATE_COMMAND
+) -> None:
+    problem = schema_problem(url, current, latest, migrate_command)
     if problem:
         raise StoreError(problem)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import socket
 from collections.abc import Iterator
 from multiprocessing.process import BaseProcess
 
@@ -17,6 +18,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from liqueue.app import DATABASE_URL_ENV, App
+from liqueue.errors import ConfigError
 from liqueue.services import running_services
 from liqueue.web.application import create_app
 
@@ -45,6 +47,7 @@ def serve(
     """Serve `app` until SIGINT/SIGTERM; with `with_worker`, run its jobs meanwhile."""
     os.environ[APP_ENV] = str(app.root)
     os.environ[DATABASE_URL_ENV] = app.database_url
+    ensure_port_free(host, port)
     app.store.migrate()  # the first request must not find the schema missing
     with contextlib.ExitStack() as stack:
         if with_worker:
@@ -64,6 +67,21 @@ def serve(
         )
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """ConfigError, in one line, when `host:port` cannot be listened on (0: any port)."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise ConfigError(
+                f"cannot serve on {host}:{port}: {err.strerror or err} "
+                "(pass --port N, or --port 0 for any free port)"
+            ) from None
+
+
 @contextlib.contextmanager
 def worker_beside(app: App, concurrency: int) -> Iterator[BaseProcess]:
     """A worker process for `app` while the block runs; on exit its running
@@ -72,10 +90,10 @@ def worker_beside(app: App, concurrency: int) -> Iterator[BaseProcess]:
     from liqueue.worker.worker import WorkerOptions
 
     options = WorkerOptions(concurrency=concurrency, grace_seconds=WORKER_GRACE_SECONDS)
-    spec = ChildSpec(app.root, app.database_url, options)
-    worker = multiprocessing.get_context("spawn").Process(
-        target=run_child, args=(spec,), name="liqueue-worker"
-    )
+    spec = ChildSpec(app.root, app.database_url, options, parent_pid=os.getpid())
+    context = multiprocessing.get_context("spawn")
+    summaries = context.SimpleQueue()  # burst summaries: a serving worker never sends one
+    worker = context.Process(target=run_child, args=(spec, summaries), name="liqueue-worker")
     worker.start()
     try:
         yield worker

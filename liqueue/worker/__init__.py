@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from liqueue.app import App
+from liqueue.store.url import redact
 from liqueue.worker.supervisor import supervise
 from liqueue.worker.worker import Worker, WorkerOptions, run_in_this_process
 
 __all__ = ["Worker", "WorkerOptions", "run"]
+
+log = logging.getLogger("liqueue.worker")
 
 
 def run(
@@ -28,6 +33,20 @@ def run(
         burst_horizon=burst_horizon,
         grace_seconds=grace_seconds,
     )
+    app.store.check_schema()  # a database liqueue cannot use is the only thing said
+    log.info(
+        "starting: app %s, database %s, %d process%s x %d job(s) at a time%s",
+        app.root,
+        redact(app.database_url),
+        processes,
+        "" if processes == 1 else "es",
+        concurrency,
+        ", until nothing is due (--burst)" if burst else "; Ctrl-C to stop",
+    )
     if processes > 1:
-        return supervise(app, processes, options)
-    return run_in_this_process(app, options)
+        code, summary = supervise(app, processes, options)
+    else:
+        code, summary = 0, run_in_this_process(app, options)
+    if burst:
+        log.info("burst finished: %s", summary)
+    return code

@@ -15,23 +15,21 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import signal
 import socket
-import threading
 import time
 import uuid
 from dataclasses import dataclass
-from types import FrameType
 
 from liqueue.app import App
 from liqueue.errors import StoreUnavailable
-from liqueue.jobs import Job
+from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.worker.completer import Completer
 from liqueue.worker.executor import Executor
 from liqueue.worker.maintenance import Maintenance
 from liqueue.worker.notifier import Notifier
 from liqueue.worker.pacing import Pacing
+from liqueue.worker.signals import stop_on_signals, stop_with_parent
 from liqueue.worker.wiring import attempt_parts
 
 log = logging.getLogger("liqueue.worker")
@@ -74,13 +72,24 @@ class Worker:
         self.completer = Completer(self.store, self.clock, self.pacing)
         self._unavailable_since: float | None = None
         self._retry_wait = RETRY_FIRST_SECONDS
-        self._stopping = threading.Event()
+        # 0 running, 1 stopping gracefully, 2 stopping now. Set from signal
+        # handlers: a plain int and the (reentrant) SimpleQueue, never a lock.
+        self._stop_level = 0
+        self._arrived: list[AttemptOutcome] = []  # taken from the inbox, not yet handled
         self._next_heartbeat = 0.0
+        self.summary = BurstSummary()
+        self.stop_hint = ""  # how to cut the grace period short, told when stopping
 
-    def request_stop(self) -> None:
-        """Safe from a signal handler: the main loop notices at once."""
-        self._stopping.set()
+    def request_stop(self, now: bool = False) -> None:
+        """Safe from a signal handler: the main loop notices at once.
+
+        `now`: running jobs are handed back instead of given the grace period.
+        """
+        self._stop_level = 2 if now else max(self._stop_level, 1)
         self.inbox.put(STOP)
+
+    def stopping(self) -> bool:
+        return self._stop_level > 0
 
     def run(self) -> int:
         self.store.check_schema()
@@ -93,7 +102,7 @@ class Worker:
         return 0
 
     def _loop(self) -> None:
-        while not self._stopping.is_set():
+        while not self._stop_level:
             try:
                 if self._step():
                     return
@@ -122,7 +131,7 @@ class Worker:
             self._unavailable_since = time.monotonic()
             log.warning("store unavailable, trying again until it answers: %s", err)
         self.executor.enforce_time_limits()
-        self._stopping.wait(self._retry_wait)
+        self._wait_inbox(self._retry_wait)  # STOP ends the wait; outcomes are kept
         self._retry_wait = min(self._retry_wait * 2, RETRY_MAX_SECONDS)
 
     def _store_available(self) -> None:
@@ -146,20 +155,26 @@ class Worker:
         return len(jobs)
 
     def _drain(self, block_for: float) -> list[AttemptOutcome]:
-        finished: list[AttemptOutcome] = []
+        """The attempts finished so far, waiting up to `block_for` for the first news."""
+        self._wait_inbox(block_for)
+        finished, self._arrived = self._arrived, []
+        return finished
+
+    def _wait_inbox(self, block_for: float) -> None:
         try:
             item = self.inbox.get(timeout=block_for) if block_for > 0 else self.inbox.get_nowait()
             while True:
                 if isinstance(item, AttemptOutcome):
-                    finished.append(item)
+                    self._arrived.append(item)
                 item = self.inbox.get_nowait()
         except queue.Empty:
-            return finished
+            return
 
     def _complete(self, outcomes: list[AttemptOutcome], *, now: bool = False) -> None:
         """Hand these outcomes to the completer; forget the jobs it wrote back."""
         for outcome in self.completer.complete(outcomes, len(self.in_flight), now=now):
             self.in_flight.pop(outcome.job_id, None)
+            self.summary.count(outcome)
 
     def _housekeeping(self) -> None:
         self.executor.enforce_time_limits()
@@ -196,34 +211,43 @@ class Worker:
     def _shutdown(self) -> None:
         """Hand back what has not started; let running jobs finish within the grace period.
 
-        With the store unavailable, whatever cannot be written back or handed
-        back stays leased to this worker and is rescued when the lease runs out.
+        A second request to stop ends the grace period at once: running jobs
+        are handed back. With the store unavailable, whatever cannot be
+        written back or handed back stays leased to this worker and is
+        rescued when the lease runs out.
         """
         unstarted = self.executor.take_back_queued()
         for job_id in unstarted:
             self.in_flight.pop(job_id, None)
-        deadline = time.monotonic() + self.options.grace_seconds
+        grace = self.options.grace_seconds
+        running = len(self.executor.running_ids())
+        if self._stop_level and (running or unstarted):
+            log.warning("stopping: %s", self._stopping_plan(running, len(unstarted)))
+        deadline = time.monotonic() + grace
         while unstarted:  # tried at least once, even with no grace period
             try:
                 self.store.release(unstarted, self.clock.now(), self.id)
                 unstarted = []
             except StoreUnavailable:
-                if time.monotonic() >= deadline:
+                if time.monotonic() >= deadline or self._stop_level > 1:
                     break
                 time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
-        while (self.in_flight or self.completer.unsaved) and time.monotonic() < deadline:
+        while (
+            (self.in_flight or self.completer.unsaved)
+            and time.monotonic() < deadline
+            and self._stop_level < 2
+        ):
             try:
                 finished = self._drain(block_for=min(0.1, deadline - time.monotonic()))
                 self._complete(finished, now=True)
                 self._housekeeping()
             except StoreUnavailable:
-                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+                self._wait_inbox(min(0.2, max(0.0, deadline - time.monotonic())))
         unsaved = self.completer.unsaved_ids()
         still_running = [job_id for job_id in self.in_flight if job_id not in unsaved]
         if still_running:
-            log.warning(
-                "handing back %d job(s) still running after the grace period", len(still_running)
-            )
+            why = "after the grace period" if self._stop_level < 2 else "on a second stop request"
+            log.warning("handing back %d job(s) still running %s", len(still_running), why)
             try:
                 self.store.release(still_running, self.clock.now(), self.id)
             except StoreUnavailable:
@@ -238,17 +262,68 @@ class Worker:
         self.in_flight.clear()
         self.executor.stop()
 
+    def _stopping_plan(self, running: int, unstarted: int) -> str:
+        parts = []
+        if unstarted:
+            parts.append(f"handing back {_jobs(unstarted)} not started")
+        if running:
+            parts.append(
+                f"finishing {_jobs(running)} running, grace {self.options.grace_seconds:g} s"
+            )
+        plan = "; ".join(parts)
+        if running and self.stop_hint:
+            plan += f"; {self.stop_hint}"
+        return plan
 
-def run_in_this_process(app: App, options: WorkerOptions) -> int:
-    """Run one worker here until SIGTERM/Ctrl-C (or, in burst mode, until nothing is due)."""
+
+def _jobs(count: int) -> str:
+    return f"{count} job" if count == 1 else f"{count} jobs"
+
+
+@dataclass
+class BurstSummary:
+    """What this worker's attempts came to, for the line `--burst` ends with."""
+
+    succeeded: int = 0
+    will_retry: int = 0
+    dead: int = 0
+
+    def count(self, outcome: AttemptOutcome) -> None:
+        if outcome.state is JobState.DONE:
+            self.succeeded += 1
+        elif outcome.state is JobState.RETRY:
+            self.will_retry += 1
+        else:
+            self.dead += 1
+
+    def add(self, other: BurstSummary) -> None:
+        self.succeeded += other.succeeded
+        self.will_retry += other.will_retry
+        self.dead += other.dead
+
+    def __str__(self) -> str:
+        failed = self.will_retry + self.dead
+        ran = self.succeeded + failed
+        return (
+            f"ran {_jobs(ran)}: {self.succeeded} succeeded, {failed} failed "
+            f"({self.will_retry} will retry, {self.dead} dead)"
+        )
+
+
+def run_in_this_process(
+    app: App, options: WorkerOptions, *, parent_pid: int | None = None
+) -> BurstSummary:
+    """Run one worker here until SIGTERM/Ctrl-C (or, in burst mode, until nothing is due).
+
+    `parent_pid`: this process is a supervised child (see signals.py).
+    Returns what its attempts came to.
+    """
     worker = Worker(app, options)
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        worker.request_stop()
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        return worker.run()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    supervised = parent_pid is not None
+    if not supervised:
+        worker.stop_hint = "Ctrl-C again to stop now"
+    with stop_on_signals(worker.request_stop, worker.stopping, supervised=supervised):
+        if parent_pid is not None:
+            stop_with_parent(parent_pid, worker.request_stop)
+        worker.run()
+    return worker.summary

@@ -36,7 +36,7 @@ def test_worker_refuses_an_unmigrated_database_then_starts_after_migrate(
     refused = start_worker(root, fresh_database, "--burst")
     assert refused.wait(timeout=30) == 1
     output = refused.output()
-    assert "liqueue migrate APP" in output, output
+    assert f"run `liqueue migrate {root} --db {fresh_database}`" in output, output
     assert "no liqueue schema" in output, output
     assert "Traceback" not in output, output
 

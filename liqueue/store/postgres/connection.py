@@ -3,49 +3,76 @@ a server restart."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import TupleRow
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from liqueue.errors import StoreUnavailable
+from liqueue.store.postgres import failures
+from liqueue.store.url import redact
 
 Conn = psycopg.Connection[TupleRow]
 T = TypeVar("T")
 
 
 class Transactions:
-    """Runs work in one pooled transaction, once more if the connection died under it.
+    """Runs work in one pooled transaction, once more if that may pass at once.
 
     Every write of the store is idempotent enough for that (inserts ignore
     known ids, completions are guarded by state and attempt), and at worst a
     claim whose commit was lost is rescued when its lease runs out.
     """
 
-    def __init__(self, url: str, *, min_size: int, max_size: int) -> None:
+    def __init__(self, url: str, *, min_size: int, max_size: int, migrate_command: str) -> None:
         self.url = url
+        self.migrate_command = migrate_command
+        # Opened at first use, after one direct connection has shown the server
+        # can be used: a missing database or a wrong role is reported at once,
+        # not after the pool's timeout of identical background attempts.
         self._pool: ConnectionPool = ConnectionPool(
-            url, min_size=min_size, max_size=max_size, open=True, timeout=15.0, name="liqueue"
+            url, min_size=min_size, max_size=max_size, open=False, timeout=15.0, name="liqueue"
         )
+        self._open_lock = threading.Lock()
 
     def run(self, work: Callable[[Conn], T]) -> T:
-        """Raises StoreUnavailable when the server cannot be reached (or kept
-        dropping the connection, or chose this transaction as a deadlock
-        victim): callers such as the worker wait and try again.
+        """Raises StoreUnavailable for what passes with time (the server
+        restarting, a dropped connection, a serialization failure or deadlock):
+        callers such as the worker wait and try again. Raises StoreError, with
+        what to do, for what does not (no such database, wrong role); see
+        failures.py.
         """
+        if self._pool.closed:
+            self._open()
         for attempt in (1, 2):
             conn: Conn | None = None
             try:
                 with self._pool.connection() as conn:
                     return work(conn)
+            except PoolTimeout as err:
+                # No connection for the whole timeout: find out why, directly.
+                failures.probe(self.url, self.migrate_command)
+                raise self._unavailable(err) from err
+            except psycopg.errors.TransactionRollback as err:
+                if attempt == 2:
+                    raise self._unavailable(err) from err
             except psycopg.OperationalError as err:
                 if attempt == 2 or conn is None or not conn.broken:
-                    raise StoreUnavailable(f"PostgreSQL at {redacted(self.url)}: {err}") from err
+                    raise self._unavailable(err) from err
                 self._pool.check()  # the others are likely dead too (server restart)
         raise AssertionError("unreachable")
+
+    def _open(self) -> None:
+        with self._open_lock:
+            if self._pool.closed:
+                failures.probe(self.url, self.migrate_command)
+                self._pool.open()
+
+    def _unavailable(self, err: Exception) -> StoreUnavailable:
+        return StoreUnavailable(f"PostgreSQL at {redact(self.url)}: {err}")
 
     def close(self) -> None:
         self._pool.close()
@@ -58,12 +85,3 @@ def autocommit(conn: Conn, sql: str, params: Sequence[Any]) -> None:
         conn.execute(sql, params)
     finally:
         conn.autocommit = False
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for error messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))

@@ -8,9 +8,10 @@ whatever its size.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
+import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 
@@ -26,7 +27,8 @@ from liqueue.store.postgres import schema
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import CHANNEL_SQL, NotifyWakeListener
-from liqueue.store.sqlfiles import check_schema_version
+from liqueue.store.sqlfiles import MIGRATE_COMMAND, check_schema_version
+from liqueue.store.url import redact
 
 # Jobs alone (the common enqueue) go in one autocommitted statement: no BEGIN, no
 # COMMIT, no separate NOTIFY round trip; the notification leaves at its commit.
@@ -36,27 +38,66 @@ INSERT_JOBS_AND_NOTIFY = (
 )
 
 
+T = TypeVar("T")
+
+
 def _arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
     """Parameter tuples (never none) to one list per column, for unnest()."""
     return [list(column) for column in zip(*params, strict=True)]
 
 
 class PostgresStore:
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8) -> None:
-        """Connect lazily through a pool; the schema is NOT migrated (see `migrate`)."""
+    def __init__(
+        self,
+        url: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 8,
+        migrate_command: str = MIGRATE_COMMAND,
+    ) -> None:
+        """Connect lazily through a pool; the schema is NOT migrated (see `migrate`).
+
+        `migrate_command` is what an error about a missing or old schema tells
+        the user to run (`liqueue migrate shop --db ...`).
+        """
         self.url = url
-        self._tx = Transactions(url, min_size=min_size, max_size=max_size)
+        self.migrate_command = migrate_command
+        self._tx = Transactions(
+            url, min_size=min_size, max_size=max_size, migrate_command=migrate_command
+        )
+        self._schema_checked = False
+
+    # plumbing
+
+    def _run(self, work: Callable[[Conn], T], *, needs_schema: bool = True) -> T:
+        """`work` in one transaction; the first operation checks the schema version
+        first, so nothing is read or written on a missing, old or newer schema."""
+        if needs_schema and not self._schema_checked:
+            self.check_schema()
+        try:
+            return self._tx.run(work)
+        except (psycopg.errors.UndefinedTable, psycopg.errors.UndefinedColumn) as err:
+            self._schema_checked = False  # the schema changed under us: say how
+            self.check_schema()
+            raise StoreError(f"PostgreSQL at {redact(self.url)}: {err}") from err
+
+    def _check_schema_on(self, conn: Conn) -> None:
+        version = schema.current_version(conn)
+        check_schema_version(self.url, version, LATEST_VERSION, self.migrate_command)
+        self._schema_checked = True
 
     # schema
 
     def migrate(self) -> int:
-        return self._tx.run(lambda conn: schema.migrate(conn, self.url))
+        version = self._run(lambda conn: schema.migrate(conn, redact(self.url)), needs_schema=False)
+        self._schema_checked = True
+        return version
 
     def schema_version(self) -> tuple[int, int]:
-        return self._tx.run(schema.current_version), LATEST_VERSION
+        return self._run(schema.current_version, needs_schema=False), LATEST_VERSION
 
     def check_schema(self) -> None:
-        check_schema_version(self.url, *self.schema_version())
+        self._run(self._check_schema_on, needs_schema=False)
 
     # the path of a job
 
@@ -71,16 +112,18 @@ class PostgresStore:
             return
         if connection is None and not outbox.events and not outbox.logs:
             params = _arrays(rows.job_params(outbox.jobs, now))
-            self._tx.run(lambda conn: autocommit(conn, INSERT_JOBS_AND_NOTIFY, params))
+            self._run(lambda conn: autocommit(conn, INSERT_JOBS_AND_NOTIFY, params))
             return
         if connection is None:
-            self._tx.run(lambda conn: _persist(conn, outbox, now))
+            self._run(lambda conn: _persist(conn, outbox, now))
             return
         if connection.info.transaction_status == TransactionStatus.IDLE and connection.autocommit:
             raise StoreError(
                 "enqueue(connection=...) needs a connection inside a transaction: "
                 "turn autocommit off or enter `with connection.transaction():` first"
             )
+        if not self._schema_checked:
+            self._check_schema_on(connection)
         _persist(connection, outbox, now)
 
     def claim(
@@ -113,7 +156,7 @@ class PostgresStore:
             ranked.sort(key=lambda pair: (pair[0], pair[1].run_at, pair[1].id))
             return [job for _, job in ranked]
 
-        return self._tx.run(work)
+        return self._run(work)
 
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
@@ -127,13 +170,13 @@ class PostgresStore:
             if not merged.jobs and any(o.state is JobState.RETRY for o in outcomes):
                 conn.execute(SQL["notify_jobs"])
 
-        self._tx.run(work)
+        self._run(work)
 
     def heartbeat(self, worker_id: str, job_ids: Sequence[str], lease_until: float) -> None:
         if not job_ids:
             return
         params = {"ids": list(job_ids), "worker_id": worker_id, "lease_until": lease_until}
-        self._tx.run(lambda conn: conn.execute(SQL["heartbeat_jobs"], params))
+        self._run(lambda conn: conn.execute(SQL["heartbeat_jobs"], params))
 
     def release(self, job_ids: Sequence[str], now: float, worker_id: str | None = None) -> None:  # noqa: ARG002 (the Store protocol gives every write its time)
         if job_ids:
@@ -155,23 +198,23 @@ class PostgresStore:
                 conn.execute(SQL["notify_jobs"])
             return [row[0] for row in rescued]
 
-        return self._tx.run(work)
+        return self._run(work)
 
     def prune(self, done_before: float, dead_before: float) -> int:
         params = {"done_before": done_before, "dead_before": dead_before}
-        return self._tx.run(lambda conn: _scalar(conn, SQL["prune_jobs"], params))
+        return self._run(lambda conn: _scalar(conn, SQL["prune_jobs"], params))
 
     def next_run_at(self) -> float | None:
-        row = self._tx.run(lambda conn: _one(conn, SQL["next_run_at"], {}))
+        row = self._run(lambda conn: _one(conn, SQL["next_run_at"], {}))
         return None if row is None or row[0] is None else float(row[0])
 
     # inspection and repair
 
     def get_job(self, job_id: str) -> Job:
-        return self._tx.run(lambda conn: shared.get_job(conn, SQL, job_id))
+        return self._run(lambda conn: shared.get_job(conn, SQL, job_id))
 
     def list_jobs(self, query: JobQuery) -> list[Job]:
-        return self._tx.run(lambda conn: shared.list_jobs(conn, SQL, query))
+        return self._run(lambda conn: shared.list_jobs(conn, SQL, query))
 
     def retry_jobs(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:
@@ -182,47 +225,47 @@ class PostgresStore:
         return self._update_and_notify(SQL["retry_all_dead"], {"now": now})
 
     def cancel_job(self, job_id: str, now: float) -> None:
-        self._tx.run(lambda conn: shared.cancel_job(conn, SQL, job_id, now))
+        self._run(lambda conn: shared.cancel_job(conn, SQL, job_id, now))
 
     def delete_job(self, job_id: str) -> None:
         """Delete a job that is not running, with its log entries (one statement)."""
-        self._tx.run(lambda conn: shared.delete_job(conn, SQL, job_id))
+        self._run(lambda conn: shared.delete_job(conn, SQL, job_id))
 
     def add_logs(self, entries: Sequence[LogEntry]) -> None:
         if entries:
-            self._tx.run(lambda conn: _insert_logs(conn, entries))
+            self._run(lambda conn: _insert_logs(conn, entries))
 
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
-        return self._tx.run(lambda conn: shared.read_logs(conn, SQL, query, no_limit=None))
+        return self._run(lambda conn: shared.read_logs(conn, SQL, query, no_limit=None))
 
     def iter_logs(
         self, query: LogQuery, page_size: int = log_pages.DEFAULT_PAGE_SIZE
     ) -> Iterator[LogEntry]:
         def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
             # One short transaction per page: no connection is held while the caller prints.
-            return self._tx.run(lambda conn: conn.execute(SQL[name], params).fetchall())
+            return self._run(lambda conn: conn.execute(SQL[name], params).fetchall())
 
         return log_pages.iter_logs(fetch, query, page_size)
 
     def stats(self) -> list[SourceStats]:
         # REPEATABLE READ would make the three queries agree exactly; counts a
         # few milliseconds apart are good enough for a dashboard.
-        return self._tx.run(lambda conn: shared.stats(conn, SQL))
+        return self._run(lambda conn: shared.stats(conn, SQL))
 
     # events
 
     def get_event(self, event_id: str) -> Event:
-        return self._tx.run(lambda conn: shared.get_event(conn, SQL, event_id, list))
+        return self._run(lambda conn: shared.get_event(conn, SQL, event_id, list))
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]:
-        return self._tx.run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
+        return self._run(lambda conn: shared.list_events(conn, SQL, type, limit, list))
 
     def count_events(self, type: str | None = None) -> int:
         def count(conn: Conn) -> int:
             row = conn.execute(SQL["count_events"], {"type": type}).fetchone()
             return int(row[0]) if row else 0
 
-        return self._tx.run(count)
+        return self._run(count)
 
     def wake_listener(self) -> NotifyWakeListener:
         return NotifyWakeListener(self.url)
@@ -243,7 +286,7 @@ class PostgresStore:
                 conn.execute(SQL["notify_jobs"])
             return count
 
-        return self._tx.run(work)
+        return self._run(work)
 
 
 def _one(conn: Conn, sql: str, params: dict[str, Any]) -> TupleRow | None:

@@ -69,6 +69,8 @@ class AppConfig:
     secrets: dict[str, str] = field(default_factory=dict)  # template name -> env variable
     functions: tuple[str, ...] = ()  # `module:attribute` entry points of host functions
     services: tuple[ServiceSpec, ...] = ()
+    # `dashboard:` as written; web/dashboard/access.py reads it.
+    dashboard: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> AppConfig:
@@ -93,7 +95,7 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
     known = {
         "database_url", "limits", "priorities", "retry_backoff", "retry_jitter",
         "lease_seconds", "poll_interval", "keep_done", "keep_dead", "constants", "environment",
-        "http", "secrets", "functions", "services",
+        "http", "secrets", "functions", "services", "dashboard",
     }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
@@ -130,7 +132,16 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
         secrets=parse_secret_names(data.get("secrets")),
         functions=parse_entry_points(data.get("functions")),
         services=parse_services(data.get("services")),
+        dashboard=_mapping("dashboard", data.get("dashboard")),
     )
+
+
+def _mapping(name: str, raw: object) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name} must be a mapping of settings")
+    return dict(raw)
 
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from liqueue.app import DATABASE_URL_ENV, App
 from liqueue.services import running_services
 from liqueue.web.application import create_app
+from liqueue.web.dashboard import dashboard_access
 
 APP_ENV = "LIQUEUE_SERVE_APP"
 WORKER_GRACE_SECONDS = 10.0
@@ -43,6 +44,7 @@ def serve(
     concurrency: int = 4,
 ) -> None:
     """Serve `app` until SIGINT/SIGTERM; with `with_worker`, run its jobs meanwhile."""
+    dashboard_access(app).check_bind(host)  # no open dashboard beyond loopback
     os.environ[APP_ENV] = str(app.root)
     os.environ[DATABASE_URL_ENV] = app.database_url
     app.store.migrate()  # the first request must not find the schema missing

@@ -13,3 +13,48 @@ from tests.store.conftest import (  # noqa: F401
     unmigrated_url,
 )
 from tests.web.conftest import serve  # noqa: F401
+
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests.web.conftest import write_app  # noqa: E402
+
+FLAKY_APP = {
+    "app/views/pages/index.liquid": "home",
+    "app/views/pages/queue.liquid": """{% background source_name: 'charge_card', max_attempts: 1, amount: 42 %}
+{% assign missing = nil %}
+{{ missing | nonexistent_filter_boom }}
+{% endbackground %}
+{% background source_name: 'send_receipt', to: 'dee@example.com' %}{% log 'sent' %}{% endbackground %}
+""",
+}
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh database on each backend, for apps served in a child process."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path}/queue.db"
+    url: str = request.getfixturevalue("postgres_schema_url")
+    return url
+
+
+def liqueue(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command line in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "liqueue.cli", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def flaky_app(tmp_path: Path, db_url: str) -> Path:
+    """An app whose page queues one job that fails (dead at once) and one that succeeds."""
+    root = write_app(tmp_path / "shop", FLAKY_APP)
+    for args in (("migrate",), ("render", "queue"), ("worker", "--burst")):
+        done = liqueue(args[0], str(root), "--db", db_url, *args[1:])
+        assert done.returncode == 0, done.stderr
+    return root

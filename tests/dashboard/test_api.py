@@ -46,7 +46,9 @@ def test_cli_and_api_answer_the_same_question_alike(
 def test_actions_pauses_and_errors_as_json(flaky_app: Path, db_url: str, serve: Serve) -> None:
     server = serve(flaky_app, "--db", db_url)
     dead = httpx.get(server.url + API + "/jobs", params={"state": "dead"}).json()["jobs"]
-    retried = httpx.post(server.url + API + "/jobs/actions", json={"action": "retry", "ids": [dead[0]["id"]]})
+    retried = httpx.post(
+        server.url + API + "/jobs/actions", json={"action": "retry", "ids": [dead[0]["id"]]}
+    )
     assert retried.json() == {"action": "retry", "asked": 1, "changed": 1}
     count = httpx.get(server.url + API + "/jobs/count", params={"state": "scheduled"}).json()
     assert count == {"count": 1}
@@ -60,7 +62,9 @@ def test_actions_pauses_and_errors_as_json(flaky_app: Path, db_url: str, serve: 
         "127.0.0.1: retry 1 of 1 chosen job(s)",
         "127.0.0.1: cancel 1 of 1 job(s) matching {'state': 'scheduled'}",
     ]
-    paused = httpx.post(server.url + API + "/pauses", json={"kind": "source_name", "name": "charge_card"})
+    paused = httpx.post(
+        server.url + API + "/pauses", json={"kind": "source_name", "name": "charge_card"}
+    )
     assert paused.json()["pauses"][0]["name"] == "charge_card"
     assert "charge_card" in liqueue("pause", str(flaky_app), "--db", db_url).stdout
     bad = httpx.post(server.url + API + "/pauses", json={"kind": "priority", "name": "urgent"})
@@ -85,16 +89,22 @@ def test_metrics_and_health(flaky_app: Path, db_url: str, serve: Serve) -> None:
 
 
 def test_credentials_and_roles(flaky_app: Path, db_url: str, serve: Serve) -> None:
-    env = {"LIQUEUE_DASHBOARD_TOKEN": "admin-secret-1", "LIQUEUE_DASHBOARD_READONLY_TOKEN": "viewer-2"}
+    env = {
+        "LIQUEUE_DASHBOARD_TOKEN": "admin-secret-1",
+        "LIQUEUE_DASHBOARD_READONLY_TOKEN": "viewer-2",
+    }
     server = serve(flaky_app, "--db", db_url, env=env)
     url = server.url + API + "/jobs"
     assert httpx.get(url).status_code == 401
     assert httpx.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert httpx.get(url, auth=("ops", "viewer-2")).status_code == 200
-    denied = httpx.post(url + "/actions", json={"action": "retry", "ids": ["x"]}, auth=("ops", "viewer-2"))
+    denied = httpx.post(
+        url + "/actions", json={"action": "retry", "ids": ["x"]}, auth=("ops", "viewer-2")
+    )
     assert denied.status_code == 403 and "admin" in denied.json()["error"]
     allowed = httpx.post(
-        url + "/actions", json={"action": "retry", "ids": ["ffffffff"]},
+        url + "/actions",
+        json={"action": "retry", "ids": ["ffffffff"]},
         headers={"Authorization": "Bearer admin-secret-1"},
     )
     assert allowed.status_code == 404  # past the guard: no such job

@@ -3,6 +3,12 @@ have them), applications on disk and real `liqueue serve` processes."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 # The store tests' backends, and the web tests' servers and browser.
 from tests.store.conftest import (  # noqa: F401
     backend,
@@ -12,16 +18,8 @@ from tests.store.conftest import (  # noqa: F401
     store_url,
     unmigrated_url,
 )
-from tests.web.conftest import serve  # noqa: F401
-
-
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from tests.web.conftest import write_app  # noqa: E402
+from tests.web.conftest import serve, write_app  # noqa: F401
+from tests.web.test_browser import browser  # noqa: F401
 
 FLAKY_APP = {
     "app/views/pages/index.liquid": "home",
@@ -35,7 +33,11 @@ FLAKY_APP = {
 
 
 @pytest.fixture
-def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+def db_url(
+    backend: str,  # noqa: F811
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> str:
     """A fresh database on each backend, for apps served in a child process."""
     if backend == "sqlite":
         return f"sqlite:///{tmp_path}/queue.db"

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.web.conftest import Serve, write_app
-from tests.web.test_browser import WAIT_MS, browser  # noqa: F401
+from tests.web.test_browser import WAIT_MS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BROKEN = "{% assign total = amount | times: 2 %}{{ total | no_such_filter }}"

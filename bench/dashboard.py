@@ -29,7 +29,8 @@ import httpx
 ADMIN_URL = os.environ.get("LIQUEUE_BENCH_POSTGRES_ADMIN", "postgresql://127.0.0.1:5432/postgres")
 PG_DB = "liqueue_bench_dashboard"
 URLS = [
-    "/_liqueue/", "/_liqueue/jobs", "/_liqueue/jobs?state=dead", "/_liqueue/jobs?source_name=source_7",
+    "/_liqueue/", "/_liqueue/jobs", "/_liqueue/jobs?state=dead",
+    "/_liqueue/jobs?source_name=source_7",
     "/_liqueue/jobs?state=done&source_name=source_3&priority=low", "/_liqueue/logs",
     "/_liqueue/stats?window=1h", "/_liqueue/events", "/_liqueue/queues",
     "/_liqueue/api/overview", "/_liqueue/api/jobs?limit=50", "/_liqueue/api/jobs?state=dead",
@@ -46,7 +47,8 @@ JOB_COLUMNS = """id, state, priority, source_name, body, arguments, context, ori
 
 def job_select(now: float, jobs: int, id_expr: str, series: str) -> str:
     return f"""SELECT {id_expr}, {STATE}, i % 3, 'source_' || (i % 20), '{{% log "x" %}}',
-  '{{"n": ' || i || ', "email": "user' || i || '@example.com"}}', '{{}}', 'app/views/pages/x.liquid',
+  '{{"n": ' || i || ', "email": "user' || i || '@example.com"}}', '{{}}',
+  'app/views/pages/x.liquid',
   1, 3, 1, {now} - ({jobs} - i) * 0.01, {now} - ({jobs} - i) * 0.01,
   {now} - ({jobs} - i) * 0.01 + 0.5,
   CASE WHEN i % 100 = 0 THEN 'boom' ELSE NULL END {series}"""
@@ -55,21 +57,27 @@ def job_select(now: float, jobs: int, id_expr: str, series: str) -> str:
 def log_select(now: float, logs: int, series: str) -> str:
     return f"""SELECT {now} - (i % 7200), 'attempt',
   '[attempt 1/3] - source_' || (i % 20) || ' - SUCCESS - ' || (i % 900) || 'ms',
-  'source_' || (i % 20), 1, 3, CASE WHEN i % 50 = 0 THEN 'FAILED' ELSE 'SUCCESS' END, i % 900 {series}"""
+  'source_' || (i % 20), 1, 3, CASE WHEN i % 50 = 0 THEN 'FAILED' ELSE 'SUCCESS' END,
+  i % 900 {series}"""
 
 
 LOG_COLUMNS = "at, type, message, source_name, attempt, max_attempts, status, duration_ms"
 
 
+def _sqlite_series(n: int) -> str:
+    return (
+        "FROM (WITH RECURSIVE s(i) AS "
+        f"(SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s)"
+    )
+
+
 def fill_sqlite(path: Path, jobs: int, logs: int) -> None:
     now = time.time()
     db = sqlite3.connect(path)
-    series = lambda n: (
-        f"FROM (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s)"
-    )  # noqa: E731
     ids = "printf('%08x-0000-7000-8000-%012x', i, i)"
-    db.execute(f"INSERT INTO jobs ({JOB_COLUMNS}) {job_select(now, jobs, ids, series(jobs))}")
-    db.execute(f"INSERT INTO logs ({LOG_COLUMNS}) {log_select(now, logs, series(logs))}")
+    select = job_select(now, jobs, ids, _sqlite_series(jobs))
+    db.execute(f"INSERT INTO jobs ({JOB_COLUMNS}) {select}")
+    db.execute(f"INSERT INTO logs ({LOG_COLUMNS}) {log_select(now, logs, _sqlite_series(logs))}")
     db.commit()
     db.execute("ANALYZE")
     db.close()
@@ -80,20 +88,17 @@ def fill_postgres(url: str, jobs: int, logs: int) -> None:
 
     now = time.time()
     ids = "lpad(to_hex(i), 8, '0') || '-0000-7000-8000-' || lpad(to_hex(i), 12, '0')"
+    select = job_select(now, jobs, ids, f"FROM generate_series(1, {jobs}) AS i")
+    logs_select = log_select(now, logs, f"FROM generate_series(1, {logs}) AS i")
     with psycopg.connect(url) as conn:
+        # Text literals to jsonb: the same SELECT serves both backends.
         conn.execute(
-            f"INSERT INTO jobs ({JOB_COLUMNS}) "
-            + job_select(now, jobs, ids, f"FROM generate_series(1, {jobs}) AS i")
-            .replace(
-                "'{\"n\": ' || i || ', \"email\": \"user' || i || '@example.com\"}'",
-                "('{\"n\": ' || i || ', \"email\": \"user' || i || '@example.com\"}')::jsonb",
-            )
-            .replace("'{}'", "'{}'::jsonb")
+            f"INSERT INTO jobs ({JOB_COLUMNS}) SELECT id, state, p, s, b, a::jsonb, c::jsonb, "
+            "o, ol, m, at, r, cr, f, e FROM ("
+            + select
+            + ") AS t(id, state, p, s, b, a, c, o, ol, m, at, r, cr, f, e)"
         )
-        conn.execute(
-            f"INSERT INTO logs ({LOG_COLUMNS}) "
-            + log_select(now, logs, f"FROM generate_series(1, {logs}) AS i")
-        )
+        conn.execute(f"INSERT INTO logs ({LOG_COLUMNS}) {logs_select}")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
 
@@ -108,7 +113,8 @@ def measure(app_dir: Path, db_url: str, repeat: int) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "LIQUEUE_DATABASE_URL"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "liqueue.cli", "dashboard", str(app_dir), "--db", db_url, "--port", str(port)],
+        [sys.executable, "-m", "liqueue.cli", "dashboard", str(app_dir), "--db", db_url,
+         "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -129,7 +135,8 @@ def measure(app_dir: Path, db_url: str, repeat: int) -> None:
                     times.append((time.perf_counter() - started) * 1000)
                     response.raise_for_status()
                 print(
-                    f"  {url:<62} median {statistics.median(times):7.1f} ms   max {max(times):7.1f} ms"
+                    f"  {url:<62} median {statistics.median(times):7.1f} ms"
+                    f"   max {max(times):7.1f} ms"
                 )
     finally:
         server.terminate()
@@ -156,7 +163,8 @@ def main() -> None:
         started = time.perf_counter()
         fill_sqlite(db_path, args.jobs, args.logs)
         print(
-            f"SQLite: {args.jobs:,} jobs, {args.logs:,} log lines (filled in {time.perf_counter() - started:.0f}s)"
+            f"SQLite: {args.jobs:,} jobs, {args.logs:,} log lines "
+            f"(filled in {time.perf_counter() - started:.0f}s)"
         )
         measure(app_dir, db_url, args.repeat)
         if args.no_postgres:
@@ -176,7 +184,8 @@ def main() -> None:
             started = time.perf_counter()
             fill_postgres(pg_url, args.jobs, args.logs)
             print(
-                f"PostgreSQL: {args.jobs:,} jobs, {args.logs:,} log lines (filled in {time.perf_counter() - started:.0f}s)"
+                f"PostgreSQL: {args.jobs:,} jobs, {args.logs:,} log lines "
+                f"(filled in {time.perf_counter() - started:.0f}s)"
             )
             measure(app_dir, pg_url, args.repeat)
         finally:

@@ -81,6 +81,8 @@ class AppConfig:
     secrets: dict[str, str] = field(default_factory=dict)  # template name -> env variable
     functions: tuple[str, ...] = ()  # `module:attribute` entry points of host functions
     services: tuple[ServiceSpec, ...] = ()
+    # `dashboard:` as written; web/dashboard/access.py reads it.
+    dashboard: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> AppConfig:
@@ -140,7 +142,7 @@ def _line_of(lines: dict[KeyPath, int], key: KeyPath) -> int | None:
 _KNOWN = (
     "database_url", "limits", "priorities", "retry_backoff", "retry_jitter",
     "lease_seconds", "poll_interval", "keep_done", "keep_dead", "constants", "environment",
-    "http", "secrets", "functions", "services",
+    "http", "secrets", "functions", "services", "dashboard",
 )  # fmt: skip
 
 # Heartbeats renew a lease every third of it; below a second a slow database
@@ -190,6 +192,7 @@ def _from_mapping(data: dict[Any, Any]) -> AppConfig:
         secrets=_section("secrets", data, parse_secret_names),
         functions=_section("functions", data, parse_entry_points),
         services=_section("services", data, parse_services),
+        dashboard=_mapping(data.get("dashboard"), ("dashboard",)),
     )
 
 

@@ -29,7 +29,7 @@ def stats(app: App, as_json: bool) -> None:
     """
     report = stats_report(app.store.stats())
     if as_json:
-        echo_json([{**line.to_json(), "job_success_rate": _job_pct(line)} for line in report])
+        echo_json([line.to_json() for line in report])
         return
     click.echo(stats_table(report))
 
@@ -51,7 +51,7 @@ def stats_table(report: list[SourceReport]) -> str:
         [
             line.source_name,
             *line.counts.values(),
-            _pct(_job_pct(line)),
+            _pct(line.job_success_pct),
             _pct(line.success_pct),
             _ms(line.p50_ms),
             _ms(line.p95_ms),
@@ -61,12 +61,6 @@ def stats_table(report: list[SourceReport]) -> str:
         for line in report
     ]
     return table(headers, rows)
-
-
-def _job_pct(line: SourceReport) -> float | None:
-    """Done jobs among finished ones (done or dead), in percent to one decimal."""
-    done, dead = line.counts.get("done", 0), line.counts.get("dead", 0)
-    return None if not done + dead else round(done / (done + dead) * 100, 1)
 
 
 def _pct(value: float | None) -> str | None:

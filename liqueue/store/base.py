@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from liqueue.events.event import Event
 from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import AttemptStatus, LogEntry
 from liqueue.outbox import Outbox
+
+if TYPE_CHECKING:
+    from liqueue.store.browse import JobCount, JobCursor, JobFilter
+    from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
+    from liqueue.store.pauses import Pause, PauseTarget
 
 
 @dataclass
@@ -161,6 +166,53 @@ class Store(Protocol):
 
     def count_events(self, type: str | None = None) -> int:
         """How many events (of this type) list_events would return without a limit."""
+
+    # the dashboard, the JSON API and /metrics (store/browse.py, overview.py, pauses.py)
+    def find_jobs(self, wanted: JobFilter, limit: int, after: JobCursor | None) -> list[Job]:
+        """Jobs matching a filter, newest first, the page after `after` (None: the first)."""
+
+    def count_jobs(self, wanted: JobFilter) -> int:
+        """How many jobs match; from job_counts (no scan) when the filter allows it."""
+
+    def cancel_jobs(self, job_ids: Sequence[str], now: float) -> int:
+        """Cancel those of the (full) ids not yet running; how many were."""
+
+    def delete_jobs(self, job_ids: Sequence[str]) -> int:
+        """Delete those of the (full) ids not running, with their log lines; how many were."""
+
+    def run_jobs_now(self, job_ids: Sequence[str], now: float) -> int:
+        """Waiting jobs among the (full) ids become due now; how many did."""
+
+    def job_counts(self) -> list[JobCount]:
+        """Jobs by state, priority and source_name, kept by triggers."""
+
+    def attempt_counts(self) -> list[AttemptCount]:
+        """Finished attempts by source_name, outcome and duration bucket, ever."""
+
+    def attempts_per_minute(self, since: float) -> list[MinuteCount]: ...
+
+    def queue_latency(self, now: float) -> dict[str, float | None]:
+        """Per priority name, seconds its oldest due job has waited (None: none due)."""
+
+    def window_stats(self, since: float) -> list[SourceStats]:
+        """`stats()` with attempts counted only from `since`; counts are current."""
+
+    def save_worker(self, worker: WorkerInfo) -> None:
+        """Register a worker or record its heartbeat."""
+
+    def remove_worker(self, worker_id: str) -> None: ...
+
+    def prune_workers(self, heartbeat_before: float) -> int: ...
+
+    def list_workers(self) -> list[WorkerInfo]: ...
+
+    def pause(self, target: PauseTarget, now: float, by: str | None) -> bool:
+        """Hold back a priority or source_name; False when it was paused already."""
+
+    def resume(self, target: PauseTarget) -> bool:
+        """Let it run again (workers are woken); False when it was not paused."""
+
+    def list_pauses(self) -> list[Pause]: ...
 
     def wake_listener(self) -> WakeListener:
         """A listener woken whenever jobs become due through this store's writes.

@@ -143,6 +143,25 @@ def stats(conn: Connection, sql: SQLFiles) -> list[SourceStats]:
     return build_stats(states, attempts, durations)
 
 
+def window_stats(conn: Connection, sql: SQLFiles, since: float) -> list[SourceStats]:
+    """Current counts by state (job_counts), attempts and durations from `since` on."""
+    states = [
+        (source, state, n)
+        for state, _, source, n in conn.execute(sql["read_job_counts"]).fetchall()
+    ]
+    attempts = conn.execute(sql["window_attempts"], {"since": since}).fetchall()
+    durations = conn.execute(sql["window_durations"], {"since": since}).fetchall()
+    return build_stats(_summed(states), attempts, durations)
+
+
+def _summed(states: list[tuple[Any, Any, Any]]) -> list[tuple[Any, Any, int]]:
+    """(source, state, n) rows with priorities folded together."""
+    totals: dict[tuple[Any, Any], int] = {}
+    for source, state, n in states:
+        totals[(source, state)] = totals.get((source, state), 0) + int(n)
+    return [(source, state, n) for (source, state), n in totals.items() if n]
+
+
 def get_event(
     conn: Connection, sql: SQLFiles, event_id: str, encode_ids: Callable[[list[str]], object]
 ) -> Event:

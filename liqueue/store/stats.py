@@ -61,6 +61,12 @@ class SourceReport:
     max_ms: int | None
     retries: int  # attempts beyond each job's first
 
+    @property
+    def job_success_pct(self) -> float | None:
+        """Done jobs among finished ones (done or dead), in percent to one decimal."""
+        done, dead = self.counts.get("done", 0), self.counts.get("dead", 0)
+        return None if not done + dead else round(done / (done + dead) * 100, 1)
+
     @classmethod
     def of(cls, stats: SourceStats) -> SourceReport:
         rate = stats.success_rate
@@ -85,6 +91,7 @@ class SourceReport:
             "p95_ms": self.p95_ms,
             "max_ms": self.max_ms,
             "retries": self.retries,
+            "job_success_rate": self.job_success_pct,
         }
 
 

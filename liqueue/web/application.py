@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
 
 from liqueue.app import STATE_DIR, App
+from liqueue.web.dashboard import dashboard_access, dashboard_mount
 from liqueue.web.limits import RequestLimits
 from liqueue.web.pages import PageSite
 from liqueue.web.secret import secret_key
@@ -45,8 +46,11 @@ def create_app(
             if owned:
                 opened.close()
 
+    access = dashboard_access(opened)
+    # Before the pages' catch-all: /_liqueue/ is the dashboard's, never a page's.
+    dashboard = [dashboard_mount(opened, access)] if access.enabled else []
     web = Starlette(
-        routes=[Route("/{path:path}", site.handle, methods=METHODS)],
+        routes=[*dashboard, Route("/{path:path}", site.handle, methods=METHODS)],
         middleware=[
             Middleware(
                 SessionMiddleware,

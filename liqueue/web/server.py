@@ -21,6 +21,7 @@ from liqueue.app import DATABASE_URL_ENV, App
 from liqueue.errors import ConfigError
 from liqueue.services import running_services
 from liqueue.web.application import create_app
+from liqueue.web.dashboard import dashboard_access
 
 APP_ENV = "LIQUEUE_SERVE_APP"
 WORKER_GRACE_SECONDS = 10.0
@@ -45,6 +46,7 @@ def serve(
     concurrency: int = 4,
 ) -> None:
     """Serve `app` until SIGINT/SIGTERM; with `with_worker`, run its jobs meanwhile."""
+    dashboard_access(app).check_bind(host)  # no open dashboard beyond loopback
     os.environ[APP_ENV] = str(app.root)
     os.environ[DATABASE_URL_ENV] = app.database_url
     ensure_port_free(host, port)

@@ -29,6 +29,7 @@ from liqueue.worker.executor import Executor
 from liqueue.worker.maintenance import Maintenance
 from liqueue.worker.notifier import Notifier
 from liqueue.worker.pacing import Pacing
+from liqueue.worker.registry import register
 from liqueue.worker.signals import stop_on_signals, stop_with_parent
 from liqueue.worker.wiring import attempt_parts
 
@@ -94,11 +95,13 @@ class Worker:
     def run(self) -> int:
         self.store.check_schema()
         notifier = Notifier(self.store, self.inbox)
+        self.registration = register(self.store, self.id, self.clock, lambda: len(self.in_flight))
         try:
             self._loop()
         finally:
             notifier.close()
             self._shutdown()
+            self.registration.close()
         return 0
 
     def _loop(self) -> None:
@@ -183,6 +186,7 @@ class Worker:
             self.store.heartbeat(self.id, list(self.in_flight), lease_until)
             self._next_heartbeat = time.monotonic() + self.app.config.lease_seconds / 3
         self.maintenance.run_due()
+        self.registration.beat()
 
     def _room_to_claim(self) -> int:
         """How many jobs to claim now: 0 until enough slots are free (see pacing.py)."""

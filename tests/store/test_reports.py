@@ -56,6 +56,7 @@ def test_report_json_is_flat_with_counts_under_state_names() -> None:
         "p95_ms": 42,
         "max_ms": 42,
         "retries": 0,
+        "job_success_rate": 100.0,  # done / (done + dead)
     }
 
 

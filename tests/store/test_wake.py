@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from liqueue.jobs import JobState
 from liqueue.outbox import Outbox
@@ -94,10 +93,10 @@ def test_sqlite_wake_directory_stays_short_for_deep_paths(tmp_path: Path) -> Non
 
 
 def test_apps_in_two_schemas_of_one_database_do_not_wake_each_other(
-    store_url: str, open_url: Callable[[str], Store]
+    postgres_schema_url: str, open_url: Callable[[str], Store]
 ) -> None:
-    if not store_url.startswith("postgresql"):
-        pytest.skip("schemas are PostgreSQL's")
+    open_url(postgres_schema_url).migrate()
+    store_url = postgres_schema_url
     other = f"liqueue_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
         admin.execute(f'CREATE SCHEMA "{other}"')

@@ -21,8 +21,11 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import log_pages, rows, shared
+from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
+from liqueue.store.browse import JobCount, JobCursor, JobFilter
+from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
+from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
@@ -266,6 +269,92 @@ class PostgresStore:
             return int(row[0]) if row else 0
 
         return self._run(count)
+
+    # the dashboard, the JSON API and /metrics
+
+    def find_jobs(self, wanted: JobFilter, limit: int, after: JobCursor | None) -> list[Job]:
+        params = browse.find_params(wanted, limit, after)
+        sql = SQL[browse.find_query(wanted)]
+        return browse.jobs_from_rows(
+            self._tx.run(lambda conn: conn.execute(sql, params).fetchall())
+        )
+
+    def count_jobs(self, wanted: JobFilter) -> int:
+        if wanted.counted:
+            return browse.count_from(self.job_counts(), wanted)
+        params = wanted.params()
+        return self._tx.run(lambda conn: _scalar(conn, SQL["count_matching_jobs"], params))
+
+    def cancel_jobs(self, job_ids: Sequence[str], now: float) -> int:
+        if not job_ids:
+            return 0
+        params = {"ids": list(job_ids), "now": now}
+        return self._tx.run(lambda conn: int(conn.execute(SQL["cancel_jobs"], params).rowcount))
+
+    def delete_jobs(self, job_ids: Sequence[str]) -> int:
+        if not job_ids:
+            return 0
+        params = {"ids": list(job_ids)}
+        return self._tx.run(lambda conn: len(conn.execute(SQL["delete_jobs"], params).fetchall()))
+
+    def run_jobs_now(self, job_ids: Sequence[str], now: float) -> int:
+        if not job_ids:
+            return 0
+        return self._update_and_notify(SQL["run_jobs_now"], {"ids": list(job_ids), "now": now})
+
+    def job_counts(self) -> list[JobCount]:
+        def work(conn: Conn) -> list[TupleRow]:
+            conn.execute(SQL["compact_job_counts"])
+            return conn.execute(SQL["read_job_counts"]).fetchall()
+
+        return browse.job_counts_from_rows(self._tx.run(work))
+
+    def attempt_counts(self) -> list[AttemptCount]:
+        def work(conn: Conn) -> list[TupleRow]:
+            conn.execute(SQL["compact_attempt_counts"])
+            return conn.execute(SQL["read_attempt_counts"]).fetchall()
+
+        return overview.attempt_counts_from_rows(self._tx.run(work))
+
+    def attempts_per_minute(self, since: float) -> list[MinuteCount]:
+        sql, params = SQL["attempts_per_minute"], {"since": since}
+        found = self._tx.run(lambda conn: conn.execute(sql, params).fetchall())
+        return overview.minutes_from_rows(found)
+
+    def queue_latency(self, now: float) -> dict[str, float | None]:
+        sql, params = SQL["queue_latency"], {"now": now}
+        found = self._tx.run(lambda conn: conn.execute(sql, params).fetchall())
+        return {p.value: wait for p, wait in overview.latency_from_rows(found, now).items()}
+
+    def window_stats(self, since: float) -> list[SourceStats]:
+        return self._tx.run(lambda conn: shared.window_stats(conn, SQL, since))
+
+    def save_worker(self, worker: WorkerInfo) -> None:
+        self._tx.run(lambda conn: conn.execute(SQL["upsert_worker"], worker.params()))
+
+    def remove_worker(self, worker_id: str) -> None:
+        self._tx.run(lambda conn: conn.execute(SQL["delete_worker"], {"id": worker_id}))
+
+    def prune_workers(self, heartbeat_before: float) -> int:
+        params = {"before": heartbeat_before}
+        return self._tx.run(lambda conn: int(conn.execute(SQL["prune_workers"], params).rowcount))
+
+    def list_workers(self) -> list[WorkerInfo]:
+        found = self._tx.run(lambda conn: conn.execute(SQL["list_workers"]).fetchall())
+        return overview.workers_from_rows(found)
+
+    def pause(self, target: PauseTarget, now: float, by: str | None) -> bool:
+        params = target.params(now, by)
+        return self._tx.run(lambda conn: bool(conn.execute(SQL["insert_pause"], params).rowcount))
+
+    def resume(self, target: PauseTarget) -> bool:
+        return bool(
+            self._update_and_notify(SQL["delete_pause"], dict(pauses.target_params(target)))
+        )
+
+    def list_pauses(self) -> list[Pause]:
+        found = self._tx.run(lambda conn: conn.execute(SQL["list_pauses"]).fetchall())
+        return pauses.pauses_from_rows(found)
 
     def wake_listener(self) -> NotifyWakeListener:
         return NotifyWakeListener(self.url)

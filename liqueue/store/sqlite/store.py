@@ -19,8 +19,11 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import log_pages, rows, shared
+from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
+from liqueue.store.browse import JobCount, JobCursor, JobFilter
+from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
+from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection, schema
 from liqueue.store.sqlite.connection import Transactions
@@ -237,6 +240,102 @@ class SQLiteStore:
     def count_events(self, type: str | None = None) -> int:
         with self._tx.lock:
             return int(self._tx.db.execute(SQL["count_events"], {"type": type}).fetchone()[0])
+
+    # the dashboard, the JSON API and /metrics
+
+    def find_jobs(self, wanted: JobFilter, limit: int, after: JobCursor | None) -> list[Job]:
+        params = browse.find_params(wanted, limit, after)
+        with self._tx.read() as db:
+            found = db.execute(SQL[browse.find_query(wanted)], params).fetchall()
+        return browse.jobs_from_rows(found)
+
+    def count_jobs(self, wanted: JobFilter) -> int:
+        if wanted.counted:
+            return browse.count_from(self.job_counts(), wanted)
+        with self._tx.read() as db:
+            return int(db.execute(SQL["count_matching_jobs"], wanted.params()).fetchone()[0])
+
+    def cancel_jobs(self, job_ids: Sequence[str], now: float) -> int:
+        if not job_ids:
+            return 0
+        with self._tx.write() as db:
+            params = {"ids": rows.dumps(list(job_ids)), "now": now}
+            return int(db.execute(SQL["cancel_jobs"], params).rowcount)
+
+    def delete_jobs(self, job_ids: Sequence[str]) -> int:
+        if not job_ids:
+            return 0
+        with self._tx.write() as db:
+            deleted = [
+                r[0] for r in db.execute(SQL["delete_jobs"], {"ids": rows.dumps(list(job_ids))})
+            ]
+            if deleted:
+                db.execute(SQL["delete_logs_of_jobs"], {"ids": rows.dumps(deleted)})
+        return len(deleted)
+
+    def run_jobs_now(self, job_ids: Sequence[str], now: float) -> int:
+        if not job_ids:
+            return 0
+        with self._tx.write() as db:
+            params = {"ids": rows.dumps(list(job_ids)), "now": now}
+            count = int(db.execute(SQL["run_jobs_now"], params).rowcount)
+        if count:
+            self._waker.notify()
+        return count
+
+    def job_counts(self) -> list[JobCount]:
+        with self._tx.read() as db:
+            return browse.job_counts_from_rows(db.execute(SQL["read_job_counts"]).fetchall())
+
+    def attempt_counts(self) -> list[AttemptCount]:
+        with self._tx.read() as db:
+            found = db.execute(SQL["read_attempt_counts"]).fetchall()
+        return overview.attempt_counts_from_rows(found)
+
+    def attempts_per_minute(self, since: float) -> list[MinuteCount]:
+        with self._tx.read() as db:
+            found = db.execute(SQL["attempts_per_minute"], {"since": since}).fetchall()
+        return overview.minutes_from_rows(found)
+
+    def queue_latency(self, now: float) -> dict[str, float | None]:
+        with self._tx.read() as db:
+            found = db.execute(SQL["queue_latency"], {"now": now}).fetchall()
+        return {p.value: wait for p, wait in overview.latency_from_rows(found, now).items()}
+
+    def window_stats(self, since: float) -> list[SourceStats]:
+        with self._tx.read() as db:
+            return shared.window_stats(db, SQL, since)
+
+    def save_worker(self, worker: WorkerInfo) -> None:
+        with self._tx.write() as db:
+            db.execute(SQL["upsert_worker"], worker.params())
+
+    def remove_worker(self, worker_id: str) -> None:
+        with self._tx.write() as db:
+            db.execute(SQL["delete_worker"], {"id": worker_id})
+
+    def prune_workers(self, heartbeat_before: float) -> int:
+        with self._tx.write() as db:
+            return int(db.execute(SQL["prune_workers"], {"before": heartbeat_before}).rowcount)
+
+    def list_workers(self) -> list[WorkerInfo]:
+        with self._tx.read() as db:
+            return overview.workers_from_rows(db.execute(SQL["list_workers"]).fetchall())
+
+    def pause(self, target: PauseTarget, now: float, by: str | None) -> bool:
+        with self._tx.write() as db:
+            return bool(db.execute(SQL["insert_pause"], target.params(now, by)).rowcount)
+
+    def resume(self, target: PauseTarget) -> bool:
+        with self._tx.write() as db:
+            resumed = bool(db.execute(SQL["delete_pause"], pauses.target_params(target)).rowcount)
+        if resumed:
+            self._waker.notify()
+        return resumed
+
+    def list_pauses(self) -> list[Pause]:
+        with self._tx.read() as db:
+            return pauses.pauses_from_rows(db.execute(SQL["list_pauses"]).fetchall())
 
     def wake_listener(self) -> SocketWakeListener:
         return SocketWakeListener(self._waker.directory)

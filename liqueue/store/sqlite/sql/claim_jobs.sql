@@ -8,6 +8,9 @@ SET state = 'running',
 WHERE id IN (
     SELECT id FROM jobs
     WHERE state IN ('scheduled', 'retry') AND priority = :priority AND run_at <= :now
+      -- Paused priorities and source_names (store/pauses.py) wait, unclaimed.
+      AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = :priority)
+      AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
     ORDER BY priority, run_at
     LIMIT :limit
 )

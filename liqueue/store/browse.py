@@ -1,0 +1,186 @@
+"""Finding jobs by filter, page by page, and acting on what a filter matches.
+
+Pages are newest first and continue after a cursor (created_at, id), so a
+page deep in a million jobs costs what the first does. The dashboard, the
+JSON API and `liqueue jobs list` ask the same question through `JobFilter`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from liqueue.jobs import Job, JobState, Priority
+from liqueue.store import rows
+
+# No job was created after this (year 2255): the cursor of the first page.
+_END_OF_TIME = 9e9
+PAGE_LIMIT_MAX = 1000
+
+
+@dataclass(frozen=True)
+class JobCursor:
+    """Where a page ended: the next page holds older jobs."""
+
+    created_at: float
+    id: str
+
+    def token(self) -> str:
+        return f"{self.created_at!r}_{self.id}"
+
+    @classmethod
+    def parse(cls, token: str) -> JobCursor:
+        at, sep, job_id = token.partition("_")
+        try:
+            if not sep or not job_id:
+                raise ValueError
+            return cls(float(at), job_id)
+        except ValueError:
+            raise ValueError(f"not a page cursor: {token!r}") from None
+
+    @classmethod
+    def after(cls, job: Job) -> JobCursor:
+        return cls(job.created_at, job.id)
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """Which jobs: every field given must match (None: any)."""
+
+    state: JobState | None = None
+    source_name: str | None = None
+    priority: Priority | None = None
+    event_id: str | None = None
+    text: str | None = None  # found anywhere in the arguments' JSON, any case
+    since: float | None = None  # created at or after
+    until: float | None = None  # created before
+
+    @property
+    def counted(self) -> bool:
+        """True when the job_counts table answers how many jobs match (no scan)."""
+        return self.event_id is None and not self.text and self.since is None and not self.until
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "state": None if self.state is None else JobState(self.state).value,
+            "source_name": self.source_name,
+            "priority": None if self.priority is None else self.priority.rank,
+            "event_id": self.event_id,
+            "text": self.text or None,
+            "since": self.since if self.since is not None else -_END_OF_TIME,
+            "until": self.until if self.until is not None else _END_OF_TIME,
+        }
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "state": None if self.state is None else self.state.value,
+            "source_name": self.source_name,
+            "priority": None if self.priority is None else self.priority.value,
+            "event_id": self.event_id,
+            "text": self.text,
+            "since": self.since,
+            "until": self.until,
+        }
+
+
+@dataclass(frozen=True)
+class JobCount:
+    """One row of job_counts: how many jobs are in a state, per priority and source."""
+
+    state: JobState
+    priority: Priority
+    source_name: str
+    count: int
+
+
+def job_counts_from_rows(found: Sequence[Sequence[Any]]) -> list[JobCount]:
+    return [
+        JobCount(JobState(state), Priority.of_rank(int(rank)), str(source), int(n))
+        for state, rank, source, n in found
+        if int(n)
+    ]
+
+
+def count_from(counts: Sequence[JobCount], wanted: JobFilter) -> int:
+    """How many jobs a `counted` filter matches, from job_counts."""
+    return sum(
+        c.count
+        for c in counts
+        if (wanted.state is None or c.state == wanted.state)
+        and (wanted.source_name is None or c.source_name == wanted.source_name)
+        and (wanted.priority is None or c.priority == wanted.priority)
+    )
+
+
+def find_query(wanted: JobFilter) -> str:
+    """The name of the SQL file whose index serves this filter best."""
+    if wanted.state is not None:
+        return "find_jobs_by_state"
+    if wanted.source_name is not None:
+        return "find_jobs_by_source"
+    return "find_jobs"
+
+
+def find_params(wanted: JobFilter, limit: int, after: JobCursor | None) -> dict[str, Any]:
+    params = wanted.params()
+    until = params.pop("until")
+    start = after if after is not None and after.created_at <= until else JobCursor(until, "")
+    params.update(before_at=start.created_at, before_id=start.id, limit=limit)
+    return params
+
+
+def jobs_from_rows(found: Sequence[Sequence[Any]]) -> list[Job]:
+    return [rows.job_from_row(row) for row in found]
+
+
+def each_page(
+    find: Callable[[JobFilter, int, JobCursor | None], list[Job]],
+    wanted: JobFilter,
+    size: int = 500,
+) -> Iterator[list[Job]]:
+    """Every job a filter matches, a page at a time (for actions on all of them)."""
+    after: JobCursor | None = None
+    while True:
+        page = find(wanted, size, after)
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        after = JobCursor.after(page[-1])
+
+
+def with_state(wanted: JobFilter, state: JobState | None) -> JobFilter:
+    return replace(wanted, state=state)
+
+
+def parse_filter(params: Mapping[str, str | None]) -> JobFilter:
+    """A filter from query parameters (names as the API documents them)."""
+    state = params.get("state") or None
+    priority = params.get("priority") or None
+    if state is not None and state not in {s.value for s in JobState}:
+        raise ValueError(
+            f"unknown state {state!r}: use one of {', '.join(s.value for s in JobState)}"
+        )
+    named = Priority.named(priority) if priority else None
+    if priority and named is None:
+        raise ValueError(f"unknown priority {priority!r}: use high, default or low")
+    return JobFilter(
+        state=JobState(state) if state else None,
+        source_name=params.get("source_name") or None,
+        priority=named,
+        event_id=params.get("event_id") or None,
+        text=params.get("q") or None,
+        since=_time(params, "since"),
+        until=_time(params, "until"),
+    )
+
+
+def _time(params: Mapping[str, str | None], name: str) -> float | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be seconds since the Unix epoch, not {value!r}") from None

@@ -1,0 +1,3 @@
+UPDATE jobs
+SET state = 'cancelled', finished_at = %(now)s
+WHERE id = ANY(%(ids)s::text[]) AND state IN ('scheduled', 'retry')

@@ -1,0 +1,7 @@
+-- The jobs and their log lines, unless running.
+WITH deleted AS (
+    DELETE FROM jobs WHERE id = ANY(%(ids)s::text[]) AND state <> 'running' RETURNING id
+), deleted_logs AS (
+    DELETE FROM logs WHERE job_id IN (SELECT id FROM deleted)
+)
+SELECT id FROM deleted

@@ -1,0 +1,1 @@
+DELETE FROM pauses WHERE target = %(target)s

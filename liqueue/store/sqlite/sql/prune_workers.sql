@@ -1,0 +1,2 @@
+-- Workers that stopped without removing themselves (killed, machine lost).
+DELETE FROM workers WHERE heartbeat_at < :before

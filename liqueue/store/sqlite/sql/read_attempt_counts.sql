@@ -1,0 +1,1 @@
+SELECT source_name, status, le_ms, n, sum_ms FROM attempt_counts

@@ -16,6 +16,7 @@ from liqueue.errors import ConfigError
 from liqueue.functions import parse_entry_points
 from liqueue.jobs import Backoff, Priority
 from liqueue.jobs.backoff import DEFAULT_SCHEDULE
+from liqueue.policies import NO_POLICIES, Policies, parse_policies
 from liqueue.secrets import parse_secret_names
 from liqueue.services import ServiceSpec, parse_services
 
@@ -69,6 +70,7 @@ class AppConfig:
     secrets: dict[str, str] = field(default_factory=dict)  # template name -> env variable
     functions: tuple[str, ...] = ()  # `module:attribute` entry points of host functions
     services: tuple[ServiceSpec, ...] = ()
+    policies: Policies = NO_POLICIES  # schedules: and sources: (liqueue/policies.py)
 
     @classmethod
     def load(cls, root: Path) -> AppConfig:
@@ -93,7 +95,7 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
     known = {
         "database_url", "limits", "priorities", "retry_backoff", "retry_jitter",
         "lease_seconds", "poll_interval", "keep_done", "keep_dead", "constants", "environment",
-        "http", "secrets", "functions", "services",
+        "http", "secrets", "functions", "services", "schedules", "sources",
     }  # fmt: skip
     unknown = sorted(set(data) - known)
     if unknown:
@@ -130,6 +132,7 @@ def _from_mapping(data: dict[str, Any]) -> AppConfig:
         secrets=parse_secret_names(data.get("secrets")),
         functions=parse_entry_points(data.get("functions")),
         services=parse_services(data.get("services")),
+        policies=parse_policies(data.get("schedules"), data.get("sources")),
     )
 
 

@@ -7,7 +7,7 @@ Everything the worker needs is a batch operation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -16,6 +16,8 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import AttemptStatus, LogEntry
 from liqueue.outbox import Outbox
+from liqueue.policies import ScheduledTick, SourcePolicy
+from liqueue.store.policy_rows import LimitedClaim, ScheduleRun
 
 
 @dataclass
@@ -150,6 +152,44 @@ class Store(Protocol):
         """By full id or unique prefix; raise NotFound otherwise."""
 
     def list_events(self, type: str | None = None, limit: int = 100) -> list[Event]: ...
+
+    # schedules, unique jobs and limits (liqueue/policies.py)
+    def queue_ticks(self, ticks: Sequence[ScheduledTick], now: float) -> list[str]:
+        """Queue each tick's job unless a worker queued that tick already (a unique
+        index on schedule and tick decides); return the ids of the jobs queued."""
+
+    def last_ticks(self) -> dict[str, ScheduleRun]:
+        """The newest tick of each schedule, with its job's state."""
+
+    def prune_ticks(self, before: float) -> int:
+        """Forget ticks older than `before`, but never a schedule's newest."""
+
+    def unique_holder(self, key: str, now: float) -> str | None:
+        """The id of the job holding a unique key now, if any."""
+
+    def claim_limited(
+        self,
+        worker_id: str,
+        limit: int,
+        now: float,
+        lease_seconds: float,
+        priorities: Sequence[str],
+        limits: Mapping[str, SourcePolicy],
+    ) -> LimitedClaim:
+        """`claim` when some sources have concurrency or rate limits: each limited
+        source's jobs only as far as its limits allow, across all workers."""
+
+    def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
+        """`next_run_at` leaving out the jobs of these (full) sources."""
+
+    def limit_usage(self, source_name: str, since: float) -> tuple[int, int]:
+        """(running jobs of the source, its starts since `since`)."""
+
+    def unique_refusals(self) -> dict[str, int]:
+        """Duplicates of unique jobs refused, per source_name."""
+
+    def wake_workers(self) -> None:
+        """Wake idle workers everywhere (a slot of a limited source freed)."""
 
     def wake_listener(self) -> WakeListener:
         """A listener woken whenever jobs become due through this store's writes.

@@ -12,7 +12,7 @@ COMMANDS = [
     ["new"], ["render"], ["check"], ["worker"], ["migrate"], ["logs"], ["stats"], ["trigger"],
     ["jobs"], ["jobs", "list"], ["jobs", "show"], ["jobs", "retry"], ["jobs", "cancel"],
     ["jobs", "delete"], ["events"], ["events", "list"], ["events", "show"],
-    ["events", "republish"], ["demo"], ["serve"],
+    ["events", "republish"], ["demo"], ["serve"], ["schedules"],
 ]  # fmt: skip
 
 

@@ -7,7 +7,7 @@ Everything the worker needs is a batch operation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -171,13 +171,16 @@ class Store(Protocol):
         self,
         worker_id: str,
         limit: int,
-        now: float,
+        clock: Callable[[], float],
         lease_seconds: float,
         priorities: Sequence[str],
         limits: Mapping[str, SourcePolicy],
     ) -> LimitedClaim:
         """`claim` when some sources have concurrency or rate limits: each limited
-        source's jobs only as far as its limits allow, across all workers."""
+        source's jobs only as far as its limits allow, across all workers.
+
+        `clock` is read once the claim holds its locks: a claim that waited for
+        another must not record its starts at the time it began waiting."""
 
     def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
         """`next_run_at` leaving out the jobs of these (full) sources."""

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from liqueue.clock import Clock
 from liqueue.jobs import Job
 from liqueue.policies import SourcePolicy
 from liqueue.store import Store
 
 
 class Limiter:
-    def __init__(self, limits: Mapping[str, SourcePolicy], store: Store) -> None:
+    def __init__(self, limits: Mapping[str, SourcePolicy], store: Store, clock: Clock) -> None:
         self.limits = dict(limits)
         self.store = store
+        self.clock = clock
         self._blocked: list[str] = []
         self._retry_at: float | None = None
         self._freed = False
@@ -35,7 +37,7 @@ class Limiter:
         if not self.limits:
             return self.store.claim(worker_id, limit, now, lease_seconds, priorities)
         result = self.store.claim_limited(
-            worker_id, limit, now, lease_seconds, priorities, self.limits
+            worker_id, limit, self.clock.now, lease_seconds, priorities, self.limits
         )
         self._blocked, self._retry_at = result.blocked, result.retry_at
         return result.jobs

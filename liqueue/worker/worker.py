@@ -72,7 +72,7 @@ class Worker:
         )
         self.maintenance = Maintenance(app)
         self.scheduler = Scheduler(app.policies, self.store, self.clock)
-        self.limiter = Limiter(app.policies.limits, self.store)
+        self.limiter = Limiter(app.policies.limits, self.store, self.clock)
         self.in_flight: dict[str, Job] = {}  # claimed, not yet written back
         self.pacing = Pacing(self.options.prefetch)
         self.completer = Completer(self.store, self.clock, self.pacing)

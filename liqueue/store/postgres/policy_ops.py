@@ -5,7 +5,7 @@ A mixin of `PostgresStore`, so the plain operations stay as they were.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from liqueue.jobs import JobSpec
@@ -99,12 +99,11 @@ class PostgresLimitOps:
         self,
         worker_id: str,
         limit: int,
-        now: float,
+        clock: Callable[[], float],
         lease_seconds: float,
         priorities: Sequence[str],
         limits: Mapping[str, SourcePolicy],
     ) -> LimitedClaim:
-        request = ClaimRequest(worker_id, limit, now, lease_seconds)
         sources = sorted(limits)
         order = [rows.stored_priority(name) for name in priorities]
         ranks = [*order, None, None, None][:3]
@@ -115,6 +114,8 @@ class PostgresLimitOps:
             ):
                 conn.execute(SQL["add_source_limits"], {"sources": sources})
                 conn.execute(SQL["lock_source_limits"], {"sources": sources})
+            now = clock()
+            request = ClaimRequest(worker_id, limit, now, lease_seconds)
 
             def record_starts(source: str, count: int) -> None:
                 params = {"source_name": source, "now": now, "count": count}

@@ -6,7 +6,7 @@ A mixin of `SQLiteStore`, so the plain operations stay as they were.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from liqueue.jobs import JobSpec
 from liqueue.policies import ScheduledTick, SourcePolicy
@@ -96,14 +96,15 @@ class SQLiteLimitOps:
         self,
         worker_id: str,
         limit: int,
-        now: float,
+        clock: Callable[[], float],
         lease_seconds: float,
         priorities: Sequence[str],
         limits: Mapping[str, SourcePolicy],
     ) -> LimitedClaim:
-        request = ClaimRequest(worker_id, limit, now, lease_seconds)
         limited = rows.dumps(sorted(limits))
         with self._tx.write() as db:
+            now = clock()
+            request = ClaimRequest(worker_id, limit, now, lease_seconds)
 
             def record_starts(source: str, count: int) -> None:
                 params = {"source_name": source, "now": now}

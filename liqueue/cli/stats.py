@@ -17,8 +17,9 @@ def stats(app: App, as_json: bool) -> None:
 
     SUCCESS% is the share of finished attempts that succeeded; P50, P95 and
     MAX are attempt durations in milliseconds; RETRIES counts attempts beyond
-    each job's first. Descriptive source names (email_send_welcome rather
-    than job) make this table worth reading.
+    each job's first; DUPLICATES (with unique sources) counts unique jobs
+    refused because an equal one was queued. Descriptive source names
+    (email_send_welcome rather than job) make this table worth reading.
 
     \b
     Example:
@@ -26,13 +27,17 @@ def stats(app: App, as_json: bool) -> None:
       liqueue stats shop --json | jq '.[] | select(.dead > 0)'
     """
     report = stats_report(app.store.stats())
+    refused = app.store.unique_refusals() if app.policies.sources else {}
     if as_json:
-        echo_json([line.to_json() for line in report])
+        lines = [line.to_json() for line in report]
+        if app.policies.sources:
+            lines = [{**j, "duplicates": refused.get(str(j["source_name"]), 0)} for j in lines]
+        echo_json(lines)
         return
-    click.echo(stats_table(report))
+    click.echo(stats_table(report, refused))
 
 
-def stats_table(report: list[SourceReport]) -> str:
+def stats_table(report: list[SourceReport], refused: dict[str, int] | None = None) -> str:
     if not report:
         return "no jobs yet"
     headers = [
@@ -43,6 +48,7 @@ def stats_table(report: list[SourceReport]) -> str:
         "P95",
         "MAX",
         "RETRIES",
+        *(["DUPLICATES"] if refused else []),
     ]
     rows = [
         [
@@ -53,6 +59,7 @@ def stats_table(report: list[SourceReport]) -> str:
             line.p95_ms,
             line.max_ms,
             line.retries,
+            *([refused.get(line.source_name, 0)] if refused else []),
         ]
         for line in report
     ]

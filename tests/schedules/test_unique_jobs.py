@@ -5,13 +5,16 @@ even under 50 concurrent renders."""
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from liqueue.app import App
 from liqueue.clock import SYSTEM_CLOCK
-from liqueue.jobs import JobState
+from liqueue.errors import Location
+from liqueue.jobs import JobSpec, JobState
+from liqueue.outbox import Outbox
 from liqueue.store.base import JobQuery, LogQuery
 from tests.worker.apps import write_app
 
@@ -61,8 +64,6 @@ def test_the_key_is_held_for_a_while_after_the_job_ends(tmp_path: Path, db: str)
         app.store.cancel_job(first, SYSTEM_CLOCK.now())
         assert app.store.get_job(first).state is JobState.CANCELLED
         assert app.render("index", {"user": 5}).output.strip() == first  # within `for`
-        import time
-
         time.sleep(0.6)
         again = app.render("index", {"user": 5}).output.strip()
         assert again != first
@@ -102,3 +103,41 @@ def test_fifty_concurrent_renders_queue_one_job(tmp_path: Path, db: str) -> None
     finally:
         for app in apps:
             app.close()
+
+
+def test_jobs_show_and_stats_tell_about_policies(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from liqueue.cli import cli
+
+    root = _app(tmp_path / "app")
+    (root / "liqueue.yml").write_text(CONFIG + "  metered:\n    concurrency: 1\n    rate: 5/m\n")
+    (root / "app" / "views" / "partials" / "metered.liquid").write_text("ok")
+    with App(root) as app:
+        held = app.render("index", {"user": 5}).output.strip()
+        app.render("index", {"user": 5})
+        first = JobSpecFor("metered")
+        second = JobSpecFor("metered")
+        app.enqueue(Outbox(jobs=[first, second]))
+        claimed = app.store.claim_limited(
+            "w", 10, SYSTEM_CLOCK.now, 30, ["default"], app.policies.limits
+        ).jobs
+        ids = {job.id for job in claimed}
+        assert first.id in ids and second.id not in ids  # concurrency 1; held is unlimited
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["jobs", "show", str(root), second.id])
+    assert shown.exit_code == 0, shown.output
+    assert "over the concurrency limit of metered: 1 running, limit 1" in shown.output
+    unique = runner.invoke(cli, ["jobs", "show", str(root), held])
+    assert (
+        "unique: duplicates of this job (user_id=5) are refused while it is queued" in unique.output
+    )
+    stats = runner.invoke(cli, ["stats", str(root)])
+    header, *lines = stats.output.splitlines()
+    assert header.split()[-1] == "DUPLICATES"
+    digest = next(line for line in lines if line.startswith("send_digest"))
+    assert digest.split()[-1] == "1"
+
+
+def JobSpecFor(source: str) -> JobSpec:
+    return JobSpec(source_name=source, origin=Location("test"), partial=source)

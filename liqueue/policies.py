@@ -279,7 +279,7 @@ def _parse_schedule(name: str, raw: object, file: str) -> Schedule:
     if not isinstance(cron, str) or not croniter.is_valid(cron):
         raise ValueError(
             f"{where}.cron: {cron!r} is not a cron expression "
-            "(5 fields, or 6 with seconds last: '*/10 * * * * *')"
+            "(5 fields, or 6 with seconds last: '* * * * * */10')"
         )
     timezone = raw.get("timezone", "UTC")
     try:

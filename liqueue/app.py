@@ -15,6 +15,7 @@ from liqueue.errors import ConfigError
 from liqueue.events.event import PYTHON_ORIGIN, Event, new_event
 from liqueue.events.fanout import Fanout
 from liqueue.outbox import Outbox
+from liqueue.policies import JobAdmission, Policies, load_schedule_files
 from liqueue.secrets import Secrets
 from liqueue.store import Store, open_store
 from liqueue.store.url import redact, resolve_url, sqlite_url_for
@@ -71,7 +72,18 @@ class App:
     def runtime(self) -> Runtime:
         from liqueue.liquid.runtime import Runtime
 
-        return Runtime(self.root, self.config, self.clock, self.functions)
+        runtime = Runtime(self.root, self.config, self.clock, self.functions)
+        # Unique jobs: a render asks the store whether an equal job is queued.
+        runtime.outside.admission = JobAdmission(self.policies, self._unique_holder)
+        return runtime
+
+    @cached_property
+    def policies(self) -> Policies:
+        """Schedules and source policies: liqueue.yml's, then app/schedules/*.yml."""
+        return load_schedule_files(self.root, self.config.policies)
+
+    def _unique_holder(self, key: str, now: float) -> str | None:
+        return self.store.unique_holder(key, now)
 
     @cached_property
     def secrets(self) -> Secrets:
@@ -130,6 +142,7 @@ class App:
         from liqueue.api_calls.check import check_api_calls
         from liqueue.events.check import check_events, publishable_event_types
         from liqueue.liquid.routes import build_routes
+        from liqueue.policy_check import check_policies
 
         routes = build_routes(self.root, self.runtime.front_matter).problems
         problems = [
@@ -137,6 +150,7 @@ class App:
             *check_events(self.root, self.runtime.front_matter),
             *check_api_calls(self.runtime),
             *routes,
+            *check_policies(self.root, self.policies, self.runtime.loader.partial_candidates),
         ]
         problems = list(dict.fromkeys(problems))  # front matter errors are found twice
         return sorted(problems, key=lambda p: (p.location.path, p.location.line, p.location.column))

@@ -6,6 +6,7 @@ Every key is optional; the defaults are the platform's behaviour.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -18,6 +19,7 @@ from liqueue.errors import ConfigError
 from liqueue.functions import parse_entry_points
 from liqueue.jobs import Backoff, Priority
 from liqueue.jobs.backoff import DEFAULT_SCHEDULE
+from liqueue.policies import NO_POLICIES, Policies, parse_policies
 from liqueue.secrets import parse_secret_names
 from liqueue.services import ServiceSpec, parse_services
 from liqueue.yamltext import KeyPath, YamlRefused, load_yaml
@@ -83,6 +85,7 @@ class AppConfig:
     services: tuple[ServiceSpec, ...] = ()
     # `dashboard:` as written; web/dashboard/access.py reads it.
     dashboard: dict[str, Any] = field(default_factory=dict)
+    policies: Policies = NO_POLICIES  # schedules: and sources: (liqueue/policies.py)
 
     @classmethod
     def load(cls, root: Path) -> AppConfig:
@@ -142,7 +145,7 @@ def _line_of(lines: dict[KeyPath, int], key: KeyPath) -> int | None:
 _KNOWN = (
     "database_url", "limits", "priorities", "retry_backoff", "retry_jitter",
     "lease_seconds", "poll_interval", "keep_done", "keep_dead", "constants", "environment",
-    "http", "secrets", "functions", "services", "dashboard",
+    "http", "secrets", "functions", "services", "dashboard", "schedules", "sources",
 )  # fmt: skip
 
 # Heartbeats renew a lease every third of it; below a second a slow database
@@ -193,6 +196,7 @@ def _from_mapping(data: dict[Any, Any]) -> AppConfig:
         functions=_section("functions", data, parse_entry_points),
         services=_section("services", data, parse_services),
         dashboard=_mapping(data.get("dashboard"), ("dashboard",)),
+        policies=_policies(data),
     )
 
 
@@ -201,7 +205,26 @@ def _section(name: str, data: dict[Any, Any], parse: Callable[[object], T]) -> T
     try:
         return parse(data.get(name))
     except ValueError as err:
-        raise SettingInvalid((name,), str(err).removeprefix(f"{name}: ")) from None
+        raise _placed(name, err) from None
+
+
+_KEY_PATH = re.compile(r"(?P<key>[A-Za-z_]\w*(?:\.[\w.-]+)*): (?P<problem>.*)", re.S)
+
+
+def _placed(section: str, err: ValueError) -> SettingInvalid:
+    """A section parser's `key.path: problem` message as a SettingInvalid at that key."""
+    message = str(err)
+    match = _KEY_PATH.match(message)
+    if match and match["key"].split(".")[0] == section:
+        return SettingInvalid(tuple(match["key"].split(".")), match["problem"])
+    return SettingInvalid((section,), message)
+
+
+def _policies(data: dict[Any, Any]) -> Policies:
+    try:
+        return parse_policies(data.get("schedules"), data.get("sources"))
+    except ValueError as err:
+        raise _placed("sources" if str(err).startswith("sources") else "schedules", err) from None
 
 
 def _only_known(values: dict[Any, Any], known: tuple[str, ...], key: KeyPath) -> None:

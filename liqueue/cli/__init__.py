@@ -7,6 +7,7 @@ import click
 from liqueue import __version__
 from liqueue.cli import check, demo, events, jobs, logs, migrate, new, render, serve, stats, worker
 from liqueue.cli import dashboard as dashboard_cli
+from liqueue.cli import schedules as schedules_cli
 from liqueue.cli._common import LiqueueGroup
 
 
@@ -39,6 +40,7 @@ def cli() -> None:
 for module in (new, render, check, worker, migrate, logs, jobs, stats, events, demo, serve):
     module.register(cli)
 dashboard_cli.register(cli)
+schedules_cli.register(cli)
 
 
 def main() -> None:

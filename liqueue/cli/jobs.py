@@ -20,6 +20,7 @@ from liqueue.cli._common import (
 from liqueue.errors import StoreError
 from liqueue.jobs import Job, JobState
 from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_log_time
+from liqueue.policy_status import waiting_reason
 from liqueue.store import JobQuery, LogQuery
 from liqueue.store.retry import retry_jobs
 
@@ -141,6 +142,8 @@ def show(app: App, job_id: str, as_json: bool) -> None:
         ("lease_until", when(job.lease_until, now)),
         ("error", _error(job)),
     ]
+    if waiting := waiting_reason(app.policies, app.store, job, now):  # policy_status.py
+        fields.append(("waiting", waiting))
     click.echo(table(["FIELD", "VALUE"], fields).split("\n", 1)[1])
     _section("arguments", json.dumps(job.arguments, indent=2, ensure_ascii=False, default=str))
     if job.context:

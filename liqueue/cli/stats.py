@@ -19,8 +19,9 @@ def stats(app: App, as_json: bool) -> None:
     ATTEMPT_OK the share of finished attempts that succeeded (a job that
     succeeds on its third attempt counts one success in three); P50, P95 and
     MAX are attempt durations; RETRIES counts attempts beyond each job's
-    first. Descriptive source names (email_send_welcome rather than job)
-    make this table worth reading.
+    first; DUPLICATES (with unique sources) counts unique jobs refused
+    because an equal one was queued. Descriptive source names
+    (email_send_welcome rather than job) make this table worth reading.
 
     \b
     Example:
@@ -28,13 +29,17 @@ def stats(app: App, as_json: bool) -> None:
       liqueue stats shop --json | jq '.[] | select(.dead > 0)'
     """
     report = stats_report(app.store.stats())
+    refused = app.store.unique_refusals() if app.policies.sources else {}
     if as_json:
-        echo_json([line.to_json() for line in report])
+        lines = [line.to_json() for line in report]
+        if app.policies.sources:
+            lines = [{**j, "duplicates": refused.get(str(j["source_name"]), 0)} for j in lines]
+        echo_json(lines)
         return
-    click.echo(stats_table(report))
+    click.echo(stats_table(report, refused))
 
 
-def stats_table(report: list[SourceReport]) -> str:
+def stats_table(report: list[SourceReport], refused: dict[str, int] | None = None) -> str:
     if not report:
         return "no jobs yet"
     headers = [
@@ -46,6 +51,7 @@ def stats_table(report: list[SourceReport]) -> str:
         "P95",
         "MAX",
         "RETRIES",
+        *(["DUPLICATES"] if refused else []),
     ]
     rows = [
         [
@@ -57,6 +63,7 @@ def stats_table(report: list[SourceReport]) -> str:
             _ms(line.p95_ms),
             _ms(line.max_ms),
             line.retries,
+            *([refused.get(line.source_name, 0)] if refused else []),
         ]
         for line in report
     ]

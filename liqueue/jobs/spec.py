@@ -61,6 +61,10 @@ class JobSpec:
     context: dict[str, Any] = field(default_factory=dict)
     event_id: str | None = None
     id: str = field(default_factory=new_job_id)
+    # Set for a source with a `unique` policy (liqueue/policies.py): the store
+    # refuses a second job holding the same key.
+    unique_key: str | None = None
+    unique_for: float = 0.0
 
     @classmethod
     def from_options(

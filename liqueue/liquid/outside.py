@@ -14,6 +14,7 @@ from liqueue.api_calls.settings import HttpSettings
 from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.functions import HostFunctions
 from liqueue.liquid.api_call_definitions import ApiCallDefinitions
+from liqueue.policies import JobAdmission
 from liqueue.secrets import NO_SECRETS, Secrets
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class Outside:
     secrets: Secrets = NO_SECRETS
     definitions: ApiCallDefinitions = field(default_factory=ApiCallDefinitions)
     clock: Clock = SYSTEM_CLOCK
+    admission: JobAdmission = field(default_factory=JobAdmission)  # unique jobs
 
 
 def attach_outside(env: Environment, outside: Outside) -> None:

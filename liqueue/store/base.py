@@ -7,7 +7,7 @@ Everything the worker needs is a batch operation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -16,6 +16,8 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import AttemptStatus, LogEntry
 from liqueue.outbox import Outbox
+from liqueue.policies import ScheduledTick, SourcePolicy
+from liqueue.store.policy_rows import LimitedClaim, ScheduleRun
 
 if TYPE_CHECKING:
     from liqueue.store.browse import JobCount, JobCursor, JobFilter
@@ -213,6 +215,47 @@ class Store(Protocol):
         """Let it run again (workers are woken); False when it was not paused."""
 
     def list_pauses(self) -> list[Pause]: ...
+
+    # schedules, unique jobs and limits (liqueue/policies.py)
+    def queue_ticks(self, ticks: Sequence[ScheduledTick], now: float) -> list[str]:
+        """Queue each tick's job unless a worker queued that tick already (a unique
+        index on schedule and tick decides); return the ids of the jobs queued."""
+
+    def last_ticks(self) -> dict[str, ScheduleRun]:
+        """The newest tick of each schedule, with its job's state."""
+
+    def prune_ticks(self, before: float) -> int:
+        """Forget ticks older than `before`, but never a schedule's newest."""
+
+    def unique_holder(self, key: str, now: float) -> str | None:
+        """The id of the job holding a unique key now, if any."""
+
+    def claim_limited(
+        self,
+        worker_id: str,
+        limit: int,
+        clock: Callable[[], float],
+        lease_seconds: float,
+        priorities: Sequence[str],
+        limits: Mapping[str, SourcePolicy],
+    ) -> LimitedClaim:
+        """`claim` when some sources have concurrency or rate limits: each limited
+        source's jobs only as far as its limits allow, across all workers.
+
+        `clock` is read once the claim holds its locks: a claim that waited for
+        another must not record its starts at the time it began waiting."""
+
+    def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
+        """`next_run_at` leaving out the jobs of these (full) sources."""
+
+    def limit_usage(self, source_name: str, since: float) -> tuple[int, int]:
+        """(running jobs of the source, its starts since `since`)."""
+
+    def unique_refusals(self) -> dict[str, int]:
+        """Duplicates of unique jobs refused, per source_name."""
+
+    def wake_workers(self) -> None:
+        """Wake idle workers everywhere (a slot of a limited source freed)."""
 
     def wake_listener(self) -> WakeListener:
         """A listener woken whenever jobs become due through this store's writes.

@@ -26,10 +26,12 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.worker.completer import Completer
 from liqueue.worker.executor import Executor
+from liqueue.worker.limits import Limiter
 from liqueue.worker.maintenance import Maintenance
 from liqueue.worker.notifier import Notifier
 from liqueue.worker.pacing import Pacing
 from liqueue.worker.registry import register
+from liqueue.worker.scheduler import Scheduler
 from liqueue.worker.signals import stop_on_signals, stop_with_parent
 from liqueue.worker.wiring import attempt_parts
 
@@ -68,6 +70,8 @@ class Worker:
             self.options.concurrency, parts.runner, parts.time_limits, self.inbox
         )
         self.maintenance = Maintenance(app)
+        self.scheduler = Scheduler(app.policies, self.store, self.clock)
+        self.limiter = Limiter(app.policies.limits, self.store, self.clock)
         self.in_flight: dict[str, Job] = {}  # claimed, not yet written back
         self.pacing = Pacing(self.options.prefetch)
         self.completer = Completer(self.store, self.clock, self.pacing)
@@ -147,7 +151,7 @@ class Worker:
 
     def _claim(self, limit: int) -> int:
         now = self.clock.now()
-        jobs = self.store.claim(
+        jobs = self.limiter.claim(
             self.id, limit, now, self.app.config.lease_seconds, self.rotation.next_order()
         )
         for job in jobs:
@@ -176,8 +180,9 @@ class Worker:
     def _complete(self, outcomes: list[AttemptOutcome], *, now: bool = False) -> None:
         """Hand these outcomes to the completer; forget the jobs it wrote back."""
         for outcome in self.completer.complete(outcomes, len(self.in_flight), now=now):
-            self.in_flight.pop(outcome.job_id, None)
+            self.limiter.finished(self.in_flight.pop(outcome.job_id, None))
             self.summary.count(outcome)
+        self.limiter.wake_if_freed()
 
     def _housekeeping(self) -> None:
         self.executor.enforce_time_limits()
@@ -187,6 +192,7 @@ class Worker:
             self._next_heartbeat = time.monotonic() + self.app.config.lease_seconds / 3
         self.maintenance.run_due()
         self.registration.beat()
+        self.scheduler.run_due()
 
     def _room_to_claim(self) -> int:
         """How many jobs to claim now: 0 until enough slots are free (see pacing.py)."""
@@ -195,6 +201,7 @@ class Worker:
 
     def _idle_wait(self) -> float:
         waits = [self.app.config.poll_seconds, self.maintenance.seconds_until_due()]
+        waits.append(self.scheduler.seconds_until_due())
         if self.in_flight:
             waits.append(max(0.0, self._next_heartbeat - time.monotonic()))
         deadline = self.executor.next_deadline()
@@ -203,7 +210,7 @@ class Worker:
         if self.completer.unsaved:  # back within milliseconds: no need to look for due jobs
             waits.append(max(0.0, self.completer.hold_until - time.monotonic()))
         elif self._room_to_claim():  # else finishing jobs wake the loop, not due ones
-            next_run_at = self.store.next_run_at()
+            next_run_at = self.limiter.next_run_at()
             if next_run_at is not None:
                 waits.append(max(0.0, next_run_at - self.clock.now()))
         return max(min(waits), 0.0005)

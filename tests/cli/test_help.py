@@ -13,6 +13,7 @@ COMMANDS = [
     ["jobs"], ["jobs", "list"], ["jobs", "show"], ["jobs", "retry"], ["jobs", "cancel"],
     ["jobs", "delete"], ["events"], ["events", "list"], ["events", "show"],
     ["events", "republish"], ["demo"], ["serve"], ["dashboard"], ["pause"], ["resume"],
+    ["schedules"],
 ]  # fmt: skip
 
 

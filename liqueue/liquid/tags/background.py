@@ -42,11 +42,13 @@ from liqueue.jobs import (
 )
 from liqueue.liquid.arguments import Arguments, parse_keyword_arguments
 from liqueue.liquid.loader import AppLoader
+from liqueue.liquid.outside import outside_of
 from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
 from liqueue.liquid.tags.partials import parse_partial_call
 from liqueue.liquid.values import TooLarge, json_text
+from liqueue.policies import duplicate_entry
 
 if TYPE_CHECKING:
     from liquid import RenderContext
@@ -115,6 +117,14 @@ class BackgroundNode(Node):
             arguments=arguments,
             context=state.context,
         )
+        admission = outside_of(context.env).admission
+        spec, holder = admission.admit(spec, state.outbox.jobs, state.clock.now())
+        if holder is not None:  # a unique source's equal job is queued: hand its id back
+            location = str(tag_location(context, self.token))
+            state.outbox.logs.append(duplicate_entry(spec, holder, state.clock.now(), location))
+            if self.target is not None:
+                context.assign(self.target, holder)
+            return 0
         if self.target is not None:
             context.assign(self.target, spec.id)
         state.outbox.jobs.append(spec)

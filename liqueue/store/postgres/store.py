@@ -28,6 +28,7 @@ from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
+from liqueue.store.postgres.policy_ops import PostgresLimitOps, PostgresPolicyOps, insert_jobs
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import CHANNEL_SQL, NotifyWakeListener
 from liqueue.store.sqlfiles import MIGRATE_COMMAND, check_schema_version
@@ -49,7 +50,7 @@ def _arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
     return [list(column) for column in zip(*params, strict=True)]
 
 
-class PostgresStore:
+class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
     def __init__(
         self,
         url: str,
@@ -113,7 +114,8 @@ class PostgresStore:
         """
         if not outbox:
             return
-        if connection is None and not outbox.events and not outbox.logs:
+        plain_jobs = not any(spec.unique_key for spec in outbox.jobs)  # policy_ops.py
+        if connection is None and not outbox.events and not outbox.logs and plain_jobs:
             params = _arrays(rows.job_params(outbox.jobs, now))
             self._run(lambda conn: autocommit(conn, INSERT_JOBS_AND_NOTIFY, params))
             return
@@ -392,8 +394,7 @@ def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
         params = [rows.event_params(event) for event in outbox.events]
         conn.execute(SQL["insert_events"], _arrays(params))
     if outbox.jobs:
-        conn.execute(SQL["insert_jobs"], _arrays(rows.job_params(outbox.jobs, now)))
-        conn.execute(SQL["notify_jobs"])
+        insert_jobs(conn, outbox.jobs, now)  # unique jobs apart (policy_ops.py)
     if outbox.logs:
         _insert_logs(conn, outbox.logs)
 

@@ -27,12 +27,13 @@ from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection, schema
 from liqueue.store.sqlite.connection import Transactions
+from liqueue.store.sqlite.policy_ops import SQLiteLimitOps, SQLitePolicyOps, insert_jobs
 from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
 from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
 from liqueue.store.url import sqlite_url_for
 
 
-class SQLiteStore:
+class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
     def __init__(self, path: Path, *, busy_timeout: float = 30.0, migrate: bool = True) -> None:
         """Open (creating if needed) and, unless `migrate` is False, migrate the file."""
         self.path = Path(path)
@@ -374,6 +375,6 @@ def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
     if outbox.events:
         db.executemany(SQL["insert_events"], [rows.event_params(event) for event in outbox.events])
     if outbox.jobs:
-        db.executemany(SQL["insert_jobs"], rows.job_params(outbox.jobs, now))
+        insert_jobs(db, outbox.jobs, now)  # unique jobs apart (policy_ops.py)
     if outbox.logs:
         db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in outbox.logs])

@@ -1,0 +1,34 @@
+"""Why a job waits, in words, for `jobs show` (and the dashboard): over a limit, or
+holding a unique key that refuses duplicates."""
+
+from __future__ import annotations
+
+from liqueue.jobs import Job, JobState
+from liqueue.policies import Policies, describe_unique
+from liqueue.store import Store
+
+_WAITING = (JobState.SCHEDULED, JobState.RETRY)
+
+
+def waiting_reason(policies: Policies, store: Store, job: Job, now: float) -> str | None:
+    policy = policies.sources.get(job.source_name)
+    if policy is None:
+        return None
+    reasons: list[str] = []
+    if job.state in _WAITING and job.run_at <= now and policy.limited:
+        per = policy.rate.per_seconds if policy.rate is not None else 0.0
+        running, starts = store.limit_usage(job.source_name, now - per)
+        if policy.concurrency is not None and running >= policy.concurrency:
+            reasons.append(
+                f"over the concurrency limit of {job.source_name}: "
+                f"{running} running, limit {policy.concurrency}"
+            )
+        if policy.rate is not None and starts >= policy.rate.count:
+            reasons.append(
+                f"over the rate limit of {job.source_name}: {starts} started in the last "
+                f"{per:g}s, limit {policy.rate}"
+            )
+    if policy.unique is not None and job.state not in (JobState.DONE, JobState.DEAD):
+        by = describe_unique(policy.unique, job.arguments)
+        reasons.append(f"unique: duplicates of this job ({by}) are refused while it is queued")
+    return "; ".join(reasons) or None

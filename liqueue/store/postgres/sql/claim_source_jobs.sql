@@ -1,0 +1,16 @@
+-- The limited claim (liqueue/policies.py): one limited source's due jobs, no more
+-- than its limits allow (the caller counts them inside this same transaction).
+UPDATE jobs
+SET state = 'running',
+    attempt = attempt + 1,
+    started_at = %(now)s,
+    lease_until = %(lease_until)s,
+    worker_id = %(worker_id)s
+WHERE id IN (
+    SELECT id FROM jobs
+    WHERE state IN ('scheduled', 'retry') AND source_name = %(source_name)s AND run_at <= %(now)s
+    ORDER BY priority, run_at
+    LIMIT %(limit)s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING {job_columns}

@@ -1,0 +1,1 @@
+SELECT count(*) FROM jobs WHERE state = 'running' AND source_name = %(source_name)s

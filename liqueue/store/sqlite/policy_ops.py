@@ -1,0 +1,151 @@
+"""SQLite store operations for schedules, unique jobs and limits (liqueue/policies.py).
+
+A mixin of `SQLiteStore`, so the plain operations stay as they were.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+
+from liqueue.jobs import JobSpec
+from liqueue.policies import ScheduledTick, SourcePolicy
+from liqueue.store import rows
+from liqueue.store.limited_claim import ClaimRequest, claim_limited_sources
+from liqueue.store.policy_rows import (
+    LimitedClaim,
+    ScheduleRun,
+    refusal_entries,
+    runs_from_rows,
+    split_unique,
+)
+from liqueue.store.sqlite.connection import Transactions
+from liqueue.store.sqlite.schema import SQL
+from liqueue.store.sqlite.wake import WakeSender
+
+
+class SQLitePolicyOps:
+    _tx: Transactions
+    _waker: WakeSender
+
+    def queue_ticks(self, ticks: Sequence[ScheduledTick], now: float) -> list[str]:
+        """Queue each tick's job unless some worker queued that tick already; ids queued."""
+        if not ticks:
+            return []
+        queued: list[JobSpec] = []
+        with self._tx.write() as db:
+            for tick in ticks:
+                params = {
+                    "schedule_name": tick.schedule_name,
+                    "tick_at": tick.tick_at,
+                    "job_id": tick.job.id,
+                    "now": now,
+                }
+                if db.execute(SQL["insert_tick"], params).rowcount:
+                    queued.append(tick.job)
+            insert_jobs(db, queued, now)
+        if queued:
+            self._waker.notify()
+        return [job.id for job in queued]
+
+    def last_ticks(self) -> dict[str, ScheduleRun]:
+        with self._tx.read() as db:
+            return runs_from_rows(db.execute(SQL["last_ticks"]).fetchall())
+
+    def prune_ticks(self, before: float) -> int:
+        with self._tx.write() as db:
+            return int(db.execute(SQL["prune_ticks"], {"before": before}).rowcount)
+
+    def unique_holder(self, key: str, now: float) -> str | None:
+        with self._tx.lock:
+            row = self._tx.db.execute(SQL["unique_holder"], {"key": key, "now": now}).fetchone()
+        return None if row is None else str(row[0])
+
+
+def insert_jobs(db: sqlite3.Connection, specs: Sequence[JobSpec], now: float) -> None:
+    """Insert jobs; those with a unique key go one by one, a refused one leaving a
+    `unique` log line instead."""
+    plain, unique = split_unique(specs)
+    if plain:
+        db.executemany(SQL["insert_jobs"], rows.job_params(plain, now))
+    if not unique:
+        return
+    refused: list[JobSpec] = []
+    holders: dict[str, str] = {}
+    for spec, params in zip(unique, rows.job_params(unique, now), strict=True):
+        key = spec.unique_key
+        db.execute(SQL["release_unique_key"], {"key": key, "now": now})
+        if not db.execute(SQL["insert_unique_job"], (*params, key, spec.unique_for)).rowcount:
+            refused.append(spec)
+            holder = db.execute(SQL["unique_holder"], {"key": key, "now": now}).fetchone()
+            if holder is not None and key is not None:
+                holders[key] = str(holder[0])
+    entries = refusal_entries(refused, holders, now)
+    if entries:
+        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
+
+
+class SQLiteLimitOps:
+    """The limited claim: BEGIN IMMEDIATE makes each claim the only writer, so the
+    counts it reads hold across processes until it commits."""
+
+    _tx: Transactions
+    _waker: WakeSender
+
+    def claim_limited(
+        self,
+        worker_id: str,
+        limit: int,
+        clock: Callable[[], float],
+        lease_seconds: float,
+        priorities: Sequence[str],
+        limits: Mapping[str, SourcePolicy],
+    ) -> LimitedClaim:
+        limited = rows.dumps(sorted(limits))
+        with self._tx.write() as db:
+            now = clock()
+            request = ClaimRequest(worker_id, limit, now, lease_seconds)
+
+            def record_starts(source: str, count: int) -> None:
+                params = {"source_name": source, "now": now}
+                db.executemany(SQL["insert_start"], [params] * count)
+
+            result = claim_limited_sources(db, SQL, request, limits, record_starts)
+            for name in priorities:
+                remaining = limit - len(result.jobs)
+                if remaining <= 0:
+                    break
+                params = {
+                    "now": now,
+                    "lease_until": now + lease_seconds,
+                    "worker_id": worker_id,
+                    "priority": rows.stored_priority(name),
+                    "limit": remaining,
+                    "limited": limited,
+                }
+                batch = [rows.job_from_row(r) for r in db.execute(SQL["claim_jobs_except"], params)]
+                batch.sort(key=lambda job: (job.run_at, job.id))
+                result.jobs.extend(batch)
+        return result
+
+    def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
+        with self._tx.lock:
+            params = {"blocked": rows.dumps(list(blocked))}
+            value = self._tx.db.execute(SQL["next_run_at_except"], params).fetchone()[0]
+        return None if value is None else float(value)
+
+    def limit_usage(self, source_name: str, since: float) -> tuple[int, int]:
+        """(jobs of the source running, starts since `since`)."""
+        with self._tx.read() as db:
+            params = {"source_name": source_name, "since": since}
+            running = db.execute(SQL["running_of_source"], params).fetchone()[0]
+            starts = db.execute(SQL["starts_of_source"], params).fetchone()[0]
+        return int(running), int(starts)
+
+    def unique_refusals(self) -> dict[str, int]:
+        with self._tx.read() as db:
+            return {row[0]: int(row[1]) for row in db.execute(SQL["unique_refusals"])}
+
+    def wake_workers(self) -> None:
+        """A slot of a limited source freed: idle workers of every process look again."""
+        self._waker.notify()

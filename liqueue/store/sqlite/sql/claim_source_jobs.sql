@@ -1,0 +1,15 @@
+-- The limited claim (liqueue/policies.py): one limited source's due jobs, no more
+-- than its limits allow (the caller counts them inside this same transaction).
+UPDATE jobs
+SET state = 'running',
+    attempt = attempt + 1,
+    started_at = :now,
+    lease_until = :lease_until,
+    worker_id = :worker_id
+WHERE id IN (
+    SELECT id FROM jobs
+    WHERE state IN ('scheduled', 'retry') AND source_name = :source_name AND run_at <= :now
+    ORDER BY priority, run_at
+    LIMIT :limit
+)
+RETURNING {job_columns}

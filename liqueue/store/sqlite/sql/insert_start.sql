@@ -1,0 +1,1 @@
+INSERT INTO limit_starts (source_name, started_at) VALUES (:source_name, :now)

@@ -11,11 +11,14 @@
     drain(app)                      # ...and the ones due a minute later
 
 `drain` runs jobs one at a time in the calling thread, without time limits,
-through the same runner and store a worker uses.
+through the same runner and store a worker uses, but without retry jitter:
+a failed attempt's retry is due exactly its `retry_backoff` later (5 s for
+the first), so a test that advances the clock by that much passes every time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -27,6 +30,7 @@ from liqueue.jobs import JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.store import LogQuery
+from liqueue.worker.runner import AttemptRunner
 from liqueue.worker.wiring import attempt_parts
 
 
@@ -41,12 +45,17 @@ class Drained:
 def drain(app: App, *, max_attempts: int = 10_000, worker_id: str = "testing") -> Drained:
     """Run jobs due at `app.clock.now()` until none is due; return every outcome.
 
+    Retries of failed attempts are scheduled without jitter (see above).
+
     Jobs queued by the drained jobs run too when they are already due.
     Stops after `max_attempts` attempts so a job that re-queues itself
     cannot hang a test.
     """
-    parts = attempt_parts(app)
-    runner, rotation = parts.runner, parts.rotation
+    rotation = attempt_parts(app).rotation
+    # Jitter exists so the retries of one outage spread out; in a test it only
+    # makes "the retry is due 5 s later" true on some runs and not others.
+    backoff = dataclasses.replace(app.config.backoff, jitter=0.0)
+    runner = AttemptRunner(app.runtime, app.clock, backoff, app.fanout)
     drained = Drained()
     while len(drained.outcomes) < max_attempts:
         jobs = app.store.claim(

@@ -16,9 +16,10 @@ from liqueue.store.stats import stats_report
 @with_app
 @click.option(
     "--fresh/--keep",
-    default=True,
+    default=False,
     show_default=True,
-    help="Start from an empty default SQLite queue (never touches a --db database).",
+    help="--fresh first deletes the app's default SQLite queue (.liqueue/liqueue.db); "
+    "never a --db or configured database. Without it the queue is kept.",
 )
 @click.option(
     "--horizon",
@@ -59,8 +60,8 @@ def demo(
     the printed URL, with a worker, until Ctrl-C (unless --exit-when-idle).
 
     \b
-    Example:
-      liqueue demo examples/shop
+    Examples:
+      liqueue demo examples/shop --fresh
       liqueue demo examples/shop --exit-when-idle --horizon 2m | grep attempt
     """
     from liqueue.cli.demo_run import Demo, forget_default_database  # uvicorn loads only here

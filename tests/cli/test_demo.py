@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from liqueue.store import LogQuery
 from tests.cli.test_example_shop import copy_shop
 
 
@@ -82,3 +83,25 @@ def test_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
             process.send_signal(signal.SIGINT)
             code = process.wait(timeout=60)
     assert code == 0, log.read_text()
+
+
+def test_demo_keeps_the_apps_queue_unless_asked_for_fresh(tmp_path: Path) -> None:
+    from liqueue.app import App
+    from liqueue.scaffold import create_app
+
+    root = tmp_path / "myapp"
+    create_app(root)
+    with App(root) as app:
+        app.render("checkout", {"order": {"id": 7}})
+    demo = [sys.executable, "-m", "liqueue.cli", "demo", str(root), "--exit-when-idle"]
+    common = ["--port", "0", "--horizon", "0s"]
+
+    kept = subprocess.run([*demo, *common], capture_output=True, text=True, timeout=120)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    with App(root) as app:
+        assert any("order.created" in entry.message for entry in app.store.read_logs(LogQuery()))
+
+    fresh = subprocess.run([*demo, *common, "--fresh"], capture_output=True, text=True, timeout=120)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    with App(root) as app:
+        assert not any("order 7" in entry.message for entry in app.store.read_logs(LogQuery()))

@@ -20,6 +20,7 @@ from liqueue.errors import TemplateError
 from liqueue.liquid.routes import Route, RouteTable, layout_path
 from liqueue.logs import LogEntry
 from liqueue.web import csrf
+from liqueue.web.dashboard.access import is_loopback
 from liqueue.web.error_pages import development_page, plain_page
 from liqueue.web.limits import RequestLimits, RequestRejected
 from liqueue.web.params import nest, parse_json_body, parse_query
@@ -144,7 +145,10 @@ class PageSite:
             log.error("could not write the error to the job log: %s", store_err)
 
     def _error_response(self, err: Exception, facts: RequestFacts) -> Response:
-        if self.app.config.environment == "development":
+        # The source excerpt is for the developer at this machine: `environment`
+        # defaults to development, and a server listening on 0.0.0.0 must not
+        # show templates to the world because liqueue.yml left it unset.
+        if self.app.config.environment == "development" and is_loopback(facts.client):
             where = err.location if isinstance(err, TemplateError) else None
             message = err.message if isinstance(err, TemplateError) else _describe(err)
             body = development_page(self.app.root, message, where, f"{facts.method} {facts.url}")

@@ -45,6 +45,11 @@ class Failure:
     error: Exception
 
 
+@dataclass(frozen=True)
+class Gone:
+    """The page's file was deleted after the route table last looked."""
+
+
 class PageSite:
     """The pages of one app, answering requests."""
 
@@ -56,16 +61,14 @@ class PageSite:
     async def handle(self, request: Request) -> Response:
         method = request.method.upper()
         facts = _facts(request)
+        wanted = "get" if method == "HEAD" else method.lower()
         table = self.router.table()
-        found = table.find("get" if method == "HEAD" else method.lower(), facts.path)
+        found = table.find(wanted, facts.path)
+        if found is None:  # perhaps a page added since the table was last checked
+            table = self.router.table(recheck=True)
+            found = table.find(wanted, facts.path)
         if found is None:
-            allowed = table.methods_at(facts.path)
-            if allowed:
-                allow = ", ".join(m.upper() for m in allowed) + (
-                    ", HEAD" if "get" in allowed else ""
-                )
-                return await self._status_page(405, table, request, facts, {"Allow": allow})
-            return await self._status_page(404, table, request, facts, {})
+            return await self._missing(table, request, facts)
         route, slug_params = found
         if route.redirect_to is not None:
             return Response(
@@ -83,6 +86,13 @@ class PageSite:
         if problem is not None:
             return _plain(403, problem)
         return await self._render(route, params, request, facts, enqueue=method != "HEAD")
+
+    async def _missing(self, table: RouteTable, request: Request, facts: RequestFacts) -> Response:
+        allowed = table.methods_at(facts.path)
+        if allowed:
+            allow = ", ".join(m.upper() for m in allowed) + (", HEAD" if "get" in allowed else "")
+            return await self._status_page(405, table, request, facts, {"Allow": allow})
+        return await self._status_page(404, table, request, facts, {})
 
     # -- rendering -------------------------------------------------------------
 
@@ -102,6 +112,8 @@ class PageSite:
         outcome = await run_in_threadpool(
             self._render_blocking, route, params, request_ctx, facts, enqueue
         )
+        if isinstance(outcome, Gone):
+            return await self._missing(self.router.table(recheck=True), request, facts)
         if isinstance(outcome, Failure):
             return self._error_response(outcome.error, facts)
         return _page_response(outcome, route, facts.method, status, extra or {})
@@ -113,7 +125,7 @@ class PageSite:
         request_ctx: dict[str, Any],
         facts: RequestFacts,
         enqueue: bool,
-    ) -> PageRender | Failure:
+    ) -> PageRender | Failure | Gone:
         try:
             page = self.app.runtime.render_page(
                 route.path,
@@ -126,6 +138,8 @@ class PageSite:
                 self.app.enqueue(page.outbox)
             return page
         except Exception as err:  # every failure answers 500 and queues nothing
+            if not (self.app.root / route.path).is_file():
+                return Gone()  # deleted since the route table was checked: not an error
             self._log_error(err, facts, route)
             return Failure(err)
 

@@ -22,6 +22,7 @@ from liqueue.logs import LogEntry
 from liqueue.web import csrf
 from liqueue.web.dashboard.access import is_loopback
 from liqueue.web.error_pages import development_page, plain_page
+from liqueue.web.group_commit import GroupCommit
 from liqueue.web.limits import RequestLimits, RequestRejected
 from liqueue.web.params import nest, parse_json_body, parse_query
 from liqueue.web.request_context import RequestFacts, job_location, request_context
@@ -57,6 +58,7 @@ class PageSite:
         self.app = app
         self.limits = limits
         self.router = PageRouter(app.root, app.runtime.front_matter)
+        self.queue = GroupCommit(app.enqueue)
 
     async def handle(self, request: Request) -> Response:
         method = request.method.upper()
@@ -135,7 +137,7 @@ class PageSite:
                 layout=layout_path(route.layout) if route.layout else None,
             )
             if enqueue:
-                self.app.enqueue(page.outbox)
+                self.queue.enqueue(page.outbox)
             return page
         except Exception as err:  # every failure answers 500 and queues nothing
             if not (self.app.root / route.path).is_file():

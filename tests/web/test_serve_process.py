@@ -1,5 +1,5 @@
-"""`liqueue serve` options that only a real process shows: `--reload`, and who
-sees the detailed error page when the server listens beyond loopback."""
+"""`liqueue serve` as a real process: `--reload`, routes that change while it
+runs, and who sees the detailed error page when it listens beyond loopback."""
 
 from __future__ import annotations
 
@@ -102,3 +102,16 @@ def test_development_details_show_only_to_loopback_clients(tmp_path: Path, serve
     assert remote.status_code == 500
     assert "no_such_filter" not in remote.text and "Internal Server Error" in remote.text
     assert "no_such_filter" in server.output()  # the server log keeps the detail
+
+
+def test_a_changed_slug_answers_at_once_and_the_old_one_stops(tmp_path: Path, serve: Serve) -> None:
+    root = write_app(
+        tmp_path / "app",
+        {"app/views/pages/page.liquid": "---\nslug: before\nlayout: ''\n---\nthe page"},
+    )
+    server = serve(root)
+    assert httpx.get(server.url + "/before", timeout=5).text.strip() == "the page"
+    (root / "app/views/pages/page.liquid").write_text("---\nslug: after\nlayout: ''\n---\nmoved")
+    # A miss re-checks the route table whatever its age.
+    assert httpx.get(server.url + "/after", timeout=5).text.strip() == "moved"
+    assert httpx.get(server.url + "/before", timeout=5).status_code == 404

@@ -245,7 +245,8 @@ def main() -> None:
         root = make_app(Path(tmp) / "app")
         for _ in range(options.runs):
             port = free_port()
-            plain = [sys.executable, "-m", "uvicorn", "plain_page:app", "--port", str(port)]
+            plain = [sys.executable, "-m", "uvicorn", "plain_page:app", "--port", str(port),
+                     "--no-access-log"]  # fmt: skip
             with server(plain, port, "/plain"):
                 results.setdefault("plain Starlette + python-liquid, page (a)", []).append(
                     measure(port, GET_PLAIN, options.seconds)

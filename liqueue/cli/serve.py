@@ -25,7 +25,18 @@ from liqueue.cli._common import with_app
 @click.option(
     "--reload", is_flag=True, help="Restart the server when liqueue.yml or a template changes."
 )
-def serve(app: App, host: str, port: int, workers: int, with_worker: bool, reload: bool) -> None:
+@click.option(
+    "--access-log", is_flag=True, help="Log a line per request (off by default: it costs speed)."
+)
+def serve(
+    app: App,
+    host: str,
+    port: int,
+    workers: int,
+    with_worker: bool,
+    reload: bool,
+    access_log: bool,
+) -> None:
     """Serve the pages of APP over HTTP, routed as platformOS routes them.
 
     app/views/pages/orders/show.liquid answers /orders/show, or the slug its
@@ -45,7 +56,15 @@ def serve(app: App, host: str, port: int, workers: int, with_worker: bool, reloa
     problems = [p for p in app.check() if p.severity == "error"]
     for problem in problems:
         click.echo(f"{problem.location}: {problem.severity}: {problem.message}", err=True)
-    run_server(app, host=host, port=port, workers=workers, with_worker=with_worker, reload=reload)
+    run_server(
+        app,
+        host=host,
+        port=port,
+        workers=workers,
+        with_worker=with_worker,
+        reload=reload,
+        access_log=access_log,
+    )
 
 
 def register(group: click.Group) -> None:

@@ -1,4 +1,4 @@
-"""500 pages: the error with its source excerpt in development, a plain page elsewhere."""
+"""500 pages: the error with its source excerpt for a developer, a plain page elsewhere."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def development_page(root: Path, message: str, where: Location | None, request_l
         f"<h1>500 template error</h1><p><code>{escape(place)}</code></p>"
         f'<p class="message">{escape(message)}</p>{excerpt}'
         f"<p>Request: <code>{escape(request_line)}</code></p>"
-        "<p>Shown because liqueue.yml says <code>environment: development</code>.</p>"
+        "<p>Shown because liqueue.yml says <code>environment: development</code> "
+        "and the request came from this machine.</p>"
         "</body></html>\n"
     )
 

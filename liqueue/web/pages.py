@@ -20,7 +20,9 @@ from liqueue.errors import TemplateError
 from liqueue.liquid.routes import Route, RouteTable, layout_path
 from liqueue.logs import LogEntry
 from liqueue.web import csrf
+from liqueue.web.dashboard.access import is_loopback
 from liqueue.web.error_pages import development_page, plain_page
+from liqueue.web.group_commit import GroupCommit
 from liqueue.web.limits import RequestLimits, RequestRejected
 from liqueue.web.params import nest, parse_json_body, parse_query
 from liqueue.web.request_context import RequestFacts, job_location, request_context
@@ -44,6 +46,11 @@ class Failure:
     error: Exception
 
 
+@dataclass(frozen=True)
+class Gone:
+    """The page's file was deleted after the route table last looked."""
+
+
 class PageSite:
     """The pages of one app, answering requests."""
 
@@ -51,20 +58,19 @@ class PageSite:
         self.app = app
         self.limits = limits
         self.router = PageRouter(app.root, app.runtime.front_matter)
+        self.queue = GroupCommit(app.enqueue)
 
     async def handle(self, request: Request) -> Response:
         method = request.method.upper()
         facts = _facts(request)
+        wanted = "get" if method == "HEAD" else method.lower()
         table = self.router.table()
-        found = table.find("get" if method == "HEAD" else method.lower(), facts.path)
+        found = table.find(wanted, facts.path)
+        if found is None:  # perhaps a page added since the table was last checked
+            table = self.router.table(recheck=True)
+            found = table.find(wanted, facts.path)
         if found is None:
-            allowed = table.methods_at(facts.path)
-            if allowed:
-                allow = ", ".join(m.upper() for m in allowed) + (
-                    ", HEAD" if "get" in allowed else ""
-                )
-                return await self._status_page(405, table, request, facts, {"Allow": allow})
-            return await self._status_page(404, table, request, facts, {})
+            return await self._missing(table, request, facts)
         route, slug_params = found
         if route.redirect_to is not None:
             return Response(
@@ -82,6 +88,13 @@ class PageSite:
         if problem is not None:
             return _plain(403, problem)
         return await self._render(route, params, request, facts, enqueue=method != "HEAD")
+
+    async def _missing(self, table: RouteTable, request: Request, facts: RequestFacts) -> Response:
+        allowed = table.methods_at(facts.path)
+        if allowed:
+            allow = ", ".join(m.upper() for m in allowed) + (", HEAD" if "get" in allowed else "")
+            return await self._status_page(405, table, request, facts, {"Allow": allow})
+        return await self._status_page(404, table, request, facts, {})
 
     # -- rendering -------------------------------------------------------------
 
@@ -101,6 +114,8 @@ class PageSite:
         outcome = await run_in_threadpool(
             self._render_blocking, route, params, request_ctx, facts, enqueue
         )
+        if isinstance(outcome, Gone):
+            return await self._missing(self.router.table(recheck=True), request, facts)
         if isinstance(outcome, Failure):
             return self._error_response(outcome.error, facts)
         return _page_response(outcome, route, facts.method, status, extra or {})
@@ -112,7 +127,7 @@ class PageSite:
         request_ctx: dict[str, Any],
         facts: RequestFacts,
         enqueue: bool,
-    ) -> PageRender | Failure:
+    ) -> PageRender | Failure | Gone:
         try:
             page = self.app.runtime.render_page(
                 route.path,
@@ -122,9 +137,11 @@ class PageSite:
                 layout=layout_path(route.layout) if route.layout else None,
             )
             if enqueue:
-                self.app.enqueue(page.outbox)
+                self.queue.enqueue(page.outbox)
             return page
         except Exception as err:  # every failure answers 500 and queues nothing
+            if not (self.app.root / route.path).is_file():
+                return Gone()  # deleted since the route table was checked: not an error
             self._log_error(err, facts, route)
             return Failure(err)
 
@@ -144,7 +161,10 @@ class PageSite:
             log.error("could not write the error to the job log: %s", store_err)
 
     def _error_response(self, err: Exception, facts: RequestFacts) -> Response:
-        if self.app.config.environment == "development":
+        # The source excerpt is for the developer at this machine: `environment`
+        # defaults to development, and a server listening on 0.0.0.0 must not
+        # show templates to the world because liqueue.yml left it unset.
+        if self.app.config.environment == "development" and is_loopback(facts.client):
             where = err.location if isinstance(err, TemplateError) else None
             message = err.message if isinstance(err, TemplateError) else _describe(err)
             body = development_page(self.app.root, message, where, f"{facts.method} {facts.url}")

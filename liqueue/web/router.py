@@ -1,9 +1,18 @@
-"""The route table of a running app, rebuilt when a page or layout changes."""
+"""The route table of a running app, rebuilt when a page or layout changes.
+
+Looking for changes stats every page and layout file, which under load took
+more of the server's time than rendering a small page; so a table younger
+than `FRESH_SECONDS` is trusted, except when it misses (a page just added
+answers at once) or names a file that is gone (a page just deleted answers
+404 at once). Only a front matter edit (slug, method, layout) may take up to
+`FRESH_SECONDS` to show.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +21,8 @@ from liqueue.liquid.routes import RouteTable, build_routes, pages_stamp
 
 log = logging.getLogger("liqueue.web")
 
+FRESH_SECONDS = 0.5
+
 
 class PageRouter:
     def __init__(self, root: Path, read_front_matter: Callable[[str], dict[str, Any]]) -> None:
@@ -19,11 +30,16 @@ class PageRouter:
         self._read = read_front_matter
         self._lock = threading.Lock()
         self._stamp: tuple[tuple[str, int, int], ...] | None = None
+        self._checked_at = -FRESH_SECONDS
         self._table = RouteTable([], [])
 
-    def table(self) -> RouteTable:
-        """The current table; a stat of each page file tells whether to rebuild it."""
+    def table(self, *, recheck: bool = False) -> RouteTable:
+        """The current table; with `recheck`, look for changed files whatever its age."""
+        now = time.monotonic()
+        if not recheck and now - self._checked_at < FRESH_SECONDS:
+            return self._table
         stamp = pages_stamp(self.root)
+        self._checked_at = now
         if stamp == self._stamp:
             return self._table
         with self._lock:

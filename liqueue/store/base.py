@@ -192,13 +192,17 @@ class Store(Protocol):
     def attempt_counts(self) -> list[AttemptCount]:
         """Finished attempts by source_name, outcome and duration bucket, ever."""
 
-    def attempts_per_minute(self, since: float) -> list[MinuteCount]: ...
+    def attempts_per_minute(self, since: float) -> list[MinuteCount]:
+        """Attempts per minute from the one holding `since`, from attempt_minutes;
+        outcomes other than SUCCESS count as FAILED."""
 
     def queue_latency(self, now: float) -> dict[str, float | None]:
         """Per priority name, seconds its oldest due job has waited (None: none due)."""
 
     def window_stats(self, since: float) -> list[SourceStats]:
-        """`stats()` with attempts counted only from `since`; counts are current."""
+        """`stats()` with attempts counted only from `since`; counts are current.
+        Exact but reads every attempt line of the window: the dashboard reads
+        `window_report`."""
 
     def window_report(self, since: float) -> list[SourceReport]:
         """The stats report over the minutes from `since` on, from attempt_minutes:

@@ -76,10 +76,6 @@ class MinuteCount:
     count: int
 
 
-def minutes_from_rows(found: Sequence[Sequence[Any]]) -> list[MinuteCount]:
-    return [MinuteCount(float(m), str(status), int(n)) for m, status, n in found if status]
-
-
 # Upper bounds (ms) of the per-minute histogram (attempt_minutes, migration 0007,
 # whose bucket CASE spells the same numbers): finer than BUCKETS_MS, so p50/p95
 # read from it land within a bucket's width of the true value. 0 holds attempts

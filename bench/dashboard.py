@@ -5,8 +5,7 @@ SQL: --jobs jobs (90% done, 5% scheduled and due, 2% retry, 2% cancelled, 1%
 dead, 20 source_names, three priorities) and --logs attempt lines over the
 last two hours; then starts `liqueue dashboard` on it and times each URL
 (--repeat requests, median and max, in ms, and the first request apart).
-Target: <= 100 ms each. The
-machine is shared: figures are indicative.
+Target: <= 100 ms each. The machine is shared: figures are indicative.
 
     .venv/bin/python bench/dashboard.py                    # both backends
     .venv/bin/python bench/dashboard.py --jobs 100000 --no-postgres

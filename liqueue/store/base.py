@@ -20,9 +20,10 @@ from liqueue.policies import ScheduledTick, SourcePolicy
 from liqueue.store.policy_rows import LimitedClaim, ScheduleRun
 
 if TYPE_CHECKING:
-    from liqueue.store.browse import JobCount, JobCursor, JobFilter
+    from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
     from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
     from liqueue.store.pauses import Pause, PauseTarget
+    from liqueue.store.stats import SourceReport
 
 
 @dataclass
@@ -191,13 +192,24 @@ class Store(Protocol):
     def attempt_counts(self) -> list[AttemptCount]:
         """Finished attempts by source_name, outcome and duration bucket, ever."""
 
-    def attempts_per_minute(self, since: float) -> list[MinuteCount]: ...
+    def attempts_per_minute(self, since: float) -> list[MinuteCount]:
+        """Attempts per minute from the one holding `since`, from attempt_minutes;
+        outcomes other than SUCCESS count as FAILED."""
 
     def queue_latency(self, now: float) -> dict[str, float | None]:
         """Per priority name, seconds its oldest due job has waited (None: none due)."""
 
     def window_stats(self, since: float) -> list[SourceStats]:
-        """`stats()` with attempts counted only from `since`; counts are current."""
+        """`stats()` with attempts counted only from `since`; counts are current.
+        Exact but reads every attempt line of the window: the dashboard reads
+        `window_report`."""
+
+    def window_report(self, since: float) -> list[SourceReport]:
+        """The stats report over the minutes from `since` on, from attempt_minutes:
+        p50/p95 interpolated within its histogram buckets; counts are current."""
+
+    def job_family(self, job_id: str) -> JobFamily:
+        """The job that queued this job (by full id or prefix) and what its body queued."""
 
     def save_worker(self, worker: WorkerInfo) -> None:
         """Register a worker or record its heartbeat."""

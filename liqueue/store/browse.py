@@ -7,11 +7,12 @@ JSON API and `liqueue jobs list` ask the same question through `JobFilter`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from liqueue.jobs import Job, JobState, Priority
+from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.store import rows
 
 # No job was created after this (year 2255): the cursor of the first page.
@@ -184,3 +185,53 @@ def _time(params: Mapping[str, str | None], name: str) -> float | None:
         return float(value)
     except ValueError:
         raise ValueError(f"{name} must be seconds since the Unix epoch, not {value!r}") from None
+
+
+# -- what a job queued, and what queued it ----------------------------------------
+
+
+def parent_pairs(
+    outcomes: Sequence[AttemptOutcome], applied: Collection[str] | None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(parent job id, child id) for the jobs and the events each applied outcome's
+    body queued (as `shared.outbox_of` persists them). Consumer jobs of those
+    events are left out: their parent is their event."""
+    jobs: list[tuple[str, str]] = []
+    events: list[tuple[str, str]] = []
+    for outcome in outcomes:
+        if applied is None or outcome.job_id in applied:
+            jobs += [(outcome.job_id, s.id) for s in outcome.outbox.jobs if s.event_id is None]
+            events += [(outcome.job_id, e.id) for e in outcome.outbox.events]
+    return jobs, events
+
+
+@dataclass(frozen=True)
+class QueuedItem:
+    """A job (with its state) or an event (with its type) a job's body queued."""
+
+    id: str
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class JobFamily:
+    """The job that queued a job (None: an application or an event did), and
+    the jobs and events its body queued, oldest first, at most FAMILY_LIMIT each."""
+
+    parent_job_id: str | None
+    jobs: list[QueuedItem]
+    events: list[QueuedItem]
+
+
+FAMILY_LIMIT = 100
+
+
+def family_from_rows(found: Sequence[Sequence[Any]]) -> JobFamily:
+    """Rows of job_family: (kind, id, detail)."""
+    parent = next((str(i) for kind, i, _ in found if kind == "parent"), None)
+    jobs = [QueuedItem(str(i), str(d)) for kind, i, d in found if kind == "job"]
+    events = [QueuedItem(str(i), str(d)) for kind, i, d in found if kind == "event"]
+    return JobFamily(parent, jobs, events)

@@ -23,7 +23,7 @@ from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
-from liqueue.store.browse import JobCount, JobCursor, JobFilter
+from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
@@ -32,6 +32,7 @@ from liqueue.store.postgres.policy_ops import PostgresLimitOps, PostgresPolicyOp
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import CHANNEL_SQL, NotifyWakeListener
 from liqueue.store.sqlfiles import MIGRATE_COMMAND, check_schema_version
+from liqueue.store.stats import SourceReport
 from liqueue.store.url import redact
 
 # Jobs alone (the common enqueue) go in one autocommitted statement: no BEGIN, no
@@ -170,8 +171,10 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
 
         def work(conn: Conn) -> None:
             found = conn.execute(SQL["complete_jobs"], _arrays(params)).fetchall()
-            merged = shared.outbox_of(outcomes, {row[0] for row in found})
+            applied = {row[0] for row in found}
+            merged = shared.outbox_of(outcomes, applied)
             _persist(conn, merged, now)
+            _set_parents(conn, *browse.parent_pairs(outcomes, applied))
             if not merged.jobs and any(o.state is JobState.RETRY for o in outcomes):
                 conn.execute(SQL["notify_jobs"])
 
@@ -319,9 +322,11 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         return overview.attempt_counts_from_rows(self._tx.run(work))
 
     def attempts_per_minute(self, since: float) -> list[MinuteCount]:
-        sql, params = SQL["attempts_per_minute"], {"since": since}
-        found = self._tx.run(lambda conn: conn.execute(sql, params).fetchall())
-        return overview.minutes_from_rows(found)
+        def work(conn: Conn) -> list[TupleRow]:
+            conn.execute(SQL["compact_attempt_minutes"])
+            return conn.execute(SQL["attempt_minutes_chart"], {"since": since}).fetchall()
+
+        return overview.chart_from_rows(self._tx.run(work))
 
     def queue_latency(self, now: float) -> dict[str, float | None]:
         sql, params = SQL["queue_latency"], {"now": now}
@@ -330,6 +335,23 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
 
     def window_stats(self, since: float) -> list[SourceStats]:
         return self._tx.run(lambda conn: shared.window_stats(conn, SQL, since))
+
+    def window_report(self, since: float) -> list[SourceReport]:
+        def work(conn: Conn) -> list[SourceReport]:
+            conn.execute(SQL["compact_job_counts"])
+            counts = conn.execute(SQL["read_job_counts"]).fetchall()
+            conn.execute(SQL["compact_attempt_minutes"])
+            found = conn.execute(SQL["attempt_minutes_window"], {"since": since}).fetchall()
+            return overview.window_report(counts, found)
+
+        return self._tx.run(work)
+
+    def job_family(self, job_id: str) -> JobFamily:
+        def work(conn: Conn) -> JobFamily:
+            params = {"id": shared.get_job(conn, SQL, job_id).id, "limit": browse.FAMILY_LIMIT}
+            return browse.family_from_rows(conn.execute(SQL["job_family"], params).fetchall())
+
+        return self._tx.run(work)
 
     def save_worker(self, worker: WorkerInfo) -> None:
         self._tx.run(lambda conn: conn.execute(SQL["upsert_worker"], worker.params()))
@@ -387,6 +409,13 @@ def _one(conn: Conn, sql: str, params: dict[str, Any]) -> TupleRow | None:
 def _scalar(conn: Conn, sql: str, params: dict[str, Any]) -> int:
     row = _one(conn, sql, params)
     return int(row[0]) if row else 0
+
+
+def _set_parents(conn: Conn, jobs: list[tuple[str, str]], events: list[tuple[str, str]]) -> None:
+    for sql, pairs in (("set_job_parents", jobs), ("set_event_parents", events)):
+        if pairs:
+            params = {"parents": [p for p, _ in pairs], "children": [c for _, c in pairs]}
+            conn.execute(SQL[sql], params)
 
 
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:

@@ -21,7 +21,7 @@ from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
-from liqueue.store.browse import JobCount, JobCursor, JobFilter
+from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.sqlfiles import check_schema_version
@@ -30,6 +30,7 @@ from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.policy_ops import SQLiteLimitOps, SQLitePolicyOps, insert_jobs
 from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
 from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
+from liqueue.store.stats import SourceReport
 from liqueue.store.url import sqlite_url_for
 
 
@@ -113,8 +114,10 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             return
         params = [rows.named_outcome(rows.outcome_params(outcome, now)) for outcome in outcomes]
         with self._tx.write() as db:
-            merged = shared.outbox_of(outcomes, _apply_outcomes(db, params))
+            applied = _apply_outcomes(db, params)
+            merged = shared.outbox_of(outcomes, applied)
             _persist(db, merged, now)
+            _set_parents(db, *browse.parent_pairs(outcomes, applied))
         if merged.jobs or any(outcome.state is JobState.RETRY for outcome in outcomes):
             self._waker.notify()
 
@@ -295,8 +298,8 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
 
     def attempts_per_minute(self, since: float) -> list[MinuteCount]:
         with self._tx.read() as db:
-            found = db.execute(SQL["attempts_per_minute"], {"since": since}).fetchall()
-        return overview.minutes_from_rows(found)
+            found = db.execute(SQL["attempt_minutes_chart"], {"since": since}).fetchall()
+        return overview.chart_from_rows(found)
 
     def queue_latency(self, now: float) -> dict[str, float | None]:
         with self._tx.read() as db:
@@ -306,6 +309,18 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
     def window_stats(self, since: float) -> list[SourceStats]:
         with self._tx.read() as db:
             return shared.window_stats(db, SQL, since)
+
+    def window_report(self, since: float) -> list[SourceReport]:
+        with self._tx.read() as db:
+            counts = db.execute(SQL["read_job_counts"]).fetchall()
+            found = db.execute(SQL["attempt_minutes_window"], {"since": since}).fetchall()
+        return overview.window_report(counts, found)
+
+    def job_family(self, job_id: str) -> JobFamily:
+        with self._tx.read() as db:
+            full_id = shared.get_job(db, SQL, job_id).id
+            params = {"id": full_id, "limit": browse.FAMILY_LIMIT}
+            return browse.family_from_rows(db.execute(SQL["job_family"], params).fetchall())
 
     def save_worker(self, worker: WorkerInfo) -> None:
         with self._tx.write() as db:
@@ -351,6 +366,15 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _set_parents(
+    db: sqlite3.Connection, jobs: list[tuple[str, str]], events: list[tuple[str, str]]
+) -> None:
+    if jobs:
+        db.execute(SQL["set_job_parents"], {"pairs": rows.dumps(jobs)})
+    if events:
+        db.execute(SQL["set_event_parents"], {"pairs": rows.dumps(events)})
 
 
 def _apply_outcomes(db: sqlite3.Connection, params: list[dict[str, Any]]) -> set[str] | None:

@@ -178,6 +178,9 @@ class Pages:
             attempts=data["attempts"],
             logs=data["logs"],
             event=data["event"],
+            parent_job_id=data["parent_job_id"],
+            queued_jobs=data["queued_jobs"],
+            queued_events=data["queued_events"],
             actions=list(views.ACTIONS),
         )
 

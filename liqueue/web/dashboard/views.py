@@ -93,8 +93,12 @@ def job_detail(app: App, job_id: str) -> dict[str, Any]:
             event = jsonable(app.store.get_event(job.event_id))
         except NotFound:
             event = None
+    family = app.store.job_family(job.id)
     return {
         "job": jsonable(job),
+        "parent_job_id": family.parent_job_id,
+        "queued_jobs": [{"id": q.id, "state": q.detail} for q in family.jobs],
+        "queued_events": [{"id": q.id, "type": q.detail} for q in family.events],
         "body_lines": numbered(job.body, job.origin.line or 1) if job.body else [],
         "error_line": error_line(job),
         "attempts": [attempt_json(e) for e in attempts],
@@ -227,17 +231,17 @@ def logs(app: App, params: Mapping[str, str]) -> dict[str, Any]:
 def stats(app: App, params: Mapping[str, str]) -> dict[str, Any]:
     window = params.get("window") or "all"
     if window == "all":
-        found = app.store.stats()
+        report = stats_report(app.store.stats())
     else:
         try:
             seconds = parse_duration(window)
         except ValueError as err:
             raise BadRequest(f"window: {err}") from None
-        found = app.store.window_stats(app.clock.now() - seconds)
+        report = app.store.window_report(app.clock.now() - seconds)
     sort = params.get("sort") or "source_name"
     if sort not in STATS_COLUMNS:
         raise BadRequest(f"cannot sort by {sort!r}: use one of {', '.join(STATS_COLUMNS)}")
-    lines = [line.to_json() for line in stats_report(found)]
+    lines = [line.to_json() for line in report]
     lines.sort(key=lambda line: _sort_key(line[sort]), reverse=params.get("order") == "desc")
     return {"window": window, "sort": sort, "stats": lines}
 

@@ -1,0 +1,6 @@
+-- Finished attempts per minute since a time: (minute, succeeded, others).
+SELECT minute, sum(succeeded), sum(n) - sum(succeeded)
+FROM attempt_minutes
+WHERE minute >= :since
+GROUP BY minute
+ORDER BY minute

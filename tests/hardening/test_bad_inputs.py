@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from liqueue.app import App
 from liqueue.errors import ConfigError
+from liqueue.jobs import JobState
+from liqueue.store import JobQuery, LogQuery
 from tests.hardening.bad_apps import (
     INDEX,
     Bad,
@@ -270,3 +277,84 @@ def test_a_bad_value_in_a_job_body_fails_that_attempt_alone(
     case.write(tmp_path)
     with open_app(tmp_path) as app:
         assert_placed(job_error(app), case)
+
+
+# -- job rows edited by hand: one bad row never stops the queue -------------------
+
+# (id, SQL assignment for SQLite, for PostgreSQL, claimed by a worker, what the problem says)
+ROWS: list[tuple[str, str, str, bool, str]] = [
+    ("arguments-not-json", "arguments = '{not json'", "arguments = '\"text\"'", True, r"arguments .* is not valid"),
+    ("context-not-object", "context = '[1, 2]'", "context = '[1, 2]'", True, r"context .* is not valid \(not a JSON object\)"),
+    ("run-at-absurd", "run_at = -1e300", "run_at = -1e300", True, r"run at -1e\+300 is not valid \(outside the years 1 to 9999\)"),
+    ("origin-line-absurd", "origin_line = 1e20", "origin_line = 2000000000", True, r"origin line .* is not valid"),
+    ("priority-unknown", "priority = 7", "priority = 7", False, r"priority 7 is not valid \(no priority has this rank\)"),
+    ("state-unknown", "state = 'bogus'", "state = 'bogus'", False, r"state 'bogus' is not valid"),
+]  # fmt: skip
+
+ROW_PAGE = "{% for i in (1..3) %}{% background source_name: 'row_case' %}{% log 'ran' %}{% endbackground %}{% endfor %}"
+
+
+def _liqueue(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "LIQUEUE_DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "liqueue.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def _edit_row(url: str, assignment: str, job_id: str) -> None:
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
+            db.execute(f"UPDATE jobs SET {assignment} WHERE id = ?", (job_id,))
+    else:
+        with psycopg.connect(url, autocommit=True) as pg:
+            pg.execute(f"UPDATE jobs SET {assignment} WHERE id = %s", (job_id,))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    ("sqlite_sql", "postgres_sql", "claimed", "says"),
+    [r[1:] for r in ROWS],
+    ids=[r[0] for r in ROWS],
+)
+def test_a_bad_job_row_is_shown_with_its_problem_and_stops_no_worker(
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    backend: str,
+    sqlite_sql: str,
+    postgres_sql: str,
+    claimed: bool,
+    says: str,
+) -> None:
+    url = f"sqlite:///{tmp_path}/q.db" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    app_args = [str(tmp_path), "--db", url]
+    assert _liqueue("render", *app_args, "index").returncode == 0
+    with App(tmp_path, database_url=url) as app:
+        ids = sorted(job.id for job in app.store.list_jobs(JobQuery(limit=10)))
+    bad_id = ids[1]
+    _edit_row(url, sqlite_sql if backend == "sqlite" else postgres_sql, bad_id)
+
+    listed = _liqueue("jobs", "list", *app_args)
+    assert listed.returncode == 0, listed.stderr
+    assert "Traceback" not in listed.stderr
+    shown = _liqueue("jobs", "show", *app_args, bad_id)
+    assert shown.returncode == 0, shown.stderr
+    assert re.search("unreadable job row: " + says, shown.stdout), shown.stdout
+
+    worked = _liqueue("worker", *app_args, "--burst")
+    assert worked.returncode == 0, worked.stderr
+    assert "Traceback" not in worked.stderr
+    with App(tmp_path, database_url=url) as app:
+        jobs = {job.id: job for job in app.store.list_jobs(JobQuery(limit=10))}
+        logs = [e.message for e in app.store.read_logs(LogQuery(job_id=bad_id))]
+    assert [jobs[i].state for i in ids if i != bad_id] == [JobState.DONE, JobState.DONE]
+    bad = jobs[bad_id]
+    assert re.search("unreadable job row: " + says, bad.error_message or ""), bad
+    if claimed:
+        assert bad.state is JobState.DEAD
+        assert any("FAILED - 0ms - unreadable job row: " in line for line in logs), logs
+        assert "set dead: unreadable job row" in worked.stderr

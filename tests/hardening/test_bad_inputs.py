@@ -13,6 +13,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -358,3 +359,119 @@ def test_a_bad_job_row_is_shown_with_its_problem_and_stops_no_worker(
         assert bad.state is JobState.DEAD
         assert any("FAILED - 0ms - unreadable job row: " in line for line in logs), logs
         assert "set dead: unreadable job row" in worked.stderr
+
+
+# -- a SQLite file that cannot be used: each command says which file and why -----
+
+# APP stands where the application directory goes.
+COMMANDS = [
+    ["render", "APP", "index"],
+    ["worker", "APP", "--burst"],
+    ["jobs", "list", "APP"],
+    ["logs", "APP"],
+    ["stats", "APP"],
+]
+
+
+def _in_app(root: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
+    return _liqueue(*[str(root) if word == "APP" else word for word in command])
+
+
+def _garbage(db: Path) -> None:
+    db.write_bytes(b"this is not a database\n" * 300)
+
+
+def _truncated(db: Path) -> None:
+    db.write_bytes(db.read_bytes()[:8192])
+
+
+def _zeroed(db: Path) -> None:
+    data = db.read_bytes()
+    db.write_bytes(data[:4096] + bytes(len(data) - 4096))
+
+
+def _directory(db: Path) -> None:
+    db.unlink()
+    (db / "inside").mkdir(parents=True)
+
+
+# (id, what is done to a good database file, what every command says after the path)
+DAMAGED: list[tuple[str, object, str]] = [
+    ("garbage", _garbage, r" is damaged or not a SQLite database \(file is not a database\)"),
+    ("truncated", _truncated, r" is damaged or not a SQLite database \(database disk image is malformed\)"),
+    ("zeroed-pages", _zeroed, r" is damaged or not a SQLite database \(database disk image is malformed\)"),
+    ("directory", _directory, r" is a directory, not a database file"),
+]  # fmt: skip
+
+
+def _good_database(root: Path) -> Path:
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(root)
+    assert _liqueue("render", str(root), "index").returncode == 0
+    db = root / ".liqueue" / "liqueue.db"
+    for extra in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        assert not extra.exists(), "the last connection to close checkpoints the WAL"
+    return db
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    # A worker says first that it starts (and may warn): the error is the last line.
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, done.stderr
+    assert done.stderr.splitlines()[-1] == errors[0], done.stderr
+    return errors[0].removeprefix("error: ")
+
+
+@pytest.mark.parametrize(("damage", "says"), [d[1:] for d in DAMAGED], ids=[d[0] for d in DAMAGED])
+def test_an_unusable_sqlite_file_is_one_line_naming_it_for_every_command(
+    tmp_path: Path, damage: object, says: str
+) -> None:
+    db = _good_database(tmp_path)
+    assert callable(damage)
+    damage(db)
+    for command in COMMANDS:
+        message = _one_line_error(_in_app(tmp_path, command))
+        assert re.fullmatch(re.escape(f"SQLite database {db}") + says + ".*", message), message
+
+
+@pytest.fixture
+def immutable() -> Iterator[Callable[[Path], None]]:
+    """Make a path immutable (chattr +i), which even root cannot write; undone afterwards."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not possible here")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_read_only_database_is_one_line_for_a_write_and_still_readable(
+    tmp_path: Path, immutable: Callable[[Path], None]
+) -> None:
+    db = _good_database(tmp_path)
+    immutable(db)
+    for command in COMMANDS[:2]:
+        message = _one_line_error(_in_app(tmp_path, command))
+        assert message.startswith(f"SQLite database {db} is read-only"), message
+    listed = _liqueue("jobs", "list", str(tmp_path))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count("row_case") == 3
+
+
+def test_an_unwritable_app_directory_is_one_line_naming_it(
+    tmp_path: Path, immutable: Callable[[Path], None]
+) -> None:
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    immutable(tmp_path)
+    db = tmp_path / ".liqueue" / "liqueue.db"
+    for command in COMMANDS:
+        message = _one_line_error(_in_app(tmp_path, command))
+        assert str(db) in message, message
+        if command[0] in {"render", "worker"}:
+            assert message.startswith(f"cannot create the directory {db.parent} "), message
+            assert message.endswith("Operation not permitted"), message

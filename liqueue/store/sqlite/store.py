@@ -38,7 +38,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         """Open (creating if needed) and, unless `migrate` is False, migrate the file."""
         self.path = Path(path)
         self.url = sqlite_url_for(self.path)
-        self._tx = Transactions(connection.open_database(self.path, busy_timeout))
+        self._tx = Transactions(connection.open_database(self.path, busy_timeout), self.path)
         self._waker = WakeSender(wake_dir_for(self.path))
         if migrate:
             self.migrate()

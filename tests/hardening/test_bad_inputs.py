@@ -475,3 +475,14 @@ def test_an_unwritable_app_directory_is_one_line_naming_it(
         if command[0] in {"render", "worker"}:
             assert message.startswith(f"cannot create the directory {db.parent} "), message
             assert message.endswith("Operation not permitted"), message
+
+
+def test_a_read_only_postgres_database_is_one_line_naming_it(tmp_path: Path, pg_url: str) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        name = admin.execute("SELECT current_database()").fetchone()
+        assert name is not None
+        admin.execute(f'ALTER DATABASE "{name[0]}" SET default_transaction_read_only = on')
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    message = _one_line_error(_liqueue("render", str(tmp_path), "index", "--db", pg_url))
+    assert message.startswith("PostgreSQL at "), message
+    assert message.endswith(" in a read-only transaction"), message

@@ -28,6 +28,7 @@ from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
+from liqueue.store.postgres.failures import one_line
 from liqueue.store.postgres.policy_ops import PostgresLimitOps, PostgresPolicyOps, insert_jobs
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import CHANNEL_SQL, NotifyWakeListener
@@ -84,6 +85,9 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             self._schema_checked = False  # the schema changed under us: say how
             self.check_schema()
             raise StoreError(f"PostgreSQL at {redact(self.url)}: {err}") from err
+        except psycopg.Error as err:
+            # A read-only database, a constraint a hand edit broke...: one line, no traceback.
+            raise StoreError(f"PostgreSQL at {redact(self.url)}: {one_line(err)}") from err
 
     def _check_schema_on(self, conn: Conn) -> None:
         version = schema.current_version(conn)

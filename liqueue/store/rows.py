@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Final
 
@@ -94,6 +95,14 @@ _JOB_AS_STORED: Final = tuple(
 
 UNREADABLE_ROW = "UnreadableJobRow"  # error_class of a job whose row could not be read
 
+
+@dataclass
+class UnreadableJob(Job):
+    """A job read from a row holding values that could not be read (see job_from_row)."""
+
+    problem: str = ""
+
+
 # Times a job row may hold: the years 1 to 9999, as `format_time` shows them.
 _EARLIEST, _LATEST = -62135596800.0, 253402300799.0
 _MOST_LINES = 10**9
@@ -127,10 +136,11 @@ def job_from_row(row: Sequence[Any]) -> Job:
             stored[name] = _read(problems, name.replace("_", " "), stored[name], _time, None)
     for name in ("attempt", "max_attempts"):
         stored[name] = _read(problems, name.replace("_", " "), stored[name], _count, 1)
+    job = Job if not problems else UnreadableJob
     if problems:
         stored["error_class"] = UNREADABLE_ROW
-        stored["error_message"] = "unreadable job row: " + "; ".join(problems)
-    return Job(
+        stored["error_message"] = stored["problem"] = "unreadable job row: " + "; ".join(problems)
+    return job(
         **stored,
         state=state,
         priority=priority,
@@ -141,8 +151,11 @@ def job_from_row(row: Sequence[Any]) -> Job:
 
 
 def unreadable(job: Job) -> str | None:
-    """What is wrong with the row `job` was read from, or None when it read cleanly."""
-    return job.error_message if job.error_class == UNREADABLE_ROW else None
+    """What is wrong with the row `job` was read from, or None when it read cleanly.
+
+    Not the stored error_class: a row fixed by hand and retried reads cleanly.
+    """
+    return job.problem if isinstance(job, UnreadableJob) else None
 
 
 def _read(
@@ -311,6 +324,20 @@ def rescue_entry(row: Sequence[Any], now: float, *, dead: bool) -> LogEntry:
         at=now,
         type="rescue",
         message=rescue_message(job_id, source_name, worker_id, attempt, rescues, dead),
+        job_id=job_id,
+        source_name=source_name,
+        attempt=attempt,
+        max_attempts=max_attempts,
+    )
+
+
+def unreadable_entry(row: Sequence[Any], now: float) -> LogEntry:
+    """The log line of a row `kill_unreadable_jobs` set dead."""
+    job_id, source_name, attempt, max_attempts, problem = row
+    return LogEntry(
+        at=now,
+        type="rescue",
+        message=f"job {job_id} ({source_name}) set dead: {problem}",
         job_id=job_id,
         source_name=source_name,
         attempt=attempt,

@@ -354,11 +354,17 @@ def test_a_bad_job_row_is_shown_with_its_problem_and_stops_no_worker(
         logs = [e.message for e in app.store.read_logs(LogQuery(job_id=bad_id))]
     assert [jobs[i].state for i in ids if i != bad_id] == [JobState.DONE, JobState.DONE]
     bad = jobs[bad_id]
-    assert re.search("unreadable job row: " + says, bad.error_message or ""), bad
-    if claimed:
-        assert bad.state is JobState.DEAD
+    assert bad.state is JobState.DEAD
+    assert (bad.error_message or "").startswith("unreadable job row: "), bad
+    if claimed:  # by a worker, that sets it dead at once
+        assert re.search("unreadable job row: " + says, bad.error_message or ""), bad
         assert any("FAILED - 0ms - unreadable job row: " in line for line in logs), logs
         assert "set dead: unreadable job row" in worked.stderr
+    else:  # by no claim: the lifeline sets it dead
+        assert any(
+            f"job {bad_id} (row_case) set dead: unreadable job row: unknown " in line
+            for line in logs
+        ), logs
 
 
 # -- a SQLite file that cannot be used: each command says which file and why -----
@@ -486,3 +492,18 @@ def test_a_read_only_postgres_database_is_one_line_naming_it(tmp_path: Path, pg_
     message = _one_line_error(_liqueue("render", str(tmp_path), "index", "--db", pg_url))
     assert message.startswith("PostgreSQL at "), message
     assert message.endswith(" in a read-only transaction"), message
+
+
+def test_a_bad_row_fixed_by_hand_and_retried_runs_again(tmp_path: Path) -> None:
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    url = f"sqlite:///{tmp_path}/q.db"
+    with App(tmp_path, database_url=url) as app:
+        app.render("index")
+        job_id = app.store.list_jobs(JobQuery(limit=1))[0].id
+        _edit_row(url, "arguments = 'oops'", job_id)
+        assert _liqueue("worker", str(tmp_path), "--db", url, "--burst").returncode == 0
+        assert app.store.get_job(job_id).state is JobState.DEAD
+        _edit_row(url, "arguments = '{}'", job_id)
+        assert app.store.retry_jobs([job_id], app.clock.now()) == 1
+        assert _liqueue("worker", str(tmp_path), "--db", url, "--burst").returncode == 0
+        assert app.store.get_job(job_id).state is JobState.DONE

@@ -193,7 +193,10 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             self._update_and_notify(SQL["release_jobs"], params)
 
     def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
-        """Requeue jobs whose lease ran out; returns their ids (not those made dead)."""
+        """Requeue jobs whose lease ran out; returns their ids (not those made dead).
+
+        Rows no claim would ever take (an unknown state or priority) are set dead.
+        """
 
         def work(conn: Conn) -> list[str]:
             params = {"now": now, "max_rescues": max_rescues}
@@ -201,6 +204,8 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             rescued = conn.execute(SQL["rescue_jobs"], {"now": now}).fetchall()
             entries = [rows.rescue_entry(row, now, dead=True) for row in dead]
             entries += [rows.rescue_entry(row, now, dead=False) for row in rescued]
+            unreadable = conn.execute(SQL["kill_unreadable_jobs"], {"now": now}).fetchall()
+            entries += [rows.unreadable_entry(row, now) for row in unreadable]
             if entries:
                 _insert_logs(conn, entries)
             if rescued:

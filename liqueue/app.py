@@ -96,10 +96,7 @@ class App:
 
     @cached_property
     def store(self) -> Store:
-        if self.database_url.startswith("sqlite:///"):
-            Path(self.database_url.removeprefix("sqlite:///")).parent.mkdir(
-                parents=True, exist_ok=True
-            )
+        # The SQLite store creates its directory, and says so when it cannot.
         return open_store(self.database_url, migrate_command=self.migrate_command)
 
     @property

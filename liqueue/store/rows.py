@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Final
 
@@ -92,20 +93,123 @@ _JOB_AS_STORED: Final = tuple(
 )
 
 
+UNREADABLE_ROW = "UnreadableJobRow"  # error_class of a job whose row could not be read
+
+
+@dataclass
+class UnreadableJob(Job):
+    """A job read from a row holding values that could not be read (see job_from_row)."""
+
+    problem: str = ""
+
+
+# Times a job row may hold: the years 1 to 9999, as `format_time` shows them.
+_EARLIEST, _LATEST = -62135596800.0, 253402300799.0
+_MOST_LINES = 10**9
+
+
 def job_from_row(row: Sequence[Any]) -> Job:
-    """A job from a row of `columns.JOB`."""
+    """A job from a row of `columns.JOB`; never raises on what the row holds.
+
+    A row edited by hand (arguments that are not JSON, an unknown state or
+    priority, an absurd time or origin) must not stop a worker or a listing:
+    its bad values are replaced by harmless ones and the job carries
+    `error_class` UNREADABLE_ROW with "unreadable job row: ..." saying what
+    is wrong. A claimed such job is set dead by the worker (see `unreadable`).
+    """
     values = _named(columns.JOB, row)
+    problems: list[str] = []
+    state = _read(problems, "state", values["state"], JobState, JobState.DEAD)
+    priority = _read(problems, "priority", values["priority"], _priority, Priority.DEFAULT)
+    arguments = _read(problems, "arguments", values["arguments"], _json_object, {})
+    context = _read(problems, "context", values["context"], _json_object, {})
     origin = Location(
-        values["origin_path"], values["origin_line"] or 0, values["origin_column"] or 0
+        _read(problems, "origin path", values["origin_path"], _text, "?"),
+        _read(problems, "origin line", values["origin_line"] or 0, _line, 0),
+        _read(problems, "origin column", values["origin_column"] or 0, _line, 0),
     )
-    return Job(
-        **{name: values[name] for name in _JOB_AS_STORED},
-        state=JobState(values["state"]),
-        priority=Priority.of_rank(values["priority"]),
-        arguments=_loads(values["arguments"]),
-        context=_loads(values["context"]),
+    stored = {name: values[name] for name in _JOB_AS_STORED}
+    for name in ("run_at", "created_at"):
+        stored[name] = _read(problems, name.replace("_", " "), stored[name], _time, 0.0)
+    for name in ("started_at", "finished_at", "lease_until"):
+        if stored[name] is not None:
+            stored[name] = _read(problems, name.replace("_", " "), stored[name], _time, None)
+    for name in ("attempt", "max_attempts"):
+        stored[name] = _read(problems, name.replace("_", " "), stored[name], _count, 1)
+    job = Job if not problems else UnreadableJob
+    if problems:
+        stored["error_class"] = UNREADABLE_ROW
+        stored["error_message"] = stored["problem"] = "unreadable job row: " + "; ".join(problems)
+    return job(
+        **stored,
+        state=state,
+        priority=priority,
+        arguments=arguments,
+        context=context,
         origin=origin,
     )
+
+
+def unreadable(job: Job) -> str | None:
+    """What is wrong with the row `job` was read from, or None when it read cleanly.
+
+    Not the stored error_class: a row fixed by hand and retried reads cleanly.
+    """
+    return job.problem if isinstance(job, UnreadableJob) else None
+
+
+def _read(
+    problems: list[str], what: str, value: Any, read: Callable[[Any], Any], instead: Any
+) -> Any:
+    try:
+        return read(value)
+    except (TypeError, ValueError, OverflowError, RecursionError) as err:
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:59] + "…"
+        problems.append(f"{what} {shown} is not valid ({' '.join(str(err).split())})")
+        return instead
+
+
+def _priority(rank: Any) -> Priority:
+    if isinstance(rank, bool) or not isinstance(rank, int):
+        raise ValueError("not a priority rank")
+    try:
+        return Priority.of_rank(rank)
+    except KeyError:
+        raise ValueError("no priority has this rank") from None
+
+
+def _json_object(value: Any) -> dict[str, Any]:
+    decoded = _loads(value)
+    if not isinstance(decoded, dict):
+        raise ValueError("not a JSON object")
+    return decoded
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    return value
+
+
+def _line(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MOST_LINES:
+        raise ValueError(f"not a line number from 0 to {_MOST_LINES:,}")
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("not a whole number")
+    return value
+
+
+def _time(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("not a number")
+    if not _EARLIEST <= float(value) <= _LATEST:  # also refuses NaN
+        raise ValueError("outside the years 1 to 9999")
+    return float(value)
 
 
 def outcome_params(outcome: AttemptOutcome, now: float) -> tuple[Any, ...]:
@@ -220,6 +324,20 @@ def rescue_entry(row: Sequence[Any], now: float, *, dead: bool) -> LogEntry:
         at=now,
         type="rescue",
         message=rescue_message(job_id, source_name, worker_id, attempt, rescues, dead),
+        job_id=job_id,
+        source_name=source_name,
+        attempt=attempt,
+        max_attempts=max_attempts,
+    )
+
+
+def unreadable_entry(row: Sequence[Any], now: float) -> LogEntry:
+    """The log line of a row `kill_unreadable_jobs` set dead."""
+    job_id, source_name, attempt, max_attempts, problem = row
+    return LogEntry(
+        at=now,
+        type="rescue",
+        message=f"job {job_id} ({source_name}) set dead: {problem}",
         job_id=job_id,
         source_name=source_name,
         attempt=attempt,

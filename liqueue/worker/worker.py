@@ -24,6 +24,9 @@ from liqueue.app import App
 from liqueue.errors import StoreUnavailable
 from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
+from liqueue.logs import attempt_entry
+from liqueue.outbox import Outbox
+from liqueue.store.rows import UNREADABLE_ROW, unreadable
 from liqueue.worker.completer import Completer
 from liqueue.worker.executor import Executor
 from liqueue.worker.limits import Limiter
@@ -156,7 +159,12 @@ class Worker:
         )
         for job in jobs:
             self.in_flight[job.id] = job
-            self.executor.submit(job)
+            problem = unreadable(job)
+            if problem is None:
+                self.executor.submit(job)
+            else:  # one bad row must not stop the queue: it is set dead, the rest run
+                log.warning("job %s set dead: %s", job.id, problem)
+                self._arrived.append(_dead_unreadable(job, problem, now))
         if jobs and not self._next_heartbeat:
             self._next_heartbeat = time.monotonic() + self.app.config.lease_seconds / 3
         return len(jobs)
@@ -285,6 +293,29 @@ class Worker:
         if running and self.stop_hint:
             plan += f"; {self.stop_hint}"
         return plan
+
+
+def _dead_unreadable(job: Job, problem: str, now: float) -> AttemptOutcome:
+    entry = attempt_entry(
+        at=now,
+        job_id=job.id,
+        source_name=job.source_name,
+        attempt=job.attempt,
+        max_attempts=job.max_attempts,
+        status="FAILED",
+        duration_ms=0,
+        error=problem,
+    )
+    return AttemptOutcome(
+        job_id=job.id,
+        attempt=job.attempt,
+        state=JobState.DEAD,
+        finished_at=now,
+        error_class=UNREADABLE_ROW,
+        error_message=problem,
+        outbox=Outbox(logs=[entry]),
+        worker_id=job.worker_id,
+    )
 
 
 def _jobs(count: int) -> str:

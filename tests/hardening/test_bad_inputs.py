@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from liqueue.app import App
 from liqueue.errors import ConfigError
+from liqueue.jobs import JobState
+from liqueue.store import JobQuery, LogQuery
 from tests.hardening.bad_apps import (
     INDEX,
     Bad,
@@ -270,3 +278,232 @@ def test_a_bad_value_in_a_job_body_fails_that_attempt_alone(
     case.write(tmp_path)
     with open_app(tmp_path) as app:
         assert_placed(job_error(app), case)
+
+
+# -- job rows edited by hand: one bad row never stops the queue -------------------
+
+# (id, SQL assignment for SQLite, for PostgreSQL, claimed by a worker, what the problem says)
+ROWS: list[tuple[str, str, str, bool, str]] = [
+    ("arguments-not-json", "arguments = '{not json'", "arguments = '\"text\"'", True, r"arguments .* is not valid"),
+    ("context-not-object", "context = '[1, 2]'", "context = '[1, 2]'", True, r"context .* is not valid \(not a JSON object\)"),
+    ("run-at-absurd", "run_at = -1e300", "run_at = -1e300", True, r"run at -1e\+300 is not valid \(outside the years 1 to 9999\)"),
+    ("origin-line-absurd", "origin_line = 1e20", "origin_line = 2000000000", True, r"origin line .* is not valid"),
+    ("priority-unknown", "priority = 7", "priority = 7", False, r"priority 7 is not valid \(no priority has this rank\)"),
+    ("state-unknown", "state = 'bogus'", "state = 'bogus'", False, r"state 'bogus' is not valid"),
+]  # fmt: skip
+
+ROW_PAGE = "{% for i in (1..3) %}{% background source_name: 'row_case' %}{% log 'ran' %}{% endbackground %}{% endfor %}"
+
+
+def _liqueue(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "LIQUEUE_DATABASE_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "liqueue.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def _edit_row(url: str, assignment: str, job_id: str) -> None:
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db, db:
+            db.execute(f"UPDATE jobs SET {assignment} WHERE id = ?", (job_id,))
+    else:
+        with psycopg.connect(url, autocommit=True) as pg:
+            pg.execute(f"UPDATE jobs SET {assignment} WHERE id = %s", (job_id,))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize(
+    ("sqlite_sql", "postgres_sql", "claimed", "says"),
+    [r[1:] for r in ROWS],
+    ids=[r[0] for r in ROWS],
+)
+def test_a_bad_job_row_is_shown_with_its_problem_and_stops_no_worker(
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    backend: str,
+    sqlite_sql: str,
+    postgres_sql: str,
+    claimed: bool,
+    says: str,
+) -> None:
+    url = f"sqlite:///{tmp_path}/q.db" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    app_args = [str(tmp_path), "--db", url]
+    assert _liqueue("render", *app_args, "index").returncode == 0
+    with App(tmp_path, database_url=url) as app:
+        ids = sorted(job.id for job in app.store.list_jobs(JobQuery(limit=10)))
+    bad_id = ids[1]
+    _edit_row(url, sqlite_sql if backend == "sqlite" else postgres_sql, bad_id)
+
+    listed = _liqueue("jobs", "list", *app_args)
+    assert listed.returncode == 0, listed.stderr
+    assert "Traceback" not in listed.stderr
+    shown = _liqueue("jobs", "show", *app_args, bad_id)
+    assert shown.returncode == 0, shown.stderr
+    assert re.search("unreadable job row: " + says, shown.stdout), shown.stdout
+
+    worked = _liqueue("worker", *app_args, "--burst")
+    assert worked.returncode == 0, worked.stderr
+    assert "Traceback" not in worked.stderr
+    with App(tmp_path, database_url=url) as app:
+        jobs = {job.id: job for job in app.store.list_jobs(JobQuery(limit=10))}
+        logs = [e.message for e in app.store.read_logs(LogQuery(job_id=bad_id))]
+    assert [jobs[i].state for i in ids if i != bad_id] == [JobState.DONE, JobState.DONE]
+    bad = jobs[bad_id]
+    assert bad.state is JobState.DEAD
+    assert (bad.error_message or "").startswith("unreadable job row: "), bad
+    if claimed:  # by a worker, that sets it dead at once
+        assert re.search("unreadable job row: " + says, bad.error_message or ""), bad
+        assert any("FAILED - 0ms - unreadable job row: " in line for line in logs), logs
+        assert "set dead: unreadable job row" in worked.stderr
+    else:  # by no claim: the lifeline sets it dead
+        assert any(
+            f"job {bad_id} (row_case) set dead: unreadable job row: unknown " in line
+            for line in logs
+        ), logs
+
+
+# -- a SQLite file that cannot be used: each command says which file and why -----
+
+# APP stands where the application directory goes.
+COMMANDS = [
+    ["render", "APP", "index"],
+    ["worker", "APP", "--burst"],
+    ["jobs", "list", "APP"],
+    ["logs", "APP"],
+    ["stats", "APP"],
+]
+
+
+def _in_app(root: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
+    return _liqueue(*[str(root) if word == "APP" else word for word in command])
+
+
+def _garbage(db: Path) -> None:
+    db.write_bytes(b"this is not a database\n" * 300)
+
+
+def _truncated(db: Path) -> None:
+    db.write_bytes(db.read_bytes()[:8192])
+
+
+def _zeroed(db: Path) -> None:
+    data = db.read_bytes()
+    db.write_bytes(data[:4096] + bytes(len(data) - 4096))
+
+
+def _directory(db: Path) -> None:
+    db.unlink()
+    (db / "inside").mkdir(parents=True)
+
+
+# (id, what is done to a good database file, what every command says after the path)
+DAMAGED: list[tuple[str, object, str]] = [
+    ("garbage", _garbage, r" is damaged or not a SQLite database \(file is not a database\)"),
+    ("truncated", _truncated, r" is damaged or not a SQLite database \(database disk image is malformed\)"),
+    ("zeroed-pages", _zeroed, r" is damaged or not a SQLite database \(database disk image is malformed\)"),
+    ("directory", _directory, r" is a directory, not a database file"),
+]  # fmt: skip
+
+
+def _good_database(root: Path) -> Path:
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(root)
+    assert _liqueue("render", str(root), "index").returncode == 0
+    db = root / ".liqueue" / "liqueue.db"
+    for extra in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        assert not extra.exists(), "the last connection to close checkpoints the WAL"
+    return db
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    # A worker says first that it starts (and may warn): the error is the last line.
+    assert "Traceback" not in done.stderr, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, done.stderr
+    assert done.stderr.splitlines()[-1] == errors[0], done.stderr
+    return errors[0].removeprefix("error: ")
+
+
+@pytest.mark.parametrize(("damage", "says"), [d[1:] for d in DAMAGED], ids=[d[0] for d in DAMAGED])
+def test_an_unusable_sqlite_file_is_one_line_naming_it_for_every_command(
+    tmp_path: Path, damage: object, says: str
+) -> None:
+    db = _good_database(tmp_path)
+    assert callable(damage)
+    damage(db)
+    for command in COMMANDS:
+        message = _one_line_error(_in_app(tmp_path, command))
+        assert re.fullmatch(re.escape(f"SQLite database {db}") + says + ".*", message), message
+
+
+@pytest.fixture
+def immutable() -> Iterator[Callable[[Path], None]]:
+    """Make a path immutable (chattr +i), which even root cannot write; undone afterwards."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not possible here")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_read_only_database_is_one_line_for_a_write_and_still_readable(
+    tmp_path: Path, immutable: Callable[[Path], None]
+) -> None:
+    db = _good_database(tmp_path)
+    immutable(db)
+    for command in COMMANDS[:2]:
+        message = _one_line_error(_in_app(tmp_path, command))
+        assert message.startswith(f"SQLite database {db} is read-only"), message
+    listed = _liqueue("jobs", "list", str(tmp_path))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count("row_case") == 3
+
+
+def test_an_unwritable_app_directory_is_one_line_naming_it(
+    tmp_path: Path, immutable: Callable[[Path], None]
+) -> None:
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    immutable(tmp_path)
+    db = tmp_path / ".liqueue" / "liqueue.db"
+    for command in COMMANDS:
+        message = _one_line_error(_in_app(tmp_path, command))
+        assert str(db) in message, message
+        if command[0] in {"render", "worker"}:
+            assert message.startswith(f"cannot create the directory {db.parent} "), message
+            assert message.endswith("Operation not permitted"), message
+
+
+def test_a_read_only_postgres_database_is_one_line_naming_it(tmp_path: Path, pg_url: str) -> None:
+    with psycopg.connect(pg_url, autocommit=True) as admin:
+        name = admin.execute("SELECT current_database()").fetchone()
+        assert name is not None
+        admin.execute(f'ALTER DATABASE "{name[0]}" SET default_transaction_read_only = on')
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    message = _one_line_error(_liqueue("render", str(tmp_path), "index", "--db", pg_url))
+    assert message.startswith("PostgreSQL at "), message
+    assert message.endswith(" in a read-only transaction"), message
+
+
+def test_a_bad_row_fixed_by_hand_and_retried_runs_again(tmp_path: Path) -> None:
+    Bad("", {INDEX: ROW_PAGE}, "", "").write(tmp_path)
+    url = f"sqlite:///{tmp_path}/q.db"
+    with App(tmp_path, database_url=url) as app:
+        app.render("index")
+        job_id = app.store.list_jobs(JobQuery(limit=1))[0].id
+        _edit_row(url, "arguments = 'oops'", job_id)
+        assert _liqueue("worker", str(tmp_path), "--db", url, "--burst").returncode == 0
+        assert app.store.get_job(job_id).state is JobState.DEAD
+        _edit_row(url, "arguments = '{}'", job_id)
+        assert app.store.retry_jobs([job_id], app.clock.now()) == 1
+        assert _liqueue("worker", str(tmp_path), "--db", url, "--burst").returncode == 0
+        assert app.store.get_job(job_id).state is JobState.DONE

@@ -72,7 +72,7 @@ class Transactions:
                 self._pool.open()
 
     def _unavailable(self, err: Exception) -> StoreUnavailable:
-        return StoreUnavailable(f"PostgreSQL at {redact(self.url)}: {err}")
+        return StoreUnavailable(f"PostgreSQL at {redact(self.url)}: {failures.one_line(err)}")
 
     def close(self) -> None:
         self._pool.close()

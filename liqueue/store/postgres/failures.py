@@ -70,6 +70,11 @@ def connect_failure(url: str, err: psycopg.OperationalError, migrate_command: st
     return StoreUnavailable(f"{where}: {detail}")
 
 
+def one_line(err: BaseException) -> str:
+    """The error's text on one line (psycopg's may add LINE and caret lines)."""
+    return " ".join(str(err).split())
+
+
 def _server_message(err: BaseException) -> str:
     """The message without psycopg's `connection failed: connection to server ... failed:`."""
     text = " ".join(str(err).split())

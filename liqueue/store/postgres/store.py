@@ -28,6 +28,7 @@ from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
+from liqueue.store.postgres.failures import one_line
 from liqueue.store.postgres.policy_ops import PostgresLimitOps, PostgresPolicyOps, insert_jobs
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
 from liqueue.store.postgres.wake import CHANNEL_SQL, NotifyWakeListener
@@ -85,6 +86,9 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             self._schema_checked = False  # the schema changed under us: say how
             self.check_schema()
             raise StoreError(f"PostgreSQL at {redact(self.url)}: {err}") from err
+        except psycopg.Error as err:
+            # A read-only database, a constraint a hand edit broke...: one line, no traceback.
+            raise StoreError(f"PostgreSQL at {redact(self.url)}: {one_line(err)}") from err
 
     def _check_schema_on(self, conn: Conn) -> None:
         version = schema.current_version(conn)
@@ -192,7 +196,10 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             self._update_and_notify(SQL["release_jobs"], params)
 
     def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
-        """Requeue jobs whose lease ran out; returns their ids (not those made dead)."""
+        """Requeue jobs whose lease ran out; returns their ids (not those made dead).
+
+        Rows no claim would ever take (an unknown state or priority) are set dead.
+        """
 
         def work(conn: Conn) -> list[str]:
             params = {"now": now, "max_rescues": max_rescues}
@@ -200,6 +207,8 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             rescued = conn.execute(SQL["rescue_jobs"], {"now": now}).fetchall()
             entries = [rows.rescue_entry(row, now, dead=True) for row in dead]
             entries += [rows.rescue_entry(row, now, dead=False) for row in rescued]
+            unreadable = conn.execute(SQL["kill_unreadable_jobs"], {"now": now}).fetchall()
+            entries += [rows.unreadable_entry(row, now) for row in unreadable]
             if entries:
                 _insert_logs(conn, entries)
             if rescued:

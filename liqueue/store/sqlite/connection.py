@@ -1,4 +1,10 @@
-"""Opening a SQLite file for liqueue: pragmas, and transactions on its one connection."""
+"""Opening a SQLite file for liqueue: pragmas, and transactions on its one connection.
+
+Every SQLite failure leaves this module as a one-line StoreError naming the
+file and what is wrong (`sqlite_failure`): StoreUnavailable for what passes
+on its own (a lock held too long, a full disk), plain StoreError for what
+needs the user (a damaged or read-only file, a directory in its place).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,28 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 
 from liqueue.errors import StoreError, StoreUnavailable
 
 
 def open_database(path: Path, busy_timeout: float) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(
+            f"cannot create the directory {path.parent} of the SQLite database {path}: "
+            f"{err.strerror or err}"
+        ) from None
+    if path.is_dir():
+        raise StoreError(f"SQLite database {path} is a directory, not a database file")
+    try:
+        return _connect(path, busy_timeout)
+    except sqlite3.Error as err:
+        raise sqlite_failure(path, err) from None
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, sqlite3 must not
     # open deferred transactions behind our back (their upgrade to a write lock
     # fails at once with "database is locked", whatever the busy timeout).
@@ -53,20 +75,17 @@ def _set_wal(db: sqlite3.Connection, busy_timeout: float) -> None:
 class Transactions:
     """Serialises one connection between threads and wraps writes in BEGIN IMMEDIATE."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
-        self.lock = threading.RLock()
+        # Whatever runs holding the lock has its SQLite failures translated.
+        self.lock = _TranslatingLock(path)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         # IMMEDIATE takes the write lock up front, waiting in the busy handler;
         # a deferred transaction could only fail when it later tries to write.
         with self.lock:
-            try:
-                self.db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as err:
-                _raise_if_locked(err)
-                raise
+            self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
             except BaseException:
@@ -75,10 +94,9 @@ class Transactions:
                 raise
             try:
                 self.db.execute("COMMIT")
-            except sqlite3.OperationalError as err:
+            except sqlite3.Error:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
-                _raise_if_locked(err)
                 raise
 
     @contextmanager
@@ -93,11 +111,51 @@ class Transactions:
                     self.db.execute("COMMIT")
 
 
-def _raise_if_locked(err: sqlite3.OperationalError) -> None:
-    """A lock held past the busy timeout is a passing condition: a worker backs
-    off and tries again (StoreUnavailable) instead of dying with its jobs."""
-    text = str(err).lower()
-    if "locked" in text or "busy" in text:
-        raise StoreUnavailable(
-            f"SQLite database stayed locked past the busy timeout: {err}"
-        ) from err
+class _TranslatingLock:
+    """A re-entrant lock that turns SQLite's exceptions into liqueue's on the way out."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._lock.release()
+        # IntegrityError and ProgrammingError are liqueue's own bugs: kept as they are.
+        if isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError:
+            raise sqlite_failure(self.path, error) from error
+
+
+def sqlite_failure(path: Path, err: sqlite3.Error) -> StoreError:
+    """One line saying which file and what is wrong; StoreUnavailable when it passes."""
+    text = str(err)
+    lowered = text.lower()
+    where = f"SQLite database {path}"
+    if "locked" in lowered or "busy" in lowered:
+        # A worker backs off and tries again instead of dying with its jobs.
+        return StoreUnavailable(f"{where} stayed locked past the busy timeout: {text}")
+    if "full" in lowered:
+        return StoreUnavailable(f"{where}: the disk is full ({text}): free some space")
+    if "disk i/o error" in lowered:
+        return StoreUnavailable(f"{where}: the disk failed to read or write ({text})")
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return StoreError(
+            f"{where} is damaged or not a SQLite database ({text}): "
+            "restore it from a backup, or move it aside to start an empty queue"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(
+            f"{where} is read-only ({text}): liqueue must be able to write it and its directory"
+        )
+    if "unable to open" in lowered:
+        return StoreError(
+            f"{where} cannot be opened ({text}): check that its directory exists and is writable"
+        )
+    return StoreError(f"{where}: {text}")

@@ -39,7 +39,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         """Open (creating if needed) and, unless `migrate` is False, migrate the file."""
         self.path = Path(path)
         self.url = sqlite_url_for(self.path)
-        self._tx = Transactions(connection.open_database(self.path, busy_timeout))
+        self._tx = Transactions(connection.open_database(self.path, busy_timeout), self.path)
         self._waker = WakeSender(wake_dir_for(self.path))
         if migrate:
             self.migrate()
@@ -144,13 +144,18 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             self._waker.notify()
 
     def rescue_expired(self, now: float, max_rescues: int = 3) -> list[str]:
-        """Requeue jobs whose lease ran out; returns their ids (not those made dead)."""
+        """Requeue jobs whose lease ran out; returns their ids (not those made dead).
+
+        Rows no claim would ever take (an unknown state or priority) are set dead.
+        """
         with self._tx.write() as db:
             dead = db.execute(SQL["kill_lost_jobs"], {"now": now, "max_rescues": max_rescues})
             dead_rows = dead.fetchall()
             rescued_rows = db.execute(SQL["rescue_jobs"], {"now": now}).fetchall()
             entries = [rows.rescue_entry(row, now, dead=True) for row in dead_rows]
             entries += [rows.rescue_entry(row, now, dead=False) for row in rescued_rows]
+            unreadable = db.execute(SQL["kill_unreadable_jobs"], {"now": now}).fetchall()
+            entries += [rows.unreadable_entry(row, now) for row in unreadable]
             if entries:
                 db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
         if rescued_rows:

@@ -21,7 +21,7 @@ from liqueue.store.shared import Connection, SQLFiles
 class ClaimRequest:
     worker_id: str
     limit: int
-    now: float
+    clock: Callable[[], float]
     lease_seconds: float
 
 
@@ -30,17 +30,19 @@ def claim_limited_sources(
     sql: SQLFiles,
     request: ClaimRequest,
     limits: Mapping[str, SourcePolicy],
-    record_starts: Callable[[str, int], None],
+    record_starts: Callable[[str, int, float], None],
 ) -> LimitedClaim:
-    """Claim what each limited source may start now; `record_starts(source, n)` notes
-    n starts of a rate-limited source in this transaction."""
+    """Claim what each limited source may start now; `record_starts(source, n, at)`
+    notes n starts of a rate-limited source in this transaction."""
     result = LimitedClaim()
-    now = request.now
     for source, policy in sorted(limits.items()):
         room = request.limit - len(result.jobs)
-        allowed = _allowance(conn, sql, source, policy, now, result)
+        allowed = _allowance(conn, sql, source, policy, request.clock(), result)
         if allowed <= 0 or room <= 0:
             continue
+        # Read after the counts: a start is never recorded earlier than the
+        # completion that freed its slot (the clock moves on while we wait).
+        now = request.clock()
         params = {
             "now": now,
             "lease_until": now + request.lease_seconds,
@@ -51,7 +53,7 @@ def claim_limited_sources(
         found = [rows.job_from_row(row) for row in conn.execute(sql["claim_source_jobs"], params)]
         found.sort(key=lambda job: (job.priority.rank, job.run_at, job.id))
         if found and policy.rate is not None:
-            record_starts(source, len(found))
+            record_starts(source, len(found), now)
         result.jobs.extend(found)
     return result
 

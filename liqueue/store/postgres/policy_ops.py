@@ -114,14 +114,14 @@ class PostgresLimitOps:
             ):
                 conn.execute(SQL["add_source_limits"], {"sources": sources})
                 conn.execute(SQL["lock_source_limits"], {"sources": sources})
-            now = clock()
-            request = ClaimRequest(worker_id, limit, now, lease_seconds)
+            request = ClaimRequest(worker_id, limit, clock, lease_seconds)
 
-            def record_starts(source: str, count: int) -> None:
-                params = {"source_name": source, "now": now, "count": count}
+            def record_starts(source: str, count: int, at: float) -> None:
+                params = {"source_name": source, "now": at, "count": count}
                 conn.execute(SQL["insert_starts"], params)
 
             result = claim_limited_sources(conn, SQL, request, limits, record_starts)
+            now = clock()
             remaining = limit - len(result.jobs)
             if remaining > 0 and order:
                 params = {

@@ -103,14 +103,14 @@ class SQLiteLimitOps:
     ) -> LimitedClaim:
         limited = rows.dumps(sorted(limits))
         with self._tx.write() as db:
-            now = clock()
-            request = ClaimRequest(worker_id, limit, now, lease_seconds)
+            request = ClaimRequest(worker_id, limit, clock, lease_seconds)
 
-            def record_starts(source: str, count: int) -> None:
-                params = {"source_name": source, "now": now}
+            def record_starts(source: str, count: int, at: float) -> None:
+                params = {"source_name": source, "now": at}
                 db.executemany(SQL["insert_start"], [params] * count)
 
             result = claim_limited_sources(db, SQL, request, limits, record_starts)
+            now = clock()
             for name in priorities:
                 remaining = limit - len(result.jobs)
                 if remaining <= 0:

@@ -16,7 +16,6 @@ import time
 
 from huey import SqliteHuey
 from huey.storage import SqliteStorage
-
 from realistic_job import configure_logging, python_twin
 
 

@@ -152,7 +152,7 @@ def huey_sqlite(jobs: int, processes: int) -> dict[str, float]:
         with sqlite3.connect(db, timeout=30) as conn:
             values = conn.execute("SELECT value FROM kv").fetchall()
         times = [peer.huey.serializer.deserialize(bytes(v)) for (v,) in values]
-        logged = sum(1 for _ in open(root / "huey.log"))
+        logged = (root / "huey.log").read_text().count("\n")
         if logged != jobs:
             raise RuntimeError(f"huey: {logged} of {jobs} logged")
         return {"jobs_per_s": jobs / (max(times) - min(times)), "wall_s": wall}
@@ -180,7 +180,7 @@ def pgqueuer_postgres(jobs: int, processes: int) -> dict[str, float]:
             del os.environ["BENCH_PEER_LOG"]
         wall = time.monotonic() - started
         ends = [end for out in outs for _, end in json.loads(out.read_text())]
-        logged = sum(1 for _ in open(Path(tmp) / "pgqueuer.log"))
+        logged = (Path(tmp) / "pgqueuer.log").read_text().count("\n")
         if len(ends) != jobs or logged != jobs:
             raise RuntimeError(f"pgqueuer: {len(ends)} of {jobs} ran, {logged} logged")
         return {"jobs_per_s": jobs / (max(ends) - min(ends)), "wall_s": wall}
@@ -247,7 +247,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "each": rates,
         }
         print(
-            f"{name:22} median {statistics.median(rates):6.0f} jobs/s  range {min(rates):.0f}-{max(rates):.0f}"
+            f"{name:22} median {statistics.median(rates):6.0f} jobs/s  "
+            f"range {min(rates):.0f}-{max(rates):.0f}"
         )
     for backend in backends:
         ours, theirs = PEER_OF[backend]
@@ -257,9 +258,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             results["runs"][f"ratio {backend} x{p}"] = ratio
             print(f"ratio {ours} / {theirs} x{p}: {ratio:.2f}")
     print(
-        "load average (1 min) during the runs: min {min:.2f}, median {median:.2f}, max {max:.2f}".format(
-            **results["loadavg_1min_during"]
-        )
+        "load average (1 min) during the runs: "
+        "min {min:.2f}, median {median:.2f}, max {max:.2f}".format(**results["loadavg_1min_during"])
     )
     print("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.json:

@@ -24,6 +24,7 @@ from liqueue.outbox import Outbox
 from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.browse import JobCount, JobCursor, JobFilter
+from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
@@ -248,7 +249,9 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
     ) -> Iterator[LogEntry]:
         def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
             # One short transaction per page: no connection is held while the caller prints.
-            return self._run(lambda conn: conn.execute(SQL[name], params).fetchall())
+            return self._run(
+                lambda conn: conn.execute(filtered(SQL[name], params), params).fetchall()
+            )
 
         return log_pages.iter_logs(fetch, query, page_size)
 

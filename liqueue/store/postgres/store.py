@@ -332,7 +332,7 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         return {p.value: wait for p, wait in overview.latency_from_rows(found, now).items()}
 
     def window_stats(self, since: float) -> list[SourceStats]:
-        return self._tx.run(lambda conn: shared.window_stats(conn, SQL, since))
+        return self._run(lambda conn: shared.window_stats(conn, SQL, since))
 
     def save_worker(self, worker: WorkerInfo) -> None:
         self._tx.run(lambda conn: conn.execute(SQL["upsert_worker"], worker.params()))

@@ -2,6 +2,7 @@
 
     python postgres_peers.py pgqueuer install DSN
     python postgres_peers.py pgqueuer enqueue DSN N            # one batch of N
+    python postgres_peers.py pgqueuer enqueue_realistic DSN N  # N realistic jobs (pgqueuer)
     python postgres_peers.py pgqueuer drain DSN OUT [C]        # run until empty, exit
     python postgres_peers.py pgqueuer serve DSN OUT [C]        # run until SIGTERM
     python postgres_peers.py pgqueuer pickups DSN OUT N GAP    # N single enqueues, each
@@ -20,10 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sys
 import time
 from typing import Any, TextIO
+
+from realistic_job import PAYLOAD, configure_logging, python_twin
 
 TIMES: list[tuple[float, float]] = []
 
@@ -81,6 +85,11 @@ async def pgqueuer_main(action: str, dsn: str, args: list[str]) -> None:
         payloads: list[bytes | None] = [str(n).encode() for n in range(count)]
         await queries.enqueue(["trivial"] * count, payloads, [0] * count)
         return
+    if action == "enqueue_realistic":
+        count = int(args[0])
+        payload = PAYLOAD.encode()
+        await queries.enqueue(["realistic"] * count, [payload] * count, [0] * count)
+        return
     if action == "single":  # enqueue N jobs one call each; print jobs/s
         count = int(args[0])
         started = time.perf_counter()
@@ -111,6 +120,12 @@ async def pgqueuer_main(action: str, dsn: str, args: list[str]) -> None:
     async def trivial(job: Job) -> None:
         started = time.time()
         _ = int(job.payload or b"0") + 1
+        _record(started, stream)
+
+    @qm.entrypoint("realistic")
+    async def realistic(job: Job) -> None:
+        started = time.time()
+        python_twin(job.payload or b"{}")
         _record(started, stream)
 
     if action == "serve":
@@ -182,6 +197,7 @@ async def procrastinate_main(action: str, dsn: str, args: list[str]) -> None:
 
 
 def main(argv: list[str]) -> None:
+    configure_logging(os.environ.get("BENCH_PEER_LOG", os.devnull))
     peer, action, dsn, *rest = argv
     runner = {"pgqueuer": pgqueuer_main, "procrastinate": procrastinate_main}[peer]
     asyncio.run(runner(action, dsn, rest))

@@ -5,14 +5,21 @@ from __future__ import annotations
 import click
 
 from liqueue.app import App
-from liqueue.cli._common import echo_json, table, with_app
+from liqueue.cli._common import duration_option, echo_json, table, with_app
 from liqueue.store.stats import STATES, SourceReport, stats_report
 
 
 @click.command(short_help="Per source_name: states, job and attempt success, durations.")
 @with_app(readonly=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
-def stats(app: App, as_json: bool) -> None:
+@click.option(
+    "--since",
+    default="24h",
+    show_default=True,
+    help="Attempts (success, durations, retries) from this long ago on; `all`: every "
+    "attempt kept. Job counts by state are always current.",
+)
+def stats(app: App, as_json: bool, since: str) -> None:
     """Show, per source_name, jobs by state, success rates and attempt durations.
 
     JOB_OK is the share of finished jobs that succeeded (done / (done + dead));
@@ -27,8 +34,16 @@ def stats(app: App, as_json: bool) -> None:
     Example:
       liqueue stats shop
       liqueue stats shop --json | jq '.[] | select(.dead > 0)'
+      liqueue stats shop --since all     # slower on a large store: reads every attempt
     """
-    report = stats_report(app.store.stats())
+    window = None if since == "all" else duration_option(since)
+    # A window reads the per-minute aggregates, as the dashboard does: the same
+    # figures, in constant time at any size; `all` reads every attempt kept.
+    report = (
+        stats_report(app.store.stats())
+        if window is None
+        else app.store.window_report(app.clock.now() - window)
+    )
     refused = app.store.unique_refusals() if app.policies.sources else {}
     if as_json:
         lines = [line.to_json() for line in report]

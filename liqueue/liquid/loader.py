@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import codecs
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -52,6 +55,29 @@ class AppLoader(BaseLoader):
         self._files: dict[str, SourceFile] = {}
         self._templates: dict[tuple[int, str], tuple[tuple[int, int], BoundTemplate]] = {}
         self._lock = threading.Lock()
+        # Within `reusing_checks`: partial name -> (checked at, relative path) and
+        # (env, relative path) -> (checked at, template), so a job's includes
+        # cost no file-system call while the last check is recent enough.
+        self._reuse = threading.local()
+        self._found: dict[str, tuple[float, str]] = {}
+        self._checked: dict[tuple[int, str], tuple[float, BoundTemplate]] = {}
+
+    @contextmanager
+    def reusing_checks(self, seconds: float) -> Iterator[None]:
+        """Within this block (this thread), a partial found or a file checked less
+        than `seconds` ago is not looked up on disk again: a changed or removed
+        file is picked up `seconds` later at most."""
+        previous = getattr(self._reuse, "seconds", 0.0)
+        self._reuse.seconds = seconds
+        try:
+            yield
+        finally:
+            self._reuse.seconds = previous
+
+    def _fresh_since(self) -> float | None:
+        """The oldest check still trusted now; None outside `reusing_checks`."""
+        seconds: float = getattr(self._reuse, "seconds", 0.0)
+        return time.monotonic() - seconds if seconds > 0 else None
 
     # -- finding files -------------------------------------------------------
 
@@ -67,6 +93,17 @@ class AppLoader(BaseLoader):
 
     def find_partial(self, name: str) -> str:
         """The relative path of a partial; TemplateNotFoundError naming every place looked."""
+        since = self._fresh_since()
+        if since is None:
+            return self._find_partial(name)
+        found = self._found.get(name)
+        if found is not None and found[0] >= since:
+            return found[1]
+        relative = self._find_partial(name)
+        self._found[name] = (time.monotonic(), relative)
+        return relative
+
+    def _find_partial(self, name: str) -> str:
         candidates = self.partial_candidates(name)
         for relative in candidates:
             if (self.root / relative).is_file():
@@ -146,8 +183,20 @@ class AppLoader(BaseLoader):
 
     def load_path(self, env: Environment, relative: str) -> BoundTemplate:
         """Parse (or reuse) the template at a path relative to the root."""
-        source = self.read(relative)
         key = (id(env), relative)
+        since = self._fresh_since()
+        if since is not None:
+            checked = self._checked.get(key)
+            if checked is not None and checked[0] >= since:
+                return checked[1]
+            checked_at = time.monotonic()
+            template = self._load_path(env, relative, key)
+            self._checked[key] = (checked_at, template)
+            return template
+        return self._load_path(env, relative, key)
+
+    def _load_path(self, env: Environment, relative: str, key: tuple[int, str]) -> BoundTemplate:
+        source = self.read(relative)
         with self._lock:
             cached = self._templates.get(key)
         if cached is not None and cached[0] == source.stamp:

@@ -20,7 +20,6 @@ line and column; `JobFailed` and `TimeLimitExceeded` pass through unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
@@ -56,6 +55,9 @@ if TYPE_CHECKING:
     from liqueue.jobs import Job
 
 _BODY_CACHE_SIZE = 512
+# A worker trusts a partial found or a file checked this recently: an edited
+# partial is picked up within this long, and a job's includes stat nothing.
+JOB_FILE_RECHECK_SECONDS = 1.0
 PAGE_VARIABLES = frozenset({"context", "params"})
 
 
@@ -102,7 +104,7 @@ class Runtime:
         loader = self.env.loader
         assert isinstance(loader, AppLoader)
         self.loader = loader
-        self._bodies: OrderedDict[str, BoundTemplate] = OrderedDict()
+        self._bodies: OrderedDict[tuple[str, int, int, str], BoundTemplate] = OrderedDict()
         self._bodies_lock = threading.Lock()
 
     # -- pages -----------------------------------------------------------------
@@ -185,7 +187,8 @@ class Runtime:
         """`run_job`, with any failure but a time limit raised as `JobRenderFailed`."""
         state = self._job_state(job)
         try:
-            output = self._job_output(job, state)
+            with self.loader.reusing_checks(JOB_FILE_RECHECK_SECONDS):
+                output = self._job_output(job, state)
         except TimeLimitExceeded:
             raise
         except Exception as err:
@@ -228,9 +231,7 @@ class Runtime:
     def _body_template(self, body: str, origin: Location) -> BoundTemplate:
         """Parse a stored body as if it sat at its origin, so python-liquid's
         positions are the file's; cached by content and origin."""
-        key = hashlib.sha256(
-            f"{origin.path}\0{origin.line}\0{origin.column}\0{body}".encode()
-        ).hexdigest()
+        key = (origin.path, origin.line, origin.column, body)
         with self._bodies_lock:
             cached = self._bodies.get(key)
             if cached is not None:

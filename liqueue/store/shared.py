@@ -18,6 +18,7 @@ from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.outbox import Outbox
 from liqueue.store import rows
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
+from liqueue.store.filters import filtered
 from liqueue.store.sqlfiles import Migration, check_schema_version
 from liqueue.store.stats import build_stats
 
@@ -117,7 +118,10 @@ def list_jobs(conn: Connection, sql: SQLFiles, query: JobQuery) -> list[Job]:
         "event_id": query.event_id,
         "limit": query.limit,
     }
-    return [rows.job_from_row(row) for row in conn.execute(sql["list_jobs"], params).fetchall()]
+    return [
+        rows.job_from_row(row)
+        for row in conn.execute(filtered(sql["list_jobs"], params), params).fetchall()
+    ]
 
 
 def read_logs(conn: Connection, sql: SQLFiles, query: LogQuery, no_limit: object) -> list[Any]:
@@ -131,7 +135,7 @@ def read_logs(conn: Connection, sql: SQLFiles, query: LogQuery, no_limit: object
         "after_id": query.after_id,
         "limit": no_limit if query.last is None else query.last,
     }
-    found = conn.execute(sql["read_logs"], params).fetchall()
+    found = conn.execute(filtered(sql["read_logs"], params), params).fetchall()
     found.reverse()
     return [rows.log_from_row(row) for row in found]
 

@@ -24,6 +24,7 @@ from liqueue.outbox import Outbox
 from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
+from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
@@ -260,7 +261,9 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
     ) -> Iterator[LogEntry]:
         def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
             # One short transaction per page: no connection is held while the caller prints.
-            return self._run(lambda conn: conn.execute(SQL[name], params).fetchall())
+            return self._run(
+                lambda conn: conn.execute(filtered(SQL[name], params), params).fetchall()
+            )
 
         return log_pages.iter_logs(fetch, query, page_size)
 
@@ -343,7 +346,7 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         return {p.value: wait for p, wait in overview.latency_from_rows(found, now).items()}
 
     def window_stats(self, since: float) -> list[SourceStats]:
-        return self._tx.run(lambda conn: shared.window_stats(conn, SQL, since))
+        return self._run(lambda conn: shared.window_stats(conn, SQL, since))
 
     def window_report(self, since: float) -> list[SourceReport]:
         def work(conn: Conn) -> list[SourceReport]:

@@ -22,6 +22,7 @@ from liqueue.outbox import Outbox
 from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
+from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.sqlfiles import check_schema_version
@@ -228,7 +229,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
     ) -> Iterator[LogEntry]:
         def fetch(name: str, params: Mapping[str, Any]) -> list[Any]:
             with self._tx.lock:  # per page: writers are not held up while the caller prints
-                return self._tx.db.execute(SQL[name], params).fetchall()
+                return self._tx.db.execute(filtered(SQL[name], params), params).fetchall()
 
         return log_pages.iter_logs(fetch, query, page_size)
 

@@ -4,12 +4,12 @@ SELECT id, at, type, message, job_id, source_name, attempt, max_attempts, status
     duration_ms, location, event_id
 FROM logs
 WHERE (at, id) > (:key_at, :key_id)
-  AND (:source_name IS NULL OR source_name = :source_name)
-  AND (:status IS NULL OR status = :status)
-  AND (:type IS NULL OR type = :type)
-  AND (:job_id IS NULL OR job_id = :job_id)
-  AND (:since IS NULL OR at >= :since)
-  AND (:after_id IS NULL OR id > :after_id)
-  AND (:min_duration_ms IS NULL OR duration_ms >= :min_duration_ms)
+  AND source_name = :source_name
+  AND status = :status
+  AND type = :type
+  AND job_id = :job_id
+  AND at >= :since
+  AND id > :after_id
+  AND duration_ms >= :min_duration_ms
 ORDER BY at, id
 LIMIT :limit

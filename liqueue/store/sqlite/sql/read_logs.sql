@@ -2,11 +2,12 @@
 -- A negative LIMIT means no limit in SQLite.
 SELECT {log_columns}
 FROM logs
-WHERE (:source_name IS NULL OR source_name = :source_name)
-  AND (:status IS NULL OR status = :status)
-  AND (:type IS NULL OR type = :type)
-  AND (:job_id IS NULL OR job_id = :job_id)
-  AND (:since IS NULL OR at >= :since)
-  AND (:after_id IS NULL OR id > :after_id)
+WHERE TRUE
+  AND source_name = :source_name
+  AND status = :status
+  AND type = :type
+  AND job_id = :job_id
+  AND at >= :since
+  AND id > :after_id
 ORDER BY id DESC
 LIMIT :limit

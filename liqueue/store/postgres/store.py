@@ -292,27 +292,25 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
     def find_jobs(self, wanted: JobFilter, limit: int, after: JobCursor | None) -> list[Job]:
         params = browse.find_params(wanted, limit, after)
         sql = SQL[browse.find_query(wanted)]
-        return browse.jobs_from_rows(
-            self._tx.run(lambda conn: conn.execute(sql, params).fetchall())
-        )
+        return browse.jobs_from_rows(self._run(lambda conn: conn.execute(sql, params).fetchall()))
 
     def count_jobs(self, wanted: JobFilter) -> int:
         if wanted.counted:
             return browse.count_from(self.job_counts(), wanted)
         params = wanted.params()
-        return self._tx.run(lambda conn: _scalar(conn, SQL["count_matching_jobs"], params))
+        return self._run(lambda conn: _scalar(conn, SQL["count_matching_jobs"], params))
 
     def cancel_jobs(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:
             return 0
         params = {"ids": list(job_ids), "now": now}
-        return self._tx.run(lambda conn: int(conn.execute(SQL["cancel_jobs"], params).rowcount))
+        return self._run(lambda conn: int(conn.execute(SQL["cancel_jobs"], params).rowcount))
 
     def delete_jobs(self, job_ids: Sequence[str]) -> int:
         if not job_ids:
             return 0
         params = {"ids": list(job_ids)}
-        return self._tx.run(lambda conn: len(conn.execute(SQL["delete_jobs"], params).fetchall()))
+        return self._run(lambda conn: len(conn.execute(SQL["delete_jobs"], params).fetchall()))
 
     def run_jobs_now(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:
@@ -324,25 +322,25 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             conn.execute(SQL["compact_job_counts"])
             return conn.execute(SQL["read_job_counts"]).fetchall()
 
-        return browse.job_counts_from_rows(self._tx.run(work))
+        return browse.job_counts_from_rows(self._run(work))
 
     def attempt_counts(self) -> list[AttemptCount]:
         def work(conn: Conn) -> list[TupleRow]:
             conn.execute(SQL["compact_attempt_counts"])
             return conn.execute(SQL["read_attempt_counts"]).fetchall()
 
-        return overview.attempt_counts_from_rows(self._tx.run(work))
+        return overview.attempt_counts_from_rows(self._run(work))
 
     def attempts_per_minute(self, since: float) -> list[MinuteCount]:
         def work(conn: Conn) -> list[TupleRow]:
             conn.execute(SQL["compact_attempt_minutes"])
             return conn.execute(SQL["attempt_minutes_chart"], {"since": since}).fetchall()
 
-        return overview.chart_from_rows(self._tx.run(work))
+        return overview.chart_from_rows(self._run(work))
 
     def queue_latency(self, now: float) -> dict[str, float | None]:
         sql, params = SQL["queue_latency"], {"now": now}
-        found = self._tx.run(lambda conn: conn.execute(sql, params).fetchall())
+        found = self._run(lambda conn: conn.execute(sql, params).fetchall())
         return {p.value: wait for p, wait in overview.latency_from_rows(found, now).items()}
 
     def window_stats(self, since: float) -> list[SourceStats]:
@@ -356,32 +354,32 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             found = conn.execute(SQL["attempt_minutes_window"], {"since": since}).fetchall()
             return overview.window_report(counts, found)
 
-        return self._tx.run(work)
+        return self._run(work)
 
     def job_family(self, job_id: str) -> JobFamily:
         def work(conn: Conn) -> JobFamily:
             params = {"id": shared.get_job(conn, SQL, job_id).id, "limit": browse.FAMILY_LIMIT}
             return browse.family_from_rows(conn.execute(SQL["job_family"], params).fetchall())
 
-        return self._tx.run(work)
+        return self._run(work)
 
     def save_worker(self, worker: WorkerInfo) -> None:
-        self._tx.run(lambda conn: conn.execute(SQL["upsert_worker"], worker.params()))
+        self._run(lambda conn: conn.execute(SQL["upsert_worker"], worker.params()))
 
     def remove_worker(self, worker_id: str) -> None:
-        self._tx.run(lambda conn: conn.execute(SQL["delete_worker"], {"id": worker_id}))
+        self._run(lambda conn: conn.execute(SQL["delete_worker"], {"id": worker_id}))
 
     def prune_workers(self, heartbeat_before: float) -> int:
         params = {"before": heartbeat_before}
-        return self._tx.run(lambda conn: int(conn.execute(SQL["prune_workers"], params).rowcount))
+        return self._run(lambda conn: int(conn.execute(SQL["prune_workers"], params).rowcount))
 
     def list_workers(self) -> list[WorkerInfo]:
-        found = self._tx.run(lambda conn: conn.execute(SQL["list_workers"]).fetchall())
+        found = self._run(lambda conn: conn.execute(SQL["list_workers"]).fetchall())
         return overview.workers_from_rows(found)
 
     def pause(self, target: PauseTarget, now: float, by: str | None) -> bool:
         params = target.params(now, by)
-        return self._tx.run(lambda conn: bool(conn.execute(SQL["insert_pause"], params).rowcount))
+        return self._run(lambda conn: bool(conn.execute(SQL["insert_pause"], params).rowcount))
 
     def resume(self, target: PauseTarget) -> bool:
         return bool(
@@ -389,7 +387,7 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         )
 
     def list_pauses(self) -> list[Pause]:
-        found = self._tx.run(lambda conn: conn.execute(SQL["list_pauses"]).fetchall())
+        found = self._run(lambda conn: conn.execute(SQL["list_pauses"]).fetchall())
         return pauses.pauses_from_rows(found)
 
     def wake_listener(self) -> NotifyWakeListener:

@@ -69,8 +69,8 @@ class JobFilter:
             "priority": None if self.priority is None else self.priority.rank,
             "event_id": self.event_id,
             "text": self.text or None,
-            "since": self.since if self.since is not None else -_END_OF_TIME,
-            "until": self.until if self.until is not None else _END_OF_TIME,
+            "since": self.since,
+            "until": self.until,
         }
 
     def to_json(self) -> dict[str, object]:
@@ -114,18 +114,13 @@ def count_from(counts: Sequence[JobCount], wanted: JobFilter) -> int:
     )
 
 
-def find_query(wanted: JobFilter) -> str:
-    """The name of the SQL file whose index serves this filter best."""
-    if wanted.state is not None:
-        return "find_jobs_by_state"
-    if wanted.source_name is not None:
-        return "find_jobs_by_source"
-    return "find_jobs"
-
-
 def find_params(wanted: JobFilter, limit: int, after: JobCursor | None) -> dict[str, Any]:
+    """Parameters of find_jobs.sql, whose filter lines are kept only for those given
+    (store/filters.py), so a state or a source filter walks its own index."""
     params = wanted.params()
     until = params.pop("until")
+    if until is None:
+        until = _END_OF_TIME
     start = after if after is not None and after.created_at <= until else JobCursor(until, "")
     params.update(before_at=start.created_at, before_id=start.id, limit=limit)
     return params

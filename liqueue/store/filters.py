@@ -2,9 +2,10 @@
 
 A filter written `(:x IS NULL OR col = :x)` makes one plan for every
 combination, and that plan cannot use the index on `col`: at a million rows
-`jobs list --state dead` would read them all. The list and log queries
-instead write each optional filter on its own line, `  AND col = :x`
-(PostgreSQL: `%(x)s`); `filtered` drops the lines whose parameter is None.
+`jobs list --state dead` would read them all. The list, log and dashboard
+queries (find_jobs, count_matching_jobs) instead write each optional filter
+on its own line, `  AND col = :x` (PostgreSQL: `%(x)s`); `filtered` drops the
+lines whose parameter is None.
 """
 
 from __future__ import annotations

@@ -291,14 +291,15 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
 
     def find_jobs(self, wanted: JobFilter, limit: int, after: JobCursor | None) -> list[Job]:
         params = browse.find_params(wanted, limit, after)
-        sql = SQL[browse.find_query(wanted)]
+        sql = filtered(SQL["find_jobs"], params)
         return browse.jobs_from_rows(self._run(lambda conn: conn.execute(sql, params).fetchall()))
 
     def count_jobs(self, wanted: JobFilter) -> int:
         if wanted.counted:
             return browse.count_from(self.job_counts(), wanted)
         params = wanted.params()
-        return self._run(lambda conn: _scalar(conn, SQL["count_matching_jobs"], params))
+        sql = filtered(SQL["count_matching_jobs"], params)
+        return self._run(lambda conn: _scalar(conn, sql, params))
 
     def cancel_jobs(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:

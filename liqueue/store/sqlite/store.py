@@ -256,14 +256,16 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
     def find_jobs(self, wanted: JobFilter, limit: int, after: JobCursor | None) -> list[Job]:
         params = browse.find_params(wanted, limit, after)
         with self._tx.read() as db:
-            found = db.execute(SQL[browse.find_query(wanted)], params).fetchall()
+            found = db.execute(filtered(SQL["find_jobs"], params), params).fetchall()
         return browse.jobs_from_rows(found)
 
     def count_jobs(self, wanted: JobFilter) -> int:
         if wanted.counted:
             return browse.count_from(self.job_counts(), wanted)
         with self._tx.read() as db:
-            return int(db.execute(SQL["count_matching_jobs"], wanted.params()).fetchone()[0])
+            params = wanted.params()
+            sql = filtered(SQL["count_matching_jobs"], params)
+            return int(db.execute(sql, params).fetchone()[0])
 
     def cancel_jobs(self, job_ids: Sequence[str], now: float) -> int:
         if not job_ids:

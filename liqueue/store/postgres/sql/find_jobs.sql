@@ -1,14 +1,16 @@
 -- Newest first, one page after the cursor (created_at, id): the row comparison
 -- is a range on the index, so the thousandth page costs what the first does.
--- Walks jobs_created backwards.
+-- A filter line is dropped when its parameter is None (store/filters.py), so a
+-- state filter walks jobs_state_created backwards, a source filter
+-- jobs_source_created, and the others jobs_created.
 SELECT {job_columns}
 FROM jobs
-WHERE (%(state)s::text IS NULL OR state = %(state)s)
-  AND (%(source_name)s::text IS NULL OR source_name = %(source_name)s)
-  AND (%(priority)s::smallint IS NULL OR priority = %(priority)s)
-  AND (%(event_id)s::text IS NULL OR event_id = %(event_id)s)
-  AND (%(text)s::text IS NULL OR strpos(lower(arguments::text), lower(%(text)s)) > 0)
+WHERE (created_at, id) < (%(before_at)s, %(before_id)s)
+  AND state = %(state)s
+  AND source_name = %(source_name)s
+  AND priority = %(priority)s
+  AND event_id = %(event_id)s
+  AND strpos(lower(arguments::text), lower(%(text)s)) > 0
   AND created_at >= %(since)s
-  AND (created_at, id) < (%(before_at)s, %(before_id)s)
 ORDER BY created_at DESC, id DESC
 LIMIT %(limit)s

@@ -8,7 +8,7 @@ they work from a wheel as well as from a checkout.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -33,22 +33,31 @@ class Migration:
     sql: str
 
 
-def load_queries(package: str, params_of: ParamsOf) -> dict[str, str]:
+def load_queries(
+    package: str, params_of: ParamsOf, fragments: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Every `sql/*.sql` of a backend package, by file name without `.sql`.
 
     `{LIST_columns}` becomes the names of `columns.LISTS[LIST]`, `{LIST_params}`
-    the backend's parameters for them (`params_of`).
+    the backend's parameters for them (`params_of`), and `{name}` the backend's
+    `fragments[name]`: an expression its Python code needs too, written once.
     """
     folder = files(package) / "sql"
     return {
-        entry.name.removesuffix(".sql"): _fill(entry.name, entry.read_text("utf-8"), params_of)
+        entry.name.removesuffix(".sql"): _fill(
+            entry.name, entry.read_text("utf-8"), params_of, fragments or {}
+        )
         for entry in folder.iterdir()
         if entry.name.endswith(".sql")
     }
 
 
-def _fill(name: str, text: str, params_of: ParamsOf) -> str:
+def _fill(
+    name: str, text: str, params_of: ParamsOf, fragments: Mapping[str, str] | None = None
+) -> str:
     def fragment(match: re.Match[str]) -> str:
+        if fragments and match.group(1) in fragments:
+            return fragments[match.group(1)]
         listed, _, kind = match.group(1).rpartition("_")
         if listed in columns.LISTS and kind == "columns":
             return ", ".join(columns.LISTS[listed])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import pytest
 
 from liqueue.errors import StoreError
 from liqueue.jobs import Priority
 from liqueue.store import columns
 from liqueue.store.postgres.schema import SQL as POSTGRES_SQL
+from liqueue.store.postgres.wake import CHANNEL_SQL
 from liqueue.store.sqlfiles import _fill
 from liqueue.store.sqlite.schema import SQL as SQLITE_SQL
 
@@ -32,3 +35,10 @@ def test_priorities_stand_in_claim_order_with_the_ranks_the_database_keeps() -> 
     ]
     assert Priority.of_rank(2) is Priority.LOW
     assert Priority.named("urgent") is None and Priority.named(1) is None
+
+
+def test_the_wake_channel_is_written_once_and_filled_in_at_load() -> None:
+    written = (files("liqueue.store.postgres") / "sql" / "notify_jobs.sql").read_text("utf-8")
+    assert "{wake_channel}" in written and "md5" not in written
+    assert POSTGRES_SQL["notify_jobs"].strip().endswith(f"SELECT pg_notify({CHANNEL_SQL}, '')")
+    assert _fill("q.sql", "SELECT {x}", lambda _listed: "?", {"x": "1 + 1"}) == "SELECT 1 + 1"

@@ -8,6 +8,7 @@ from typing import Final
 
 from liqueue.store import shared
 from liqueue.store.postgres.connection import Conn
+from liqueue.store.postgres.wake import CHANNEL_SQL
 from liqueue.store.sqlfiles import Migration, load_migrations, load_queries
 
 # Batches travel as one array per column; these are the arrays' element types.
@@ -30,7 +31,7 @@ def _params_of(columns: Sequence[str]) -> str:
     return ", ".join(f"%b::{_ARRAY_TYPES[column]}[]" for column in columns)
 
 
-SQL = load_queries("liqueue.store.postgres", _params_of)
+SQL = load_queries("liqueue.store.postgres", _params_of, {"wake_channel": CHANNEL_SQL})
 MIGRATIONS: list[Migration] = load_migrations("liqueue.store.postgres")
 LATEST_VERSION = len(MIGRATIONS)
 

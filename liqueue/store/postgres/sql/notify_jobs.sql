@@ -1,3 +1,3 @@
 -- Delivered at commit, and only if the transaction commits.
--- The channel is the schema's: see CHANNEL_SQL in wake.py.
-SELECT pg_notify('liqueue_jobs_' || left(md5(coalesce(current_schema(), '')), 12), '')
+-- The channel is the schema's (CHANNEL_SQL in wake.py, filled in at load).
+SELECT pg_notify({wake_channel}, '')

@@ -6,6 +6,7 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import with_app
+from liqueue.cli._worker_options import worker_options
 from liqueue.cli.stats import stats_table
 from liqueue.config import parse_duration
 from liqueue.services import running_services
@@ -27,7 +28,7 @@ from liqueue.store.stats import stats_report
     show_default=True,
     help="First run the jobs due within this long (retries, short delays), then print the stats.",
 )
-@click.option("--concurrency", default=4, show_default=True, help="Job threads.")
+@worker_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option(
     "--port",
@@ -46,6 +47,7 @@ def demo(
     fresh: bool,
     horizon: str,
     concurrency: int,
+    grace: float,
     host: str,
     port: int,
     exit_when_idle: bool,
@@ -72,7 +74,7 @@ def demo(
     with running_services(app.root, app.config.services) as services:
         for service in services:
             click.echo(f"started service {service.spec.name}: {' '.join(service.spec.command)}")
-        show = Demo(app, host=host, port=port, concurrency=concurrency, out=click.echo)
+        show = Demo(app, host=host, port=port, concurrency=concurrency, grace=grace, out=click.echo)
         url = show.start()
         click.echo(f"serving {app.root.name} at {url}")
         try:

@@ -49,10 +49,12 @@ class Demo:
         host: str = "127.0.0.1",
         port: int = 8000,
         concurrency: int = 4,
+        grace: float = 10.0,
         out: Print = print,
     ) -> None:
         self.app = app
         self.concurrency = concurrency
+        self.grace = grace
         self.out = out
         self._last_log = 0
         # The server and the worker get Apps of their own, hence store
@@ -99,7 +101,10 @@ class Demo:
         within `horizon`, otherwise until Ctrl-C."""
         worker_app = App(self.app.root, database_url=self.app.database_url, clock=self.app.clock)
         options = WorkerOptions(
-            concurrency=self.concurrency, burst=burst, burst_horizon=horizon, grace_seconds=10.0
+            concurrency=self.concurrency,
+            burst=burst,
+            burst_horizon=horizon,
+            grace_seconds=self.grace,
         )
         worker = Worker(worker_app, options)
         thread = threading.Thread(target=worker.run, name="liqueue-demo-worker", daemon=True)

@@ -6,6 +6,7 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import with_app
+from liqueue.cli._worker_options import worker_options
 
 
 @click.command(short_help="Serve the pages over HTTP (and run jobs with --with-worker).")
@@ -22,6 +23,7 @@ from liqueue.cli._common import with_app
 @click.option(
     "--with-worker", is_flag=True, help="Also run a job worker process beside the server."
 )
+@worker_options
 @click.option(
     "--reload", is_flag=True, help="Restart the server when liqueue.yml or a template changes."
 )
@@ -34,6 +36,8 @@ def serve(
     port: int,
     workers: int,
     with_worker: bool,
+    concurrency: int,
+    grace: float,
     reload: bool,
     access_log: bool,
 ) -> None:
@@ -49,6 +53,7 @@ def serve(
     \b
     Examples:
       liqueue serve examples/shop --with-worker
+      liqueue serve examples/shop --with-worker --concurrency 8
       liqueue serve myapp --port 8080 --workers 2
     """
     from liqueue.web.server import serve as run_server  # uvicorn loads only here
@@ -62,6 +67,8 @@ def serve(
         port=port,
         workers=workers,
         with_worker=with_worker,
+        concurrency=concurrency,
+        grace_seconds=grace,
         reload=reload,
         access_log=access_log,
     )

@@ -8,6 +8,7 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import duration_option, with_app
+from liqueue.cli._worker_options import worker_options
 
 
 @click.command(short_help="Run jobs: claim, run, retry, bury.")
@@ -19,13 +20,7 @@ from liqueue.cli._common import duration_option, with_app
     type=click.IntRange(min=1),
     help="Worker processes to start, each claiming jobs on its own.",
 )
-@click.option(
-    "--concurrency",
-    default=4,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Jobs each process runs at the same time.",
-)
+@worker_options
 @click.option(
     "--burst",
     is_flag=True,
@@ -36,13 +31,6 @@ from liqueue.cli._common import duration_option, with_app
     default="0s",
     show_default=True,
     help="With --burst: also wait for jobs due within this long (retries, short delays).",
-    callback=lambda _ctx, _param, value: duration_option(value),
-)
-@click.option(
-    "--grace",
-    default="10s",
-    show_default=True,
-    help="On Ctrl-C/SIGTERM, how long running jobs may take to finish before they are handed back.",
     callback=lambda _ctx, _param, value: duration_option(value),
 )
 def worker(

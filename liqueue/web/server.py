@@ -44,6 +44,7 @@ def serve(
     with_worker: bool = False,
     reload: bool = False,
     concurrency: int = 4,
+    grace_seconds: float = WORKER_GRACE_SECONDS,
     access_log: bool = False,
 ) -> None:
     """Serve `app` until SIGINT/SIGTERM; with `with_worker`, run its jobs meanwhile.
@@ -60,7 +61,7 @@ def serve(
         if with_worker:
             # The app's own services (liqueue.yml `services:`) run while its jobs do.
             stack.enter_context(running_services(app.root, app.config.services))
-            stack.enter_context(worker_beside(app, concurrency))
+            stack.enter_context(worker_beside(app, concurrency, grace_seconds))
         uvicorn.run(
             "liqueue.web.server:from_environment",
             factory=True,
@@ -91,13 +92,15 @@ def ensure_port_free(host: str, port: int) -> None:
 
 
 @contextlib.contextmanager
-def worker_beside(app: App, concurrency: int) -> Iterator[BaseProcess]:
+def worker_beside(
+    app: App, concurrency: int, grace_seconds: float = WORKER_GRACE_SECONDS
+) -> Iterator[BaseProcess]:
     """A worker process for `app` while the block runs; on exit its running
     jobs finish (the worker's grace period), then it is made sure to be gone."""
     from liqueue.worker.supervisor import ChildSpec, run_child
     from liqueue.worker.worker import WorkerOptions
 
-    options = WorkerOptions(concurrency=concurrency, grace_seconds=WORKER_GRACE_SECONDS)
+    options = WorkerOptions(concurrency=concurrency, grace_seconds=grace_seconds)
     spec = ChildSpec(app.root, app.database_url, options, parent_pid=os.getpid())
     context = multiprocessing.get_context("spawn")
     summaries = context.SimpleQueue()  # burst summaries: a serving worker never sends one
@@ -108,7 +111,7 @@ def worker_beside(app: App, concurrency: int) -> Iterator[BaseProcess]:
     finally:
         if worker.exitcode is None:
             worker.terminate()  # SIGTERM: the worker's graceful stop
-        worker.join(timeout=WORKER_GRACE_SECONDS + 5)
+        worker.join(timeout=grace_seconds + 5)
         if worker.exitcode is None:
             worker.kill()
             worker.join()

@@ -72,3 +72,24 @@ def test_command_lists_are_not_truncated(run: Run, group: list[str]) -> None:
     listing = run(*group, "--help").output.split("Commands:\n", 1)[1]
     assert listing.strip()
     assert "..." not in listing
+
+
+def test_every_command_running_a_worker_declares_its_options_alike() -> None:
+    """`worker`, `serve --with-worker` and `demo` share one declaration."""
+
+    def declared(name: str) -> list[tuple[object, ...]]:
+        command = cli.commands[name]
+        return [
+            (p.name, p.help, p.default, repr(p.type))
+            for p in command.params
+            if isinstance(p, click.Option) and p.name in ("concurrency", "grace")
+        ]
+
+    assert len(declared("worker")) == 2
+    assert declared("serve") == declared("worker") == declared("demo")
+
+
+def test_serve_refuses_a_bad_worker_option_in_one_line(run: Run) -> None:
+    result = run("serve", "--with-worker", "--grace", "soon")
+    assert result.exit_code == 2
+    assert "Invalid value for '--grace'" in result.output

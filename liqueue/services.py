@@ -72,6 +72,7 @@ def parse_services(raw: object) -> tuple[ServiceSpec, ...]:
 @dataclass
 class RunningService:
     spec: ServiceSpec
+    command: tuple[str, ...]  # as started: `{python}` expanded
     process: subprocess.Popen[bytes]
 
 
@@ -93,7 +94,7 @@ def running_services(
 
 
 def _start(root: Path, spec: ServiceSpec) -> RunningService:
-    command = [part.replace("{python}", sys.executable) for part in spec.command]
+    command = tuple(part.replace("{python}", sys.executable) for part in spec.command)
     try:
         process = subprocess.Popen(
             command,
@@ -107,7 +108,7 @@ def _start(root: Path, spec: ServiceSpec) -> RunningService:
         raise ConfigError(
             f"service {spec.name}: cannot start {shlex.join(command)}: {err}"
         ) from None
-    return RunningService(spec, process)
+    return RunningService(spec, command, process)
 
 
 def _wait_ready(service: RunningService, timeout: float) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from liqueue.app import App
@@ -73,7 +75,7 @@ def demo(
     # The app's own services (liqueue.yml `services:`) run while its pages and jobs do.
     with running_services(app.root, app.config.services) as services:
         for service in services:
-            click.echo(f"started service {service.spec.name}: {' '.join(service.spec.command)}")
+            click.echo(f"started service {service.spec.name}: {shlex.join(service.command)}")
         show = Demo(app, host=host, port=port, concurrency=concurrency, grace=grace, out=click.echo)
         url = show.start()
         click.echo(f"serving {app.root.name} at {url}")

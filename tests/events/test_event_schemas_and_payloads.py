@@ -90,3 +90,26 @@ def test_a_payload_field_the_platform_sets_is_refused_at_the_field(
     assert app.store.list_jobs(JobQuery()) == []
     with pytest.raises(TemplateError, match=f"'{name}'"):
         app.trigger_event("order.created", {name: "admin"})
+
+
+def test_a_payload_over_100_kb_is_published_with_a_warning(tmp_path: Path) -> None:
+    # The payload becomes each consumer's job argument `event`: the same advice holds.
+    app = _app(
+        tmp_path,
+        {
+            "lib/consumers/order.created/mail.liquid": "{% log event.data | size %}",
+            "views/pages/p.liquid": "{% assign big = 'x' | append: '' %}"
+            "{% for i in (1..11000) %}{% assign big = big | append: 'xxxxxxxxxx' %}{% endfor %}\n"
+            "{% trigger_event 'order.created', data: big %}",
+        },
+    )
+    app.render("p")
+    [warning] = app.store.read_logs(LogQuery(type="warning"))
+    assert warning.message == (
+        "the payload of event order.created is 110 KB as JSON, over the advised 100 KB: "
+        "pass ids, not large objects"
+    )
+    assert warning.location == "app/views/pages/p.liquid:2"
+    drain(app)
+    [ran] = app.store.read_logs(LogQuery(type="info"))
+    assert ran.message == "110001"

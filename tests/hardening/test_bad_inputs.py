@@ -204,6 +204,10 @@ DOUBLING = (
     "{% assign h = '{}' | parse_json %}{% for i in (1..40) %}"
     "{% assign h = '{}' | parse_json | hash_add_key: 'l', h | hash_add_key: 'r', h %}{% endfor %}"
 )
+DEEPEN = (
+    "{% assign d = '{}' | parse_json %}{% for i in (1..2000) %}"
+    "{% assign d = '{}' | parse_json | hash_add_key: 'a', d %}{% endfor %}"
+)
 JOB = "{% background source_name: 'inner_job' %}{% endbackground %}"
 GOOD = "source_name: 'bad_value_job'"
 
@@ -242,6 +246,11 @@ VALUES: list[tuple[str, str, str, int, str]] = [
     ("arguments-together-too-large", "{% capture s %}{% for i in (1..70000) %}xxxxxxxx{% endfor %}{% endcapture %}", f"{{% background a: s, b: s, {GOOD} %}}{{% endbackground %}}", 21, r"limits\.job_arguments_bytes\) with 'b'"),
     ("arguments-doubling", DOUBLING, f"{{% background h: h, {GOOD} %}}{{% endbackground %}}", 15, r"limits\.job_arguments_bytes"),
     ("partial-arguments-doubling", DOUBLING, f"{{% background job_id = 'p', h: h, {GOOD} %}}", 29, r"limits\.job_arguments_bytes"),
+    ("arguments-deep", DEEPEN, f"{{% background d: d, {GOOD} %}}{{% endbackground %}}", 15, r"job argument 'd' cannot be stored as JSON: nested too deep"),
+    ("event-payload-too-large", MB, "{% trigger_event 'order.created', text: s %}", 35, r"the event's payload is more than 1,000,000 bytes as JSON \(limits\.job_arguments_bytes\) with 'text': pass ids"),
+    ("event-payload-together-too-large", "{% capture s %}{% for i in (1..70000) %}xxxxxxxx{% endfor %}{% endcapture %}", "{% trigger_event 'order.created', a: s, b: s %}", 41, r"the event's payload is more than .* with 'b'"),
+    ("event-payload-doubling", DOUBLING, "{% trigger_event 'order.created', h: h %}", 35, r"the event's payload is more than .*limits\.job_arguments_bytes"),
+    ("event-payload-deep", DEEPEN, "{% trigger_event 'order.created', d: d %}", 35, r"event field 'd' cannot be stored as JSON: nested too deep"),
     ("too-many-jobs", "", f"{{% for i in (1..10001) %}}{JOB}{{% endfor %}}", 26, r"this render already queued 10,000 jobs, the most one render may \(limits\.jobs_per_render\)"),
     ("too-many-jobs-nested", "", f"{{% for i in (1..101) %}}{{% for j in (1..100) %}}{JOB}{{% endfor %}}{{% endfor %}}", 47, r"limits\.jobs_per_render"),
     ("namespace-doubling", "{% assign s = 'ab' %}", "{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}", 26, r"local namespace limit reached"),

@@ -20,10 +20,9 @@ partial's jobs after the partial.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from liquid.ast import BlockNode, IllegalNode, Node
 from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
@@ -47,7 +46,7 @@ from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
 from liqueue.liquid.tags.partials import parse_partial_call
-from liqueue.liquid.values import TooLarge, json_text
+from liqueue.liquid.tags.stored_fields import JOB_ARGUMENTS, json_fields, warn_if_large
 from liqueue.policies import duplicate_entry
 
 if TYPE_CHECKING:
@@ -58,9 +57,6 @@ if TYPE_CHECKING:
 
 TAG_BACKGROUND = "background"
 TAG_ENDBACKGROUND = "endbackground"
-
-# The platform's advice: job arguments under about 100 KB.
-ARGUMENTS_WARNING_BYTES = 100_000
 
 RESERVED_ARGUMENTS = {
     "job": "the job itself (id, attempt, max_attempts, source_name, priority)",
@@ -101,7 +97,8 @@ class BackgroundNode(Node):
         path = template_path(context)
         self._refuse_past_job_limit(context)
         options = self._options(context)
-        arguments, size = self._job_arguments(context)
+        keywords = (arg for arg in self.arguments.keywords if arg.name not in JOB_OPTION_NAMES)
+        arguments, size = json_fields(context, keywords, JOB_ARGUMENTS)
         partial = self._partial_name(context) if self.partial is not None else None
         if partial is None:
             line, _ = line_col(self.token.source, self.token.start_index)
@@ -128,7 +125,7 @@ class BackgroundNode(Node):
         if self.target is not None:
             context.assign(self.target, spec.id)
         state.outbox.jobs.append(spec)
-        self._warn_if_large(context, spec, size)
+        warn_if_large(context, self.token, f"the arguments of job {spec.source_name} are", size)
         return 0
 
     def _refuse_past_job_limit(self, context: RenderContext) -> None:
@@ -140,17 +137,6 @@ class BackgroundNode(Node):
                 "(limits.jobs_per_render): queue one job that processes a batch",
                 tag_location(context, self.token),
             )
-
-    def _warn_if_large(self, context: RenderContext, spec: JobSpec, size: int) -> None:
-        """The platform advises arguments under ~100 KB: the job is queued, with a warning."""
-        if size <= ARGUMENTS_WARNING_BYTES:
-            return
-        state_of(context).log(
-            "warning",
-            f"the arguments of job {spec.source_name} are {size // 1000} KB as JSON; "
-            f"keep them under {ARGUMENTS_WARNING_BYTES // 1000} KB: pass ids, not large objects",
-            tag_location(context, self.token),
-        )
 
     def _options(self, context: RenderContext) -> JobOptions:
         try:
@@ -167,37 +153,6 @@ class BackgroundNode(Node):
             if arg is not None:
                 raw = arg.value.evaluate(context)
                 yield key, None if isinstance(raw, Undefined) else raw
-
-    def _job_arguments(self, context: RenderContext) -> tuple[dict[str, Any], int]:
-        """The job's arguments as JSON data, and about how many bytes they take as JSON."""
-        arguments: dict[str, Any] = {}
-        size = 2  # {}
-        limit = state_of(context).limits.job_arguments_bytes
-        for arg in self.arguments.keywords:
-            if arg.name in JOB_OPTION_NAMES:
-                continue
-            value = arg.value.evaluate(context)
-            try:
-                # Stops writing as soon as the arguments pass the limit.
-                text = json_text(value, max_chars=limit - size)
-            except ValueError as err:
-                raise JobOptionError(
-                    f"job argument '{arg.name}' cannot be stored as JSON: {err}",
-                    at(context, arg.token),
-                ) from None
-            except TooLarge:
-                text = None
-            size += len(arg.name) + 4  # "name": value,
-            size += len(text.encode()) if text is not None else limit
-            if size > limit:
-                raise JobOptionError(
-                    f"the job's arguments are more than {limit:,} bytes as JSON "
-                    f"(limits.job_arguments_bytes) with '{arg.name}': pass ids, not large objects",
-                    at(context, arg.token),
-                )
-            assert text is not None
-            arguments[arg.name] = json.loads(text)
-        return arguments, size
 
     def _partial_name(self, context: RenderContext) -> str:
         assert self.partial is not None

@@ -7,7 +7,7 @@ outbox is stored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from liquid.ast import Node
 from liquid.exceptions import LiquidSyntaxError
@@ -18,12 +18,13 @@ from liqueue.events.event import new_event, platform_field_error
 from liqueue.liquid.arguments import Arguments, parse_arguments
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, open_tag, tag_location
-from liqueue.liquid.values import to_json_value
+from liqueue.liquid.tags.stored_fields import EVENT_PAYLOAD, json_fields, warn_if_large
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from liquid import RenderContext
+    from liquid.builtin.expressions import KeywordArgument
     from liquid.expression import Expression
     from liquid.stream import TokenStream
     from liquid.token import Token
@@ -48,19 +49,7 @@ class TriggerEventNode(Node):
                 f"trigger_event needs an event type, got {event_type!r}",
                 at(context, type_expression.token),
             )
-        payload: dict[str, Any] = {}
-        for arg in self.arguments.keywords:
-            # Checked here too, not only by new_event, so the error points at the field.
-            refused = platform_field_error(arg.name)
-            if refused is not None:
-                raise JobOptionError(refused, at(context, arg.token))
-            try:
-                payload[arg.name] = to_json_value(arg.value.evaluate(context))
-            except ValueError as err:
-                raise JobOptionError(
-                    f"event field '{arg.name}' cannot be stored as JSON: {err}",
-                    at(context, arg.token),
-                ) from None
+        payload, size = json_fields(context, self._fields(context), EVENT_PAYLOAD)
         location = tag_location(context, self.token)
         # The stored origin is `path:line`; the column would only clutter it.
         event = new_event(
@@ -71,7 +60,16 @@ class TriggerEventNode(Node):
             context=state.context,
         )
         state.outbox.events.append(event)
+        warn_if_large(context, self.token, f"the payload of event {event.type} is", size)
         return 0
+
+    def _fields(self, context: RenderContext) -> Iterator[KeywordArgument]:
+        for arg in self.arguments.keywords:
+            # Checked here too, not only by new_event, so the error points at the field.
+            refused = platform_field_error(arg.name)
+            if refused is not None:
+                raise JobOptionError(refused, at(context, arg.token))
+            yield arg
 
     def expressions(self) -> Iterable[Expression]:
         yield from self.arguments.positional

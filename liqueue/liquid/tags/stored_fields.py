@@ -1,0 +1,86 @@
+"""Named values a tag stores as JSON: a job's arguments, an event's payload.
+
+Both end up as job arguments (an event's payload is each consumer job's
+`event`), so both are held to the same bounds: `limits.job_arguments_bytes`,
+measured while the JSON is written (a list holding one big list many times
+is small in memory but huge as text), nesting no deeper than the encoder
+goes, and a warning above the platform's advised ~100 KB. An error names
+the field at fault, at its place in the template.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from liqueue.errors import JobOptionError
+from liqueue.liquid.state import state_of
+from liqueue.liquid.tags.common import at, tag_location
+from liqueue.liquid.values import TooLarge, json_text
+
+if TYPE_CHECKING:
+    from liquid import RenderContext
+    from liquid.builtin.expressions import KeywordArgument
+    from liquid.token import Token
+
+# The platform's advice: job arguments under about 100 KB.
+ARGUMENTS_WARNING_BYTES = 100_000
+
+
+@dataclass(frozen=True)
+class Stored:
+    """How errors name what is stored: `field` one value, `whole` all of them."""
+
+    field: str  # "job argument", "event field"
+    whole: str  # "the job's arguments are", "the event's payload is"
+
+
+JOB_ARGUMENTS = Stored("job argument", "the job's arguments are")
+EVENT_PAYLOAD = Stored("event field", "the event's payload is")
+
+
+def json_fields(
+    context: RenderContext, keywords: Iterable[KeywordArgument], stored: Stored
+) -> tuple[dict[str, Any], int]:
+    """The keywords' values as JSON data, and about how many bytes they take as JSON."""
+    fields: dict[str, Any] = {}
+    size = 2  # {}
+    limit = state_of(context).limits.job_arguments_bytes
+    for arg in keywords:
+        value = arg.value.evaluate(context)
+        try:
+            # Stops writing as soon as the fields pass the limit.
+            text = json_text(value, max_chars=limit - size)
+        except ValueError as err:
+            raise JobOptionError(
+                f"{stored.field} '{arg.name}' cannot be stored as JSON: {err}",
+                at(context, arg.token),
+            ) from None
+        except TooLarge:
+            text = None
+        size += len(arg.name) + 4  # "name": value,
+        size += len(text.encode()) if text is not None else limit
+        if size > limit:
+            raise JobOptionError(
+                f"{stored.whole} more than {limit:,} bytes as JSON "
+                f"(limits.job_arguments_bytes) with '{arg.name}': pass ids, not large objects",
+                at(context, arg.token),
+            )
+        assert text is not None
+        fields[arg.name] = json.loads(text)
+    return fields, size
+
+
+def warn_if_large(context: RenderContext, token: Token, what: str, size: int) -> None:
+    """Above ARGUMENTS_WARNING_BYTES the job or event is still queued, with a warning;
+    `what` names it with its verb (`the arguments of job x are`)."""
+    if size <= ARGUMENTS_WARNING_BYTES:
+        return
+    state_of(context).log(
+        "warning",
+        f"{what} {size // 1000} KB as JSON, over the advised "
+        f"{ARGUMENTS_WARNING_BYTES // 1000} KB: pass ids, not large objects",
+        tag_location(context, token),
+    )

@@ -65,12 +65,20 @@ class HostFunctions:
     def names(self) -> list[str]:
         return sorted(self._all())
 
+    def unknown(self, name: str) -> str | None:
+        """Why there is no function `name` (None: there is one). Loads the entry
+        points as the first call does: ConfigError when one cannot be loaded."""
+        if name in self._all():
+            return None
+        known = ", ".join(self.names()) or "none are registered"
+        return f"unknown host function '{PREFIX}{name}' (known: {known})"
+
     def call(self, name: str, arguments: Mapping[str, object]) -> Any:
         """Call `name` with JSON copies of `arguments`; return a JSON copy of its value."""
-        function = self._all().get(name)
-        if function is None:
-            known = ", ".join(self.names()) or "none are registered"
-            raise HostFunctionError(f"unknown host function '{PREFIX}{name}' (known: {known})")
+        unknown = self.unknown(name)
+        if unknown is not None:
+            raise HostFunctionError(unknown)
+        function = self._all()[name]
         try:
             given = json.loads(json.dumps(dict(arguments), allow_nan=False))
         except (TypeError, ValueError) as err:
@@ -119,7 +127,13 @@ def load_entry_point(entry_point: str, root: Path | None = None) -> dict[str, Ho
         except AttributeError:
             raise ConfigError(f"{where}: {module_name} has no attribute {attribute}") from None
     if callable(target) and not isinstance(target, Mapping):
-        target = target()
+        try:
+            target = target()
+        except Exception as err:
+            message = str(err) or type(err).__name__
+            raise ConfigError(
+                f"{where}: {attribute} raised {type(err).__name__}: {message}"
+            ) from None
     if not isinstance(target, Mapping) or not all(
         isinstance(k, str) and callable(v) for k, v in target.items()
     ):

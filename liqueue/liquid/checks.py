@@ -9,7 +9,10 @@ dropped from the tree) is still checked. The rules:
   generic or one-word `source_name` (warning);
 - `include`, `render`, `function` and the partial form of `background`: a
   partial named by a literal that no file provides (error);
-- `trigger_event` of a literal type no consumer or schema takes (error).
+- `trigger_event` of a literal type no consumer or schema takes (error);
+- `function` of a literal `py:` name no host function has, or whose
+  `functions:` entry point cannot be loaded (error). The entry points are
+  imported only when a template names a host function, as a call would.
 
 Once a template has parsed, `template_parsed` runs python-liquid's static
 analysis over it (background bodies included):
@@ -41,7 +44,8 @@ from liquid.builtin.tags.render_tag import RenderNode
 from liquid.exceptions import TemplateNotFoundError
 
 from liqueue.api_calls.definition import definition_path
-from liqueue.errors import Location
+from liqueue.errors import ConfigError, Location
+from liqueue.functions import PREFIX, HostFunctions
 from liqueue.jobs import JOB_OPTION_NAMES, JobOptionInvalid, validate_job_options
 from liqueue.liquid.positions import line_col
 from liqueue.liquid.problems import Problem
@@ -90,12 +94,18 @@ class TemplateChecker:
         find_partial: Callable[[str], object],
         root: Path,
         event_types: Collection[str] | None = None,
+        host_functions: HostFunctions | None = None,
     ) -> None:
-        """`event_types`: the types a render may publish; None judges none."""
+        """`event_types`: the types a render may publish; None judges none.
+        `host_functions`: what `py:` names reach; None judges none."""
         self.problems = problems
         self.find_partial = find_partial
         self.root = root
         self.event_types = event_types
+        self.host_functions = host_functions
+        # Why entry points could not be loaded: found once, so a failing import
+        # (and whatever it does) is not repeated for every tag naming a function.
+        self._unloadable: str | None = None
 
     def syntax_error(self, err: LiquidError) -> None:
         self.problems.syntax_error(err)
@@ -106,9 +116,9 @@ class TemplateChecker:
             self._background_source_name(node)
             self._partial_exists(node.partial)
         elif isinstance(node, FunctionNode):
-            if not (
-                isinstance(node.partial, StringLiteral) and is_host_function(node.partial.value)
-            ):
+            if isinstance(node.partial, StringLiteral) and is_host_function(node.partial.value):
+                self._host_function_exists(node.partial)
+            else:
                 self._partial_exists(node.partial)
         elif isinstance(node, (IncludeNode, RenderNode)):
             self._partial_exists(node.name)
@@ -125,6 +135,20 @@ class TemplateChecker:
             looked = path or "a valid name"
             message = f"api call '{name.value}' not found (looked for {looked})"
             self.problems.report(name.token, message, "error")
+
+    def _host_function_exists(self, name: StringLiteral) -> None:
+        if self.host_functions is None:
+            return
+        problem = None
+        if self._unloadable is None:
+            try:
+                problem = self.host_functions.unknown(name.value.removeprefix(PREFIX))
+            except ConfigError as err:
+                self._unloadable = str(err)
+        if self._unloadable is not None:
+            problem = f"host function '{name.value}' cannot be looked up: {self._unloadable}"
+        if problem is not None:
+            self.problems.report(name.token, problem, "error")
 
     def template_parsed(self, template: BoundTemplate, path: str) -> None:
         """Rules that need the whole template: filters, numbers, job variables."""

@@ -298,7 +298,9 @@ class Runtime:
         variables a job will not have (liquid/checks.py). `event_types`: the
         types a render may publish (None: not judged)."""
         collector = ProblemCollector()
-        checker = TemplateChecker(collector, self.loader.find_partial, self.root, event_types)
+        checker = TemplateChecker(
+            collector, self.loader.find_partial, self.root, event_types, self.outside.functions
+        )
         env = build_environment(self.root, self.config, checker=checker)
         for file in iter_template_files(self.root):
             relative = file.relative_to(self.root).as_posix()

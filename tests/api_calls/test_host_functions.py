@@ -107,5 +107,11 @@ def test_worker_processes_find_functions_through_liqueue_yml(
 
 def test_check_does_not_look_for_a_partial_named_py(app_dir: ShopDir) -> None:
     app_dir.page("p", "{% function r = 'py:orders.mark_paid', order_id: 1 %}")
-    with App(app_dir.root) as app:
+    with App(app_dir.root, functions={"orders.mark_paid": mark_paid}) as app:
         assert [p for p in app.check() if p.severity == "error"] == []
+    with App(app_dir.root) as app:  # the check looks the name up among the host functions
+        [error] = [p for p in app.check() if p.severity == "error"]
+        assert (
+            error.message
+            == "unknown host function 'py:orders.mark_paid' (known: none are registered)"
+        )

@@ -127,7 +127,8 @@ class Store(Protocol):
         """
 
     def prune(self, done_before: float, dead_before: float) -> int:
-        """Delete finished jobs (and their logs) older than the given times."""
+        """Delete finished jobs (and their logs) older than the given times, and the
+        per-minute attempt aggregates older than both."""
 
     def next_run_at(self) -> float | None:
         """When the earliest waiting job is due, or None if nothing waits."""

@@ -48,6 +48,22 @@ def test_windowed_stats_from_the_histogram_track_the_exact_ones(store: Store) ->
     assert sum(m.count for m in minutes if m.status == "FAILED") == 20
 
 
+def test_prune_forgets_the_minutes_older_than_every_job_it_keeps(store: Store) -> None:
+    (job_id,) = enqueue(store, spec("mail"))
+    store.add_logs(
+        [
+            attempt_log(job_id, "mail", 1, False, 5, at=T0 - 3600),  # older than both
+            attempt_log(job_id, "mail", 1, False, 5, at=T0 - 600),  # a dead job's may be kept
+            attempt_log(job_id, "mail", 1, True, 5, at=T0 + 60),
+        ]
+    )
+    store.attempts_per_minute(0)  # PostgreSQL folds its deltas here: both kinds of rows
+    store.add_logs([attempt_log(job_id, "mail", 2, False, 5, at=T0 - 3590)])
+    store.prune(done_before=T0, dead_before=T0 - 1800)
+    minutes = {(m.minute, m.status): m.count for m in store.attempts_per_minute(0)}
+    assert minutes == {(T0 - 600, "SUCCESS"): 1, (T0 + 60, "FAILED"): 1}
+
+
 def test_the_sql_buckets_are_the_python_ones(store: Store) -> None:
     (job_id,) = enqueue(store, spec("x"))
     edges = sorted({0, *MINUTE_BUCKETS_MS, *(b + 1 for b in MINUTE_BUCKETS_MS)})

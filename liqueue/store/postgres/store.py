@@ -220,7 +220,13 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
 
     def prune(self, done_before: float, dead_before: float) -> int:
         params = {"done_before": done_before, "dead_before": dead_before}
-        return self._run(lambda conn: _scalar(conn, SQL["prune_jobs"], params))
+        before = {"before": min(done_before, dead_before)}
+
+        def prune(conn: Conn) -> int:
+            conn.execute(SQL["prune_attempt_minutes"], before)
+            return _scalar(conn, SQL["prune_jobs"], params)
+
+        return self._run(prune)
 
     def next_run_at(self) -> float | None:
         row = self._run(lambda conn: _one(conn, SQL["next_run_at"], {}))

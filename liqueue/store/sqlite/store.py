@@ -169,6 +169,8 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             ids = [row[0] for row in db.execute(SQL["prune_jobs"], params).fetchall()]
             if ids:
                 db.execute(SQL["delete_logs_of_jobs"], {"ids": rows.dumps(ids)})
+            before = min(done_before, dead_before)
+            db.execute(SQL["prune_attempt_minutes"], {"before": before})
         return len(ids)
 
     def next_run_at(self) -> float | None:

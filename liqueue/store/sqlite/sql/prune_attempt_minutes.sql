@@ -1,0 +1,3 @@
+-- Per-minute aggregates older than every job kept (the older of the two
+-- retentions): their attempt lines went with their jobs.
+DELETE FROM attempt_minutes WHERE minute < :before

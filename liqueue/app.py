@@ -119,18 +119,23 @@ class App:
 
         A render that raises queues nothing. With `connection` (a psycopg
         connection on PostgreSQL), the outbox joins the caller's transaction.
+        The result's outbox is what was queued: with `enqueue`, its events as
+        their schemas judged them and their consumer jobs among its jobs.
         """
         result = self.runtime.render(page, params)
         if enqueue:
-            self.enqueue(result.outbox, connection=connection)
+            result.outbox = self._enqueue(result.outbox, connection)
         return result
 
     def enqueue(self, outbox: Outbox, *, connection: Any = None) -> None:
         """Persist an outbox, fanning its events out to their consumers first."""
+        self._enqueue(outbox, connection)
+
+    def _enqueue(self, outbox: Outbox, connection: Any) -> Outbox:
         expanded = self.fanout.expand(outbox)
-        if not expanded:
-            return
-        self.store.enqueue(expanded, self.clock.now(), connection=connection)
+        if expanded:
+            self.store.enqueue(expanded, self.clock.now(), connection=connection)
+        return expanded
 
     def check(self) -> list[Problem]:
         """Every problem of every template, consumer and event schema, in file order."""

@@ -9,6 +9,7 @@ import click
 
 from liqueue.app import App
 from liqueue.cli._common import echo_json, to_jsonable, when, with_app
+from liqueue.jobs import JobSpec, JobState
 from liqueue.liquid.values import load_json
 from liqueue.logs import format_line
 from liqueue.outbox import Outbox
@@ -103,7 +104,9 @@ def render(
     """
     variables = {**params_json, **params}
     result = app.render(template, variables, enqueue=not dry_run)
-    queued = _queued(app, result.outbox, dry_run)
+    # Within the milliseconds of the write: the time the jobs' run_at counts from.
+    now = app.clock.now()
+    queued = _queued(result.outbox, dry_run, now)
     if as_json:
         echo_json(
             {
@@ -117,46 +120,44 @@ def render(
     click.echo(result.output, nl=not result.output.endswith("\n"))
     for entry in result.outbox.logs:
         click.echo(format_line(entry), err=True)
-    _echo_queued(queued, dry_run, app.clock.now())
+    _echo_queued(queued, dry_run, now)
 
 
-def _queued(app: App, outbox: Outbox, dry_run: bool) -> dict[str, list[dict[str, Any]]]:
-    """What the render queued (or would queue), read back from the store when stored."""
-    now = app.clock.now()
-    jobs = []
-    for spec in outbox.jobs:
-        run_at = spec.run_at(now) if dry_run else app.store.get_job(spec.id).run_at
-        jobs.append(
-            {
-                "id": spec.id,
-                "source_name": spec.source_name,
-                "priority": spec.priority,
-                "max_attempts": spec.max_attempts,
-                "delay_minutes": spec.delay_minutes,
-                "run_at": run_at,
-                "origin": str(spec.origin),
-            }
-        )
+def _queued(outbox: Outbox, dry_run: bool, now: float) -> dict[str, list[dict[str, Any]]]:
+    """What the render queued (or would queue), from its outbox: once stored, its
+    events as their schemas judged them, and their consumer jobs."""
+    consumers = {spec.id: spec for spec in outbox.jobs if spec.event_id is not None}
+    jobs = [
+        {
+            "id": spec.id,
+            "source_name": spec.source_name,
+            "priority": spec.priority,
+            "max_attempts": spec.max_attempts,
+            "delay_minutes": spec.delay_minutes,
+            "run_at": spec.run_at(now),
+            "origin": str(spec.origin),
+        }
+        for spec in outbox.jobs
+        if spec.event_id is None
+    ]
     events = []
     for event in outbox.events:
-        record = event if dry_run else app.store.get_event(event.id)
-        data = to_jsonable(record)
+        data = to_jsonable(event)
         if dry_run:
             data["valid"] = None  # unknown: the schema runs only when the event is published
         else:
-            data["consumer_jobs"] = [_consumer(app, job_id) for job_id in record.job_ids]
+            data["consumer_jobs"] = [_consumer(consumers[i], now) for i in event.job_ids]
         events.append(data)
     return {"jobs": jobs, "events": events}
 
 
-def _consumer(app: App, job_id: str) -> dict[str, Any]:
-    job = app.store.get_job(job_id)
+def _consumer(spec: JobSpec, now: float) -> dict[str, Any]:
     return {
-        "id": job.id,
-        "source_name": job.source_name,
-        "priority": job.priority,
-        "run_at": job.run_at,
-        "state": str(job.state),
+        "id": spec.id,
+        "source_name": spec.source_name,
+        "priority": spec.priority,
+        "run_at": spec.run_at(now),
+        "state": str(JobState.SCHEDULED),  # as every job is queued
     }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from liqueue.app import App
 from liqueue.jobs import JobState
-from liqueue.store import JobQuery
+from liqueue.store import JobQuery, LogQuery
 from tests.cli.conftest import Run
 
 
@@ -26,6 +26,10 @@ def test_render_page_prints_output_and_queues_its_jobs(run: Run, app: App) -> No
     assert "queued job" not in result.stdout
     assert "published event" in result.stderr and "(valid)" in result.stderr
     assert "  consumer job " in result.stderr
+    # Printed from what the render queued, its fan-out's log line among it.
+    [published] = app.store.read_logs(LogQuery(type="event"))
+    assert "published: consumers/user.signed_up/send_welcome" in published.message
+    assert result.stderr.splitlines()[0].endswith(published.message)
 
 
 def test_param_values_are_json_when_they_parse(run: Run, app: App) -> None:

@@ -117,6 +117,22 @@ def test_an_invalid_event_is_stored_logged_and_starts_nothing(app: App) -> None:
     assert "order_id is required" in errors[0].message
 
 
+def test_the_render_returns_what_it_queued(app: App) -> None:
+    queued = app.render("order", {"order_id": 7}).outbox
+    [event] = queued.events
+    assert event.valid and len(event.job_ids) == 3
+    assert [spec.id for spec in queued.jobs] == event.job_ids
+    assert sorted(event.job_ids) == sorted(job.id for job in app.store.list_jobs(JobQuery()))
+    [published] = [entry for entry in queued.logs if entry.type == "event"]
+    assert published.message == app.store.read_logs(LogQuery(type="event"))[0].message
+    invalid = app.render("order", {}).outbox
+    assert [(e.valid, e.errors, e.job_ids) for e in invalid.events] == [
+        (False, ["order_id is required"], [])
+    ]
+    not_queued = app.render("order", {"order_id": 8}, enqueue=False).outbox
+    assert [(e.valid, e.job_ids) for e in not_queued.events] == [(True, [])]  # not judged yet
+
+
 def test_an_unknown_event_type_fails_the_render_and_queues_nothing(tmp_path: Path) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": """

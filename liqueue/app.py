@@ -124,17 +124,18 @@ class App:
         """
         result = self.runtime.render(page, params)
         if enqueue:
-            result.outbox = self._enqueue(result.outbox, connection)
+            result.queued_at = self.clock.now()
+            result.outbox = self._enqueue(result.outbox, result.queued_at, connection)
         return result
 
     def enqueue(self, outbox: Outbox, *, connection: Any = None) -> None:
         """Persist an outbox, fanning its events out to their consumers first."""
-        self._enqueue(outbox, connection)
+        self._enqueue(outbox, self.clock.now(), connection)
 
-    def _enqueue(self, outbox: Outbox, connection: Any) -> Outbox:
+    def _enqueue(self, outbox: Outbox, now: float, connection: Any) -> Outbox:
         expanded = self.fanout.expand(outbox)
         if expanded:
-            self.store.enqueue(expanded, self.clock.now(), connection=connection)
+            self.store.enqueue(expanded, now, connection=connection)
         return expanded
 
     def check(self) -> list[Problem]:

@@ -104,8 +104,7 @@ def render(
     """
     variables = {**params_json, **params}
     result = app.render(template, variables, enqueue=not dry_run)
-    # Within the milliseconds of the write: the time the jobs' run_at counts from.
-    now = app.clock.now()
+    now = app.clock.now() if result.queued_at is None else result.queued_at
     queued = _queued(result.outbox, dry_run, now)
     if as_json:
         echo_json(

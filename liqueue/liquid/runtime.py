@@ -65,6 +65,9 @@ PAGE_VARIABLES = frozenset({"context", "params"})
 class RenderResult:
     output: str
     outbox: Outbox
+    # When the outbox was stored (App.render with enqueue): the time its jobs'
+    # run_at counts from, so a caller prints exactly what was stored.
+    queued_at: float | None = None
 
 
 class JobRenderFailed(Exception):

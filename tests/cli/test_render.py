@@ -70,6 +70,13 @@ def test_json(run: Run, app: App) -> None:
     assert event["consumer_jobs"][0]["priority"] == "high"  # from the consumer's front matter
 
 
+def test_json_run_at_is_the_stored_one(run: Run, app: App) -> None:
+    data = json.loads(run("render", app.root, "index", "--json").stdout)
+    printed = [(j["id"], j["run_at"]) for j in data["jobs"]]
+    printed += [(c["id"], c["run_at"]) for c in data["events"][0]["consumer_jobs"]]
+    assert printed == [(job_id, app.store.get_job(job_id).run_at) for job_id, _ in printed]
+
+
 def test_partial_on_its_own_shows_its_logs(run: Run, app: App) -> None:
     result = run("render", app.root, "emails/welcome", "-p", "email=ann@example.com")
     assert result.exit_code == 0, result.output

@@ -77,6 +77,11 @@ class AppLoader(BaseLoader):
         finally:
             self._reuse.seconds = previous
 
+    def forget_checks(self) -> None:
+        """Make the next lookups within `reusing_checks` look at the files."""
+        self._found.clear()
+        self._checked.clear()
+
     def _fresh_since(self) -> float | None:
         """The oldest check still trusted now; None outside `reusing_checks`."""
         seconds: float = getattr(self._reuse, "seconds", 0.0)

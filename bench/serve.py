@@ -7,8 +7,10 @@ plain Starlette + python-liquid endpoint under the same uvicorn (no liqueue).
 
 Each measurement: the peak rate (CONNECTIONS closed-loop keep-alive clients
 for --seconds), then latency at half that rate (open loop, requests paced
-per client; latency from send to last byte). Each is repeated --runs times;
-the median is printed with its range. The load generator (http.client in
+per client; latency from send to last byte), and the server process's CPU
+time per request at the peak (what the server costs, whatever the client's
+own share of the cores). Each is repeated --runs times; the median is
+printed with its range. The load generator (http.client in
 threads) shares the machine's cores with the server: figures are relative.
 
     .venv/bin/python bench/serve.py                  # about 3 minutes
@@ -38,7 +40,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import machine, percentile, stop_process
+from _common import CLOCK_TICKS, machine, percentile, stop_process
 from serve_pages import CONSUMER, ONE_JOB_PAGE, ORDER_PAGE, PLAIN_PAGE
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -67,6 +69,16 @@ class Measured:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float = 0.0  # the server process's CPU time per request (user + system)
+
+
+def uvicorn_parts() -> str:
+    """What uvicorn's `auto` picks, the same for both servers (same interpreter)."""
+    from importlib.util import find_spec
+
+    loop = "uvloop" if find_spec("uvloop") else "asyncio"
+    http = "httptools" if find_spec("httptools") else "h11"
+    return f"loop {loop}, http {http}"
 
 
 def free_port() -> int:
@@ -93,16 +105,22 @@ def wait_for(port: int, path: str) -> None:
 @contextmanager
 def server(
     command: list[str], port: int, probe: str, env: dict[str, str] | None = None
-) -> Iterator[None]:
+) -> Iterator[int]:
+    """The server's pid while it runs (one process: uvicorn with one worker runs in it)."""
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, **(env or {})}, cwd=BENCH_DIR,
     )  # fmt: skip
     try:
         wait_for(port, probe)
-        yield
+        yield process.pid
     finally:
         stop_process(process)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def one(connection: http.client.HTTPConnection, request: Request) -> int:
@@ -212,8 +230,10 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def measure(port: int, request: Request, seconds: float) -> tuple[Measured, Measured]:
+def measure(pid: int, port: int, request: Request, seconds: float) -> tuple[Measured, Measured]:
+    used = cpu_seconds(pid)
     top = peak(port, request, seconds)
+    top.cpu_us = (cpu_seconds(pid) - used) / (top.rate * seconds) * 1e6
     half = paced(port, request, top.rate / 2, seconds)
     return top, half
 
@@ -238,6 +258,7 @@ def main() -> None:
     print(
         f"{CONNECTIONS} keep-alive connections; {options.runs} run(s) of {options.seconds:g}s each"
     )
+    print("both servers: 1 uvicorn process, access log off, " + uvicorn_parts())
 
     results: dict[str, list[tuple[Measured, Measured]]] = {}
     backends = ["sqlite"] + ([] if options.no_postgres else ["postgresql"])
@@ -247,9 +268,9 @@ def main() -> None:
             port = free_port()
             plain = [sys.executable, "-m", "uvicorn", "plain_page:app", "--port", str(port),
                      "--no-access-log"]  # fmt: skip
-            with server(plain, port, "/plain"):
+            with server(plain, port, "/plain") as pid:
                 results.setdefault("plain Starlette + python-liquid, page (a)", []).append(
-                    measure(port, GET_PLAIN, options.seconds)
+                    measure(pid, port, GET_PLAIN, options.seconds)
                 )
             for backend in backends:
                 with _database(backend, Path(tmp)) as url:
@@ -265,26 +286,27 @@ def main() -> None:
                         "--db",
                         url,
                     ]
-                    with server(command, port, "/plain"):
+                    with server(command, port, "/plain") as pid:
                         for label, request in (
                             ("(a) page, no tags", GET_PLAIN),
                             ("(b) page, one background tag", GET_ONE_JOB),
                             ("(c) POST, 3 jobs + 1 event", POST_ORDER),
                         ):
                             results.setdefault(f"liqueue {backend}: {label}", []).append(
-                                measure(port, request, options.seconds)
+                                measure(pid, port, request, options.seconds)
                             )
     print()
     print(
-        f"{'scenario':<48} {'peak req/s':>20} {'p50 ms @peak':>14} "
-        f"{'p99 ms @half':>20} {'p50 ms @half':>14} errors"
+        f"{'scenario':<48} {'peak req/s':>20} {'server CPU us/req':>18} {'p50 ms @peak':>18} "
+        f"{'p99 ms @half':>20} {'p50 ms @half':>18} errors"
     )
     for label, runs in results.items():
         peaks = [p.rate for p, _ in runs]
         print(
-            f"{label:<48} {spread(peaks):>20} {spread([p.p50_ms for p, _ in runs], 2):>14} "
+            f"{label:<48} {spread(peaks):>20} {spread([p.cpu_us for p, _ in runs]):>18} "
+            f"{spread([p.p50_ms for p, _ in runs], 2):>18} "
             f"{spread([h.p99_ms for _, h in runs], 2):>20} "
-            f"{spread([h.p50_ms for _, h in runs], 2):>14} "
+            f"{spread([h.p50_ms for _, h in runs], 2):>18} "
             f"{sum(p.errors + h.errors for p, h in runs)}"
         )
     base = statistics.median(

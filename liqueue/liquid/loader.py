@@ -9,6 +9,7 @@ relative to the application root, e.g. `app/views/partials/emails/welcome.liquid
 from __future__ import annotations
 
 import codecs
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ class SourceFile:
     text: str  # front matter replaced by blank lines
     front_matter: dict[str, Any]
     stamp: tuple[int, int]  # (mtime_ns, size): cheap change detection
+    file_id: tuple[int, int] = (0, 0)  # (st_dev, st_ino) of the file the path led to
 
 
 class AppLoader(BaseLoader):
@@ -51,6 +53,7 @@ class AppLoader(BaseLoader):
         super().__init__()
         self.root = root
         self._real_root = root.resolve()
+        self._root_text = str(root)
         self.max_bytes = max_bytes
         self._files: dict[str, SourceFile] = {}
         self._templates: dict[tuple[int, str], tuple[tuple[int, int], BoundTemplate]] = {}
@@ -73,6 +76,11 @@ class AppLoader(BaseLoader):
             yield
         finally:
             self._reuse.seconds = previous
+
+    def forget_checks(self) -> None:
+        """Make the next lookups within `reusing_checks` look at the files."""
+        self._found.clear()
+        self._checked.clear()
 
     def _fresh_since(self) -> float | None:
         """The oldest check still trusted now; None outside `reusing_checks`."""
@@ -124,9 +132,7 @@ class AppLoader(BaseLoader):
 
     # -- reading files -------------------------------------------------------
 
-    def read(self, relative: str) -> SourceFile:
-        """Read a template file; TemplateError (with line) for bad front matter,
-        text that is not UTF-8, a file too large or a link out of the application."""
+    def _refuse_outside(self, relative: str) -> None:
         outside = self.outside_target(relative)
         if outside is not None:
             # A link to /etc/passwd or a sibling app would render its content.
@@ -134,13 +140,26 @@ class AppLoader(BaseLoader):
                 f"a link to {outside} outside the application; templates must be files inside it",
                 Location(relative),
             )
-        file_path = self.root / relative
-        stat = file_path.stat()
+
+    def read(self, relative: str) -> SourceFile:
+        """Read a template file; TemplateError (with line) for bad front matter,
+        text that is not UTF-8, a file too large or a link out of the application."""
+        file_path = os.path.join(self._root_text, relative)  # pathlib cost more than the stat
+        try:
+            stat = os.stat(file_path)
+        except OSError:
+            self._refuse_outside(relative)  # a dangling link out says so
+            raise
         stamp = (stat.st_mtime_ns, stat.st_size)
+        file_id = (stat.st_dev, stat.st_ino)
         with self._lock:
             cached = self._files.get(relative)
-        if cached is not None and cached.stamp == stamp:
+        # The same file as when it was read (stat follows links, so a link
+        # pointed elsewhere is another file): resolving the path again, a
+        # system call per directory, is not needed per render.
+        if cached is not None and cached.stamp == stamp and cached.file_id == file_id:
             return cached
+        self._refuse_outside(relative)
         if self.max_bytes is not None and stat.st_size > self.max_bytes:
             # Parsing takes hundreds of times a template's size in memory.
             raise TemplateError(
@@ -148,9 +167,9 @@ class AppLoader(BaseLoader):
                 f"({self.max_bytes:,}): split it into partials",
                 Location(relative),
             )
-        raw = decode_template(file_path.read_bytes(), relative)
+        raw = decode_template(Path(file_path).read_bytes(), relative)
         matter, text = split_front_matter(raw, relative)
-        source = SourceFile(relative, text, matter, stamp)
+        source = SourceFile(relative, text, matter, stamp, file_id)
         with self._lock:
             self._files[relative] = source
         return source

@@ -195,6 +195,9 @@ class Runtime:
         except TimeLimitExceeded:
             raise
         except Exception as err:
+            # A failure is what gets a template fixed and the job retried at
+            # once: the next attempts look at the files again.
+            self.loader.forget_checks()
             raise JobRenderFailed(err, state.outbox) from err
         return RenderResult(output, state.outbox)
 

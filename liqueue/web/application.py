@@ -43,6 +43,7 @@ def create_app(
         try:
             yield
         finally:
+            site.queue.close()
             if owned:
                 opened.close()
 

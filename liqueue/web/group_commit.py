@@ -1,19 +1,26 @@
 """Queueing the outboxes of concurrent requests in one transaction (group commit).
 
 Every request that queues something needs a write transaction, and writes
-to one database take turns anyway; under load the requests waiting for
-their turn are written together, one transaction (SQLite: one BEGIN
+to one database take turns anyway; so one writer thread writes whatever
+outboxes are waiting when it is free, in one transaction (SQLite: one BEGIN
 IMMEDIATE/COMMIT and one wake-up; PostgreSQL: one round trip) for all of
-them. If that transaction fails, each outbox is written again on its own,
-so one request's bad outbox never fails another and each request is still
-all or nothing. With one request at a time this is a plain enqueue.
+them. (More writers on PostgreSQL measured slower: smaller batches, more
+round trips, each costing the server more time.) If that transaction
+fails, each outbox is written again on its own, so one request's bad outbox
+never fails another and each request is still all or nothing.
+
+A request rendered on the event loop awaits `write` (the loop serves others
+meanwhile and is woken once per transaction); a thread calls `enqueue`,
+which blocks. Either returns only once its outbox is committed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from liqueue.outbox import Outbox
 
@@ -23,52 +30,77 @@ MAX_BATCH = 64  # outboxes per transaction: bounds the wait of the last one
 @dataclass(eq=False)
 class _Waiting:
     outbox: Outbox
-    woken: threading.Event = field(default_factory=threading.Event)
+    future: asyncio.Future[None] | None = None  # awaited on its loop, or
+    woken: threading.Event | None = None  # waited on by a thread
     error: BaseException | None = None
-    done: bool = False
+
+
+class _Writer(threading.Thread):
+    def __init__(self, run: Callable[[_Writer], None]) -> None:
+        super().__init__(target=run, args=(self,), name="liqueue-group-commit", daemon=True)
+        self.stop = False  # set under GroupCommit's lock: write what waits, then end
 
 
 class GroupCommit:
     def __init__(self, enqueue: Callable[[Outbox], None]) -> None:
         self._enqueue = enqueue
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._pending: list[_Waiting] = []
-        self._writing = False
+        self._writer: _Writer | None = None
 
     def enqueue(self, outbox: Outbox) -> None:
         """Persist `outbox` (alone or with others); raises what its own write raised."""
         if not outbox:
             return
-        me = _Waiting(outbox)
-        with self._lock:
-            self._pending.append(me)
-            leads = not self._writing
-            self._writing = True
-        if not leads:
-            me.woken.wait()
-        if not me.done:  # woken to lead: the writer before handed over
-            self._write_turn()
+        me = _Waiting(outbox, woken=threading.Event())
+        self._submit(me)
+        assert me.woken is not None
+        me.woken.wait()
         if me.error is not None:
             raise me.error
 
-    def _write_turn(self) -> None:
-        with self._lock:
-            batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
-        try:
-            self._write(batch)
-        except BaseException as err:  # not a store's error (those are caught per outbox)
-            for waiting in batch:
-                waiting.error = waiting.error or err
-            raise
-        finally:
-            for waiting in batch:
-                waiting.done = True
-                waiting.woken.set()
-            with self._lock:
-                if self._pending:
-                    self._pending[0].woken.set()  # the next writer, with all who came meanwhile
-                else:
-                    self._writing = False
+    async def write(self, outbox: Outbox) -> None:
+        """`enqueue` for a coroutine: the event loop is not blocked while it waits."""
+        if not outbox:
+            return
+        future = asyncio.get_running_loop().create_future()
+        self._submit(_Waiting(outbox, future=future))
+        # A request cancelled meanwhile (its client went away) cancels only its
+        # wait: the write goes on, and settling skips the cancelled future.
+        await future
+
+    def close(self) -> None:
+        """Write what is waiting, then stop the writer thread (a later write starts another)."""
+        with self._changed:
+            writer, self._writer = self._writer, None
+            if writer is None:
+                return
+            writer.stop = True
+            self._changed.notify_all()
+        writer.join()
+
+    def _submit(self, waiting: _Waiting) -> None:
+        with self._changed:
+            self._pending.append(waiting)
+            if self._writer is None:
+                self._writer = _Writer(self._run)
+                self._writer.start()
+            self._changed.notify()
+
+    def _run(self, writer: _Writer) -> None:
+        while True:
+            with self._changed:
+                while not self._pending and not writer.stop:
+                    self._changed.wait()
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+            try:
+                self._write(batch)
+            except BaseException as err:  # not a store's error (those are caught per outbox)
+                for waiting in batch:
+                    waiting.error = waiting.error or err
+            _wake(batch)
 
     def _write(self, batch: list[_Waiting]) -> None:
         if len(batch) > 1:
@@ -85,3 +117,27 @@ class GroupCommit:
                 self._enqueue(waiting.outbox)
             except BaseException as err:  # handed to the request it belongs to
                 waiting.error = err
+
+
+def _wake(batch: list[_Waiting]) -> None:
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Waiting]] = {}
+    for waiting in batch:
+        if waiting.woken is not None:
+            waiting.woken.set()
+        elif waiting.future is not None:
+            by_loop.setdefault(waiting.future.get_loop(), []).append(waiting)
+    for loop, waiting_there in by_loop.items():
+        # one wake-up per loop; a loop that has closed has nobody awaiting these
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(_settle, waiting_there)
+
+
+def _settle(batch: list[_Waiting]) -> None:
+    for waiting in batch:
+        future = waiting.future
+        if future is None or future.done():
+            continue
+        if waiting.error is not None:
+            future.set_exception(waiting.error)
+        else:
+            future.set_result(None)

@@ -1,14 +1,16 @@
 """Answering one HTTP request with one page: route, read, check, render, queue, respond.
 
-Rendering and queueing block (python-liquid, the database), so they run in
-Starlette's thread pool and the event loop keeps serving. A page's jobs,
-events and logs are queued in one transaction only if it rendered; a
-failure queues nothing and leaves one `error` entry in the log instead.
+A page that cannot block renders on the event loop, others in Starlette's
+thread pool (inline.py); its jobs, events and logs are then queued by the
+writer thread (group_commit.py), in one transaction only if it rendered,
+and the response waits for that commit. A failure queues nothing and
+leaves one `error` entry in the log instead.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +20,13 @@ from starlette.responses import Response
 
 from liqueue.errors import TemplateError
 from liqueue.liquid.routes import Route, RouteTable, layout_path
+from liqueue.liquid.runtime import PageRender
 from liqueue.logs import LogEntry
 from liqueue.web import csrf
 from liqueue.web.dashboard.access import is_loopback
 from liqueue.web.error_pages import development_page, plain_page
 from liqueue.web.group_commit import GroupCommit
+from liqueue.web.inline import InlinePages
 from liqueue.web.limits import RequestLimits, RequestRejected
 from liqueue.web.params import nest, parse_json_body, parse_query
 from liqueue.web.request_context import RequestFacts, job_location, request_context
@@ -32,7 +36,6 @@ if TYPE_CHECKING:
     from starlette.types import Message
 
     from liqueue.app import App
-    from liqueue.liquid.runtime import PageRender
 
 log = logging.getLogger("liqueue.web")
 
@@ -59,6 +62,7 @@ class PageSite:
         self.limits = limits
         self.router = PageRouter(app.root, app.runtime.front_matter)
         self.queue = GroupCommit(app.enqueue)
+        self.inline = InlinePages(app.runtime)
 
     async def handle(self, request: Request) -> Response:
         method = request.method.upper()
@@ -109,41 +113,55 @@ class PageSite:
         status: int | None = None,
         extra: dict[str, str] | None = None,
     ) -> Response:
-        token = csrf.session_token(request.session)
+        on_loop, reads_token = self.inline.traits(route)
+        # Unread, a token would cost a signed session cookie on every response.
+        token = csrf.session_token(request.session) if reads_token else ""
         request_ctx = request_context(facts, route, request.session, token)
-        outcome = await run_in_threadpool(
-            self._render_blocking, route, params, request_ctx, facts, enqueue
-        )
+        args = (route, params, request_ctx, facts)
+        outcome: PageRender | Failure | Gone
+        if on_loop:
+            started = time.thread_time()  # CPU time: waits for the GIL do not count
+            outcome = self._render_page(*args)
+            self.inline.rendered(route, time.thread_time() - started)
+        else:
+            outcome = await run_in_threadpool(self._render_page, *args)
+        if isinstance(outcome, PageRender) and enqueue:
+            try:
+                await self.queue.write(outcome.outbox)  # durable before the answer
+            except Exception as err:
+                outcome = Failure(err)
+        if isinstance(outcome, Failure):
+            outcome = await run_in_threadpool(self._failed, outcome.error, route, facts)
         if isinstance(outcome, Gone):
             return await self._missing(self.router.table(recheck=True), request, facts)
         if isinstance(outcome, Failure):
             return self._error_response(outcome.error, facts)
         return _page_response(outcome, route, facts.method, status, extra or {})
 
-    def _render_blocking(
+    def _render_page(
         self,
         route: Route,
         params: dict[str, Any],
         request_ctx: dict[str, Any],
         facts: RequestFacts,
-        enqueue: bool,
-    ) -> PageRender | Failure | Gone:
+    ) -> PageRender | Failure:
         try:
-            page = self.app.runtime.render_page(
+            return self.app.runtime.render_page(
                 route.path,
                 params,
                 request=request_ctx,
                 job_location=job_location(facts, route),
                 layout=layout_path(route.layout) if route.layout else None,
             )
-            if enqueue:
-                self.queue.enqueue(page.outbox)
-            return page
         except Exception as err:  # every failure answers 500 and queues nothing
-            if not (self.app.root / route.path).is_file():
-                return Gone()  # deleted since the route table was checked: not an error
-            self._log_error(err, facts, route)
             return Failure(err)
+
+    def _failed(self, err: Exception, route: Route, facts: RequestFacts) -> Failure | Gone:
+        """Blocking (a stat, a log write): in the thread pool."""
+        if not (self.app.root / route.path).is_file():
+            return Gone()  # deleted since the route table was checked: not an error
+        self._log_error(err, facts, route)
+        return Failure(err)
 
     def _log_error(self, err: Exception, facts: RequestFacts, route: Route) -> None:
         location = err.location if isinstance(err, TemplateError) else None

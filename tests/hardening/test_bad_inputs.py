@@ -184,6 +184,24 @@ def test_a_page_linking_outside_the_app_is_not_read(tmp_path: Path) -> None:
     assert "the secret" not in message
 
 
+def test_a_page_read_once_then_replaced_by_a_link_out_is_not_read(tmp_path: Path) -> None:
+    # The loader trusts a file it read while it is the same file; a link leads to
+    # another, even one of the same size and time.
+    root = tmp_path / "app_root"
+    Bad("", {INDEX: "inside"}, "", "").write(root)
+    outside = tmp_path / "secret.liquid"
+    outside.write_text("secret")
+    page = os.stat(root / INDEX)
+    os.utime(outside, ns=(page.st_atime_ns, page.st_mtime_ns))
+    with open_app(root) as app:
+        assert app.render("index").output == "inside"
+        (root / INDEX).unlink()
+        os.symlink(outside, root / INDEX)
+        message = render_error(app)
+    assert_placed(message, Bad("link", {}, INDEX, r"a link to .*secret\.liquid outside"))
+    assert "secret\n" not in message
+
+
 def test_a_link_inside_the_app_is_followed(tmp_path: Path) -> None:
     Bad("", {"app/views/partials/real.liquid": "real"}, "", "").write(tmp_path)
     os.symlink(

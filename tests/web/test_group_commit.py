@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -71,3 +72,34 @@ def test_a_failing_outbox_fails_alone_and_queues_nothing(app: App) -> None:
         assert not app.store.list_jobs(JobQuery(source_name="bad"))
         for n in set(range(THREADS)) - {3}:
             assert len(app.store.list_jobs(JobQuery(source_name=f"s{n}"))) == 1
+
+
+def test_coroutines_await_their_own_outcome_and_the_loop_goes_on(app: App) -> None:
+    queue = GroupCommit(app.enqueue)
+
+    async def requests() -> list[BaseException | None]:
+        async def request(n: int) -> None:
+            jobs = [_job("bad_async"), _job("bad_async", object())] if n == 5 else [_job(f"a{n}")]
+            await queue.write(Outbox(jobs=jobs))
+
+        return await asyncio.gather(*(request(n) for n in range(THREADS)), return_exceptions=True)
+
+    outcomes = asyncio.run(requests())
+    queue.close()
+    assert [n for n, outcome in enumerate(outcomes) if outcome is not None] == [5]
+    with app:
+        assert not app.store.list_jobs(JobQuery(source_name="bad_async"))
+        for n in set(range(THREADS)) - {5}:
+            assert len(app.store.list_jobs(JobQuery(source_name=f"a{n}"))) == 1
+
+
+def test_a_closed_queue_writes_what_waited_and_a_later_write_starts_again(app: App) -> None:
+    queue = GroupCommit(app.enqueue)
+    queue.enqueue(Outbox(jobs=[_job("before_close")]))
+    queue.close()
+    queue.close()  # closing twice is harmless
+    queue.enqueue(Outbox(jobs=[_job("after_close")]))
+    queue.close()
+    with app:
+        assert app.store.list_jobs(JobQuery(source_name="before_close"))
+        assert app.store.list_jobs(JobQuery(source_name="after_close"))

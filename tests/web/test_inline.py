@@ -1,0 +1,94 @@
+"""Where a page renders (event loop or thread pool) and whether it may read its
+session's token, judged from its templates as they are on disk."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from liqueue.app import App
+from liqueue.liquid.routes import Route
+from liqueue.web.inline import SLOW_RENDERS, SLOW_SECONDS, InlinePages
+from liqueue.web.router import PageRouter
+from tests.web.conftest import write_app
+
+PAGES = {
+    "app/views/layouts/application.liquid": "<body>{{ content_for_layout }}</body>",
+    "app/views/layouts/with_form.liquid": "{{ context.authenticity_token }}{{ content_for_layout }}",
+    "app/views/partials/p.liquid": "partial",
+    "app/views/pages/plain.liquid": "---\nlayout: ''\n---\nhello {{ params.name }}",
+    "app/views/pages/queues.liquid": (
+        "---\nlayout: ''\n---\n"
+        "{% background source_name: 'q' %}{% include 'p' %}{% endbackground %}"
+        "{{ context.location.path }} {{ context.session.user }}"
+    ),
+    "app/views/pages/includes.liquid": "---\nlayout: ''\n---\n{% if x %}{% include 'p' %}{% endif %}",
+    "app/views/pages/renders.liquid": "---\nlayout: ''\n---\n{% render 'p' %}",
+    "app/views/pages/calls.liquid": "---\nlayout: ''\n---\n{% function r = 'p' %}",
+    "app/views/pages/fetches.liquid": "---\nlayout: ''\n---\n{% api_call r = 'some/call' %}",
+    "app/views/pages/form.liquid": "---\nlayout: ''\n---\n{{ context.authenticity_token }}",
+    "app/views/pages/whole.liquid": "---\nlayout: ''\n---\n{{ context | json }}",
+    "app/views/pages/brackets.liquid": "---\nlayout: ''\n---\n{{ context[key] }}",
+    "app/views/pages/laid_out.liquid": "inside",
+    "app/views/pages/form_layout.liquid": "---\nlayout: with_form\n---\ninside",
+    "app/views/pages/broken.liquid": "---\nlayout: ''\n---\n{% if %}",
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> App:
+    return App(write_app(tmp_path / "app", {"liqueue.yml": "environment: test\n", **PAGES}))
+
+
+def route(app: App, path: str) -> Route:
+    found = PageRouter(app.root, app.runtime.front_matter).table().find("get", path)
+    assert found is not None, path
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "on_loop", "reads_token"),
+    [
+        ("/plain", True, False),
+        ("/queues", True, False),  # a background body is not run by the page
+        ("/includes", False, True),
+        ("/renders", False, True),
+        ("/calls", False, True),
+        ("/fetches", False, True),
+        ("/form", True, True),
+        ("/whole", True, True),
+        ("/brackets", True, True),
+        ("/laid-out", True, False),
+        ("/form-layout", True, True),  # the layout reads it
+        ("/broken", False, True),  # the thread pool's render reports the error
+    ],
+)
+def test_what_a_page_is_judged_to_be(app: App, path: str, on_loop: bool, reads_token: bool) -> None:
+    assert InlinePages(app.runtime).traits(route(app, path)) == (on_loop, reads_token)
+
+
+def test_an_edited_page_is_judged_again(app: App) -> None:
+    pages = InlinePages(app.runtime)
+    plain = route(app, "/plain")
+    assert pages.traits(plain) == (True, False)
+    file = app.root / plain.path
+    file.write_text("---\nlayout: ''\n---\n{% include 'p' %} {{ context.authenticity_token }}")
+    os.utime(file, ns=(0, 1))  # another stamp, however fast the edit
+    assert pages.traits(plain) == (False, True)
+
+
+def test_a_page_slow_twice_in_a_row_goes_to_the_thread_pool(app: App) -> None:
+    pages = InlinePages(app.runtime)
+    plain = route(app, "/plain")
+    pages.traits(plain)
+    slow, fast = SLOW_SECONDS * 2, SLOW_SECONDS / 10
+    for _ in range(SLOW_RENDERS - 1):
+        pages.rendered(plain, slow)
+    pages.rendered(plain, fast)  # a fast render in between: still on the loop
+    for _ in range(SLOW_RENDERS - 1):
+        pages.rendered(plain, slow)
+    assert pages.traits(plain) == (True, False)
+    pages.rendered(plain, slow)
+    assert pages.traits(plain) == (False, False)

@@ -390,9 +390,9 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[dict[str, Any]]) -> set
     outcome was stale, the batch is redone one statement at a time to learn which.
     """
     db.execute("SAVEPOINT outcomes")
-    before = db.total_changes
-    db.executemany(SQL["complete_jobs"], params)
-    if db.total_changes - before == len(params):
+    # rowcount, not total_changes: the latter counts the rows the job_counts
+    # triggers change too, so it never matched and every batch was redone.
+    if db.executemany(SQL["complete_jobs"], params).rowcount == len(params):
         db.execute("RELEASE outcomes")
         return None
     db.execute("ROLLBACK TO outcomes")

@@ -61,6 +61,7 @@ TAG_ENDBACKGROUND = "endbackground"
 
 # The platform's advice: job arguments under about 100 KB.
 ARGUMENTS_WARNING_BYTES = 100_000
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 RESERVED_ARGUMENTS = {
     "job": "the job itself (id, attempt, max_attempts, source_name, priority)",
@@ -177,9 +178,14 @@ class BackgroundNode(Node):
             if arg.name in JOB_OPTION_NAMES:
                 continue
             value = arg.value.evaluate(context)
+            scalar = value.__class__ in _SCALARS
+            text: str | None
             try:
-                # Stops writing as soon as the arguments pass the limit.
-                text = json_text(value, max_chars=limit - size)
+                # Stops writing as soon as the arguments pass the limit (a
+                # scalar's text is one piece: written whole, then measured).
+                text = json_text(value) if scalar else json_text(value, max_chars=limit - size)
+                if scalar and len(text) > limit - size:
+                    text = None
             except ValueError as err:
                 raise JobOptionError(
                     f"job argument '{arg.name}' cannot be stored as JSON: {err}",
@@ -196,7 +202,9 @@ class BackgroundNode(Node):
                     at(context, arg.token),
                 )
             assert text is not None
-            arguments[arg.name] = json.loads(text)
+            # A string, number, boolean or null is its own JSON value; only
+            # objects and lists need the round trip that makes them plain data.
+            arguments[arg.name] = value if scalar else json.loads(text)
         return arguments, size
 
     def _partial_name(self, context: RenderContext) -> str:

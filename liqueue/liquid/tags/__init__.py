@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from liqueue.liquid.tags.api_call import ApiCallTag
 from liqueue.liquid.tags.background import BackgroundTag
 from liqueue.liquid.tags.content_for import ContentForTag
-from liqueue.liquid.tags.for_tag import PlainNameForTag
 from liqueue.liquid.tags.function import FunctionTag
 from liqueue.liquid.tags.include_tag import PlatformIncludeTag
 from liqueue.liquid.tags.log import LogTag
@@ -41,7 +40,6 @@ PLATFORM_TAGS: tuple[type[Tag], ...] = (
     ResponseHeadersTag,
     ContentForTag,
     YieldTag,
-    PlainNameForTag,
 )
 
 __all__ = ["PLATFORM_TAGS"]

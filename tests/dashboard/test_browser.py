@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from liqueue.liquid.runtime import JOB_FILE_RECHECK_SECONDS
 from tests.web.conftest import Serve, write_app
 from tests.web.test_browser import WAIT_MS
 
@@ -71,6 +72,8 @@ def test_find_a_dead_job_fix_it_retry_it_then_pause_a_source(
     page.screenshot(path=str(DOCS / "dashboard-job.png"), full_page=True)
 
     (root / "app/views/partials/charge.liquid").write_text(FIXED)
+    # A worker trusts a partial it checked this recently: the fix is seen after it.
+    time.sleep(JOB_FILE_RECHECK_SECONDS)
     page.get_by_role("button", name="retry").click()
     expect(page.locator(".notice")).to_contain_text("retry: 1 of 1 job(s) changed")
     _wait_until(lambda: _states(server.url, "payment_charge_card") == ["done"])

@@ -12,11 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 from _common import (
+    machine,
     make_app,
     sqlite_url,
     start_huey_consumer,
@@ -29,6 +32,7 @@ from _common import (
 from throughput import enqueue_page
 
 JOBS = 10_000
+TARGET_MIB = 60
 
 
 def liqueue_memory(jobs: int, concurrency: int) -> dict[str, int]:
@@ -93,17 +97,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--no-huey", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    shown = argv if argv is not None else sys.argv[1:]
+    print("command: bench/.venv/bin/python " + shlex.join(["bench/memory.py", *shown]))
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()), flush=True)
     results: dict[str, Any] = {}
     for concurrency in args.concurrency:
         results[f"liqueue C={concurrency}"] = liqueue_memory(args.jobs, concurrency)
     if not args.no_huey:
         results["huey -w 1 -k thread"] = huey_memory(args.jobs)
     for name, figures in results.items():
+        peak = figures["VmHWM_kib"] / 1024
+        met = (
+            ""
+            if name.startswith("huey")
+            else (f" (target {TARGET_MIB} MiB: {'met' if peak <= TARGET_MIB else 'NOT met'})")
+        )
         print(
-            f"{name}: peak RSS (VmHWM) {figures['VmHWM_kib'] / 1024:.1f} MiB, "
-            f"RSS at the end {figures['VmRSS_kib'] / 1024:.1f} MiB",
+            f"{name}: peak RSS (VmHWM) {peak:.1f} MiB, "
+            f"RSS at the end {figures['VmRSS_kib'] / 1024:.1f} MiB{met}",
             flush=True,
         )
+    print("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return results

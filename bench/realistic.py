@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import BENCH_DIR, machine, stop_process, wait_until
-from realistic_job import PAYLOAD, app_pages, order
+from realistic_job import PARTIAL, PAYLOAD, app_pages, order
 
 JOBS = 10_000
 
@@ -186,6 +186,23 @@ def pgqueuer_postgres(jobs: int, processes: int) -> dict[str, float]:
         return {"jobs_per_s": jobs / (max(ends) - min(ends)), "wall_s": wall}
 
 
+def plain_render_us(renders: int = 2000, repeats: int = 7) -> dict[str, float]:
+    """python-liquid alone: microseconds per render of the job's partial (its
+    `log` an output instead), a bare Environment, the order decoded each time."""
+    from liquid import Environment
+
+    template = Environment().from_string(
+        PARTIAL.replace("{% log total, type: 'realistic' %}", "{{ total }}")
+    )
+    each = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        for _ in range(renders):
+            template.render(order=json.loads(PAYLOAD))
+        each.append((time.perf_counter() - started) / renders * 1e6)
+    return {"median": statistics.median(each), "min": min(each), "max": max(each)}
+
+
 Run = Callable[[int, int], dict[str, float]]
 SYSTEMS: dict[str, tuple[str, Run]] = {
     "liqueue-sqlite": ("sqlite", liqueue_sqlite),
@@ -233,6 +250,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 flush=True,
             )
     results: dict[str, Any] = {"command": command, "machine": facts, "jobs": args.jobs, "runs": {}}
+    plain = plain_render_us()
+    results["plain_python_liquid_render_us"] = plain
+    print(
+        "plain python-liquid, one render of the partial (no liqueue, no queue): "
+        f"median {plain['median']:.0f} us (range {plain['min']:.0f}-{plain['max']:.0f})"
+    )
     results["loadavg_1min_during"] = {
         "min": min(loads),
         "median": statistics.median(loads),

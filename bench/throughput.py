@@ -1,40 +1,45 @@
-"""Jobs per second: 10,000 trivial jobs through real worker processes, liqueue vs huey.
+"""No-op jobs per second: liqueue vs huey (SQLite) and pgqueuer (PostgreSQL), and
+liqueue with 1,000,000 jobs queued for later against an empty queue.
 
-liqueue: a page renders 10,000 `background` tags (one transaction), then
-P processes of `python -m liqueue.worker APP --db URL --concurrency C --burst`
-run them all and exit. huey: 10,000 `trivial(n)` calls are enqueued first,
-then `huey_consumer` runs them (one process: `-w 1 -k thread`; two:
-`-w 2 -k process`) and is stopped once every result is stored.
-
-Throughput = jobs / (last completion - first completion). liqueue's
-completion times are jobs.finished_at (the worker's clock right after the
-body rendered); huey's are the time.time() each task returns. Reported per
-run and as the median of runs.
+Each round, every configuration in turn (interleaved, so a noisy minute hits
+all alike): N trivial jobs (`n + 1`) are queued, then P worker processes
+drain them and exit.
+  liqueue   one page render of N `background` tags, then
+            `python -m liqueue.worker APP --db URL --burst [--concurrency C]`
+  huey      N task calls, then `huey_consumer -w 1 -k thread` (`-w P -k process`
+            for P > 1); SQLite WAL with synchronous=NORMAL, liqueue's own setting
+  pgqueuer  one batch of N, then `mode=drain` at its default concurrency
+  liqueue +later  the same as liqueue, on a store that also holds --queued-later
+            jobs due in a year (inserted once, in bulk, before the first round)
+jobs/s = N / (last completion - first completion). liqueue's stores are kept
+across rounds (each round deletes its own done jobs and log lines; PostgreSQL
+is vacuumed), the peers get a fresh database each round. Printed: the median
+of the rounds with the range (min-max), the ratios liqueue / peer and
++later / empty, the load average and the exact command.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
+import shlex
 import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from _common import (
-    TRIVIAL_BODY,
-    make_app,
-    sqlite_url,
-    start_huey_consumer,
-    start_liqueue_worker,
-    stop_process,
-    wait_until,
-    workdir,
-)
+from _common import BENCH_DIR, TRIVIAL_BODY, machine, make_app, stop_process, wait_until
 
 JOBS = 10_000
+YEAR = 365 * 86_400.0
 
 
 def enqueue_page(jobs: int) -> str:
@@ -45,50 +50,131 @@ def enqueue_page(jobs: int) -> str:
     )
 
 
-def liqueue_run(jobs: int, processes: int, concurrency: int) -> dict[str, Any]:
-    from liqueue.app import App
+# Jobs for later, due in a year.
+LATER_SELECT = """
+SELECT {id}, 'scheduled', 0, 'later', 'not yet', '{{}}', '{{}}',
+       'app/views/pages/enqueue.liquid', 1, 0, {now} + {year}, {now}
+"""
+LATER_COLUMNS = (
+    "id, state, priority, source_name, body, arguments, context, origin_path, "
+    "max_attempts, attempt, run_at, created_at"
+)
 
-    with workdir("throughput") as root:
+
+def fill_later_sqlite(db: Path, rows: int, now: float) -> None:
+    select = LATER_SELECT.format(id="printf('later%027d', i)", now=now, year=YEAR)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?) "
+            f"INSERT INTO jobs ({LATER_COLUMNS}) {select} FROM n",
+            (rows,),
+        )
+        conn.execute("ANALYZE")
+
+
+def fill_later_postgres(url: str, rows: int, now: float) -> None:
+    import psycopg
+
+    select = LATER_SELECT.format(id="'later' || lpad(i::text, 27, '0')", now=now, year=YEAR)
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            f"INSERT INTO jobs ({LATER_COLUMNS}) {select} "
+            "FROM generate_series(0, %(rows)s - 1) AS n(i)",
+            {"rows": rows},
+        )
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+class LiqueueStore:
+    """An application and its store, kept across rounds."""
+
+    def __init__(self, backend: str, root: Path, url: str, jobs: int) -> None:
+        self.backend, self.root, self.url, self.jobs = backend, root, url, jobs
         make_app(root, {"enqueue": enqueue_page(jobs)})
-        db = root / "liqueue.db"
-        url = sqlite_url(db)
+        from liqueue.app import App
+
         with App(root, database_url=url) as app:
+            app.store.migrate()
+
+    def fill_later(self, rows: int) -> None:
+        started = time.monotonic()
+        if self.backend == "sqlite":
+            fill_later_sqlite(Path(self.url.removeprefix("sqlite:///")), rows, time.time())
+        else:
+            fill_later_postgres(self.url, rows, time.time())
+        print(
+            f"  {rows:,} jobs for later inserted in {time.monotonic() - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def run(self, processes: int, concurrency: int | None) -> dict[str, float]:
+        from liqueue.app import App
+
+        with App(self.root, database_url=self.url) as app:
             app.render("enqueue")
+        extra = ["--concurrency", str(concurrency)] if concurrency else []
         started = time.monotonic()
         workers = [
-            start_liqueue_worker(root, url, "--concurrency", str(concurrency), "--burst")
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "liqueue.worker",
+                    str(self.root),
+                    "--db",
+                    self.url,
+                    "--burst",
+                    *extra,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             for _ in range(processes)
         ]
         for worker in workers:
-            if worker.wait(timeout=600) != 0:
-                raise RuntimeError(worker.stderr.read().decode() if worker.stderr else "failed")
+            _, err = worker.communicate(timeout=600)
+            if worker.returncode != 0:
+                raise RuntimeError(
+                    f"liqueue worker exit {worker.returncode}: {err.decode()[-2000:]}"
+                )
         wall = time.monotonic() - started
-        with sqlite3.connect(db) as conn:
-            done, first, last = conn.execute(
-                "SELECT count(*), min(finished_at), max(finished_at) FROM jobs WHERE state='done'"
-            ).fetchone()
-            per_worker = conn.execute(
-                "SELECT count(*) FROM jobs GROUP BY worker_id ORDER BY 1 DESC"
-            ).fetchall()
-        if done != jobs:
-            raise RuntimeError(f"only {done} of {jobs} jobs done")
-        return {
-            "jobs_per_s": jobs / (last - first),
-            "span_s": last - first,
-            "wall_s": wall,
-            "per_worker": [row[0] for row in per_worker],
-        }
+        done, first, last = self._sql(
+            "SELECT count(*), min(finished_at), max(finished_at) FROM jobs "
+            "WHERE source_name = 'trivial' AND state = 'done'",
+            "DELETE FROM jobs WHERE source_name = 'trivial'",
+            "DELETE FROM logs",
+        )
+        if done != self.jobs:
+            raise RuntimeError(f"liqueue: {done} of {self.jobs} jobs done")
+        return {"jobs_per_s": self.jobs / (last - first), "wall_s": wall}
+
+    def _sql(self, query: str, *cleanup: str) -> tuple[Any, ...]:
+        if self.backend == "sqlite":
+            with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as conn:
+                row = conn.execute(query).fetchone()
+                for sql in cleanup:
+                    conn.execute(sql)
+            return tuple(row)
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            found = conn.execute(query).fetchone()
+            for sql in cleanup:
+                conn.execute(sql)
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE jobs")
+            conn.execute("VACUUM ANALYZE logs")
+        assert found is not None
+        return tuple(found)
 
 
-def huey_run(jobs: int, processes: int, fsync: bool) -> dict[str, Any]:
-    import os
-
-    with workdir("huey-throughput") as root:
-        db = root / "huey.db"
-        os.environ["BENCH_HUEY_DB"] = str(db)
-        os.environ["BENCH_HUEY_FSYNC"] = "1" if fsync else "0"
-        import importlib
-
+def huey_normal(jobs: int, processes: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="liqueue-bench-huey-") as name:
+        db = Path(name) / "huey.db"
+        env = {"BENCH_HUEY_DB": str(db), "BENCH_HUEY_FSYNC": "normal"}
+        os.environ.update(env)
         import peer_huey
 
         peer = importlib.reload(peer_huey)
@@ -101,73 +187,159 @@ def huey_run(jobs: int, processes: int, fsync: bool) -> dict[str, Any]:
             else ["-w", str(processes), "-k", "process"]
         )
         started = time.monotonic()
-        consumer = start_huey_consumer(db, *options, fsync=fsync)
+        consumer = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("huey_consumer")),
+                "peer_huey.huey",
+                "-q",
+                *options,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **env, "PYTHONPATH": str(BENCH_DIR)},
+            cwd=BENCH_DIR,
+        )
         try:
-            wait_until(lambda: _huey_results(db) >= jobs, timeout=600, interval=0.05)
+            wait_until(lambda: _huey_count(db) >= jobs, timeout=600, interval=0.05)
         finally:
             wall = time.monotonic() - started
             stop_process(consumer)
-        times = [peer.huey.serializer.deserialize(bytes(v)) for (v,) in _huey_values(db)]
-        first, last = min(times), max(times)
-        return {"jobs_per_s": jobs / (last - first), "span_s": last - first, "wall_s": wall}
+        with sqlite3.connect(db, timeout=30) as conn:
+            times = [
+                peer.huey.serializer.deserialize(bytes(v))
+                for (v,) in conn.execute("SELECT value FROM kv")
+            ]
+        return {"jobs_per_s": jobs / (max(times) - min(times)), "wall_s": wall}
 
 
-def _huey_results(db: Path) -> int:
+def _huey_count(db: Path) -> int:
     with sqlite3.connect(db, timeout=30) as conn:
         return int(conn.execute("SELECT count(*) FROM kv").fetchone()[0])
 
 
-def _huey_values(db: Path) -> list[tuple[bytes]]:
-    with sqlite3.connect(db, timeout=30) as conn:
-        return conn.execute("SELECT value FROM kv").fetchall()
+def pgqueuer(jobs: int, processes: int) -> dict[str, float]:
+    from postgres_throughput import peer_run
+
+    return {"jobs_per_s": float(peer_run("pgqueuer", jobs, processes, 0)["jobs_per_s"])}
+
+
+@contextmanager
+def liqueue_store(backend: str, jobs: int, later: int) -> Iterator[LiqueueStore]:
+    with tempfile.TemporaryDirectory(prefix="liqueue-bench-throughput-") as name:
+        root = Path(name)
+        if backend == "sqlite":
+            store = LiqueueStore(backend, root, f"sqlite:///{root / 'liqueue.db'}", jobs)
+            if later:
+                store.fill_later(later)
+            yield store
+            return
+        from postgres_common import fresh_database
+
+        with fresh_database() as url:
+            store = LiqueueStore(backend, root, url, jobs)
+            if later:
+                store.fill_later(later)
+            yield store
+
+
+Run = Callable[[], dict[str, float]]
+PEERS = {"sqlite": ("huey-normal", huey_normal), "postgres": ("pgqueuer", pgqueuer)}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=JOBS)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--no-huey", action="store_true")
+    parser.add_argument("--runs", type=int, default=3, help="rounds")
+    parser.add_argument("--processes", default="1", help="comma-separated, e.g. 1,2")
+    parser.add_argument("--concurrency", type=int, default=0, help="liqueue threads; 0: default")
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--queued-later", type=int, default=0, help="e.g. 1000000; 0: skip")
+    parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    results: dict[str, Any] = {"jobs": args.jobs}
-    for processes in args.processes:
-        configs: list[tuple[str, Any]] = [
-            (f"liqueue P={processes} C={c}", lambda p=processes, c=c: liqueue_run(args.jobs, p, c))
-            for c in args.concurrency
-        ]
-        if not args.no_huey:
-            configs.append(
-                (f"huey P={processes} (defaults)", lambda p=processes: huey_run(args.jobs, p, True))
+    command = "bench/.venv/bin/python " + shlex.join(
+        ["bench/throughput.py", *(argv if argv is not None else sys.argv[1:])]
+    )
+    facts = machine()
+    print(f"command: {command}")
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in facts.items()), flush=True)
+    backends = args.backends.split(",")
+    processes = [int(p) for p in args.processes.split(",")]
+    concurrency = args.concurrency or None
+    results: dict[str, Any] = {"command": command, "machine": facts, "jobs": args.jobs, "runs": {}}
+    loads: list[float] = []
+    with ExitStack() as stack:
+        configs: list[tuple[str, Run]] = []
+        for backend in backends:
+            empty = stack.enter_context(liqueue_store(backend, args.jobs, 0))
+            later = (
+                stack.enter_context(liqueue_store(backend, args.jobs, args.queued_later))
+                if args.queued_later
+                else None
             )
-            configs.append(
-                (
-                    f"huey P={processes} (fsync=False)",
-                    lambda p=processes: huey_run(args.jobs, p, False),
+            for p in processes:
+                configs.append(
+                    (f"liqueue-{backend} x{p}", lambda s=empty, p=p: s.run(p, concurrency))
                 )
-            )
-        # Interleave runs of the peers so a noisy minute hits all of them alike.
-        runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in configs}
-        for _ in range(args.runs):
+                if later is not None:
+                    configs.append(
+                        (
+                            f"liqueue-{backend} +later x{p}",
+                            lambda s=later, p=p: s.run(p, concurrency),
+                        )
+                    )
+                if not args.no_peers:
+                    peer_name, peer_run = PEERS[backend]
+                    configs.append((f"{peer_name} x{p}", lambda r=peer_run, p=p: r(args.jobs, p)))
+        rates: dict[str, list[float]] = {name: [] for name, _ in configs}
+        for round_no in range(1, args.runs + 1):
             for name, run in configs:
+                loads.append(os.getloadavg()[0])
                 result = run()
-                runs[name].append(result)
+                rates[name].append(result["jobs_per_s"])
                 print(
-                    f"  {name}: {result['jobs_per_s']:.0f} jobs/s "
-                    f"(span {result['span_s']:.2f} s, wall {result['wall_s']:.2f} s)"
-                    + (f" per worker {result['per_worker']}" if "per_worker" in result else ""),
+                    f"  round {round_no} {name}: {result['jobs_per_s']:.0f} jobs/s "
+                    f"(load {loads[-1]:.2f})",
                     file=sys.stderr,
                     flush=True,
                 )
-        for name, per_run in runs.items():
-            rates = [r["jobs_per_s"] for r in per_run]
-            results[name] = {"median_jobs_per_s": statistics.median(rates), "runs": rates}
-            print(
-                f"{name}: median {statistics.median(rates):.0f} jobs/s "
-                f"(runs: {', '.join(f'{r:.0f}' for r in rates)})",
-                flush=True,
-            )
+    for name, each in rates.items():
+        results["runs"][name] = {
+            "median": statistics.median(each),
+            "min": min(each),
+            "max": max(each),
+            "each": each,
+        }
+        print(
+            f"{name:32} median {statistics.median(each):6.0f} jobs/s  "
+            f"range {min(each):.0f}-{max(each):.0f}"
+        )
+    runs = results["runs"]
+    for backend in backends:
+        for p in processes:
+            ours = runs[f"liqueue-{backend} x{p}"]["median"]
+            if not args.no_peers:
+                peer_name = PEERS[backend][0]
+                ratio = ours / runs[f"{peer_name} x{p}"]["median"]
+                results["runs"][f"ratio liqueue-{backend} / {peer_name} x{p}"] = ratio
+                print(f"ratio liqueue-{backend} / {peer_name} x{p}: {ratio:.2f}")
+            if args.queued_later:
+                ratio = runs[f"liqueue-{backend} +later x{p}"]["median"] / ours
+                results["runs"][f"ratio liqueue-{backend} +later / empty x{p}"] = ratio
+                print(
+                    f"ratio liqueue-{backend} with {args.queued_later:,} for later / empty "
+                    f"x{p}: {ratio:.2f}"
+                )
+    results["loadavg_1min_during"] = {
+        "min": min(loads),
+        "median": statistics.median(loads),
+        "max": max(loads),
+    }
+    print(
+        "load average (1 min) during the runs: "
+        "min {min:.2f}, median {median:.2f}, max {max:.2f}".format(**results["loadavg_1min_during"])
+    )
+    print("load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return results

@@ -26,6 +26,7 @@ from liqueue.liquid.filters import register_filters
 from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.nodes import AppTemplate, Positioned
 from liqueue.liquid.tags import PLATFORM_TAGS
+from liqueue.liquid.tags.for_tag import PlainNameForTag
 
 if TYPE_CHECKING:
     from liquid.tag import Tag
@@ -123,7 +124,8 @@ def build_environment(
         strict_filters=True,
     )
     env.checker = checker
-    for tag in PLATFORM_TAGS:
+    tags: tuple[type[Tag], ...] = (*PLATFORM_TAGS, PlainNameForTag)  # python-liquid's `for`
+    for tag in tags:
         env.add_tag(tag)
     register_filters(env, clock)
     return env

@@ -13,8 +13,12 @@ from io import StringIO
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import RenderContext
+from liquid.context import builtin
 from liquid.exceptions import LocalNamespaceLimitError
 from liquid.output import LimitedStringIO
+from liquid.undefined import UNDEFINED
+
+from liqueue.liquid.lookups import ScopeChain, fast_lookup, missed
 
 if TYPE_CHECKING:
     from liqueue.liquid.state import RenderState
@@ -37,11 +41,14 @@ class AppContext(RenderContext):
     hands it to every context derived for `render` and `function`. It counts
     the size of assigned variables as they are assigned: python-liquid's own
     limit re-measures every local on each `assign`, a cost that grows with
-    each variable a template holds.
+    each variable a template holds. Variables are looked up through
+    `liqueue.liquid.lookups` (a fast path for plain data).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The namespaces of python-liquid's own scope, in its order.
+        self.scope: ScopeChain = ScopeChain(self.locals, self.globals, builtin, self.counters)
         self.liqueue_state: RenderState | None = None
         self._local_sizes: dict[str, int] = {}
         self._locals_size = 0
@@ -52,10 +59,16 @@ class AppContext(RenderContext):
             derived.liqueue_state = self.liqueue_state
         return derived
 
+    def get(self, path: list[object], *, token: Any, default: object = UNDEFINED) -> object:
+        found = fast_lookup(self.scope, path)
+        if missed(found):
+            return super().get(path, token=token, default=default)
+        return found
+
     def assign(self, key: str, val: Any) -> None:
         self._count(key, val)
         limit = self.env.local_namespace_limit
-        if limit and self.get_size_of_locals() > limit:
+        if limit and self._locals_size + self.local_namespace_size_carry > limit:
             raise LocalNamespaceLimitError("local namespace limit reached", token=None)
 
     def assign_all(self, variables: dict[str, object]) -> None:
@@ -64,6 +77,9 @@ class AppContext(RenderContext):
             self._count(key, value)
 
     def _count(self, key: str, value: object) -> None:
+        # A plain str key: python-liquid's Identifier (the assign tag's name)
+        # compares and hashes in Python, on every later lookup of the name.
+        key = str(key)
         self.locals[key] = value
         # sys.getsizeof is shallow, as python-liquid's measure is: what a
         # collection holds was counted when it was assigned itself.

@@ -82,8 +82,21 @@ def to_json_value(value: object, max_chars: int | None = None) -> Any:
     return json.loads(json_text(value, max_chars))
 
 
+def _own_json_value(value: object, max_chars: int | None) -> bool:
+    """Whether `value` is certainly its own JSON value within `max_chars`: a short
+    string (escaped, a character takes 6 at most), a modest int, a bool, None."""
+    kind = value.__class__
+    if kind is str:
+        return max_chars is None or len(value) * 6 + 2 <= max_chars  # type: ignore[arg-type]
+    if kind is int:
+        return -(10**15) < value < 10**15 and (max_chars is None or max_chars >= 17)  # type: ignore[operator]
+    return (value is None or kind is bool) and (max_chars is None or max_chars >= 5)
+
+
 def loggable(value: object, max_chars: int | None = None) -> object:
     """Like `to_json_value`, but anything unstorable is logged as its text."""
+    if _own_json_value(value, max_chars):
+        return value  # what the JSON round trip would give back
     try:
         return to_json_value(value, max_chars)
     except ValueError:

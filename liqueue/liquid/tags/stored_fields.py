@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 # The platform's advice: job arguments under about 100 KB.
 ARGUMENTS_WARNING_BYTES = 100_000
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,14 @@ def json_fields(
     limit = state_of(context).limits.job_arguments_bytes
     for arg in keywords:
         value = arg.value.evaluate(context)
+        scalar = value.__class__ in _SCALARS
+        text: str | None
         try:
-            # Stops writing as soon as the fields pass the limit.
-            text = json_text(value, max_chars=limit - size)
+            # Stops writing as soon as the fields pass the limit (a scalar's
+            # text is one piece: written whole, then measured).
+            text = json_text(value) if scalar else json_text(value, max_chars=limit - size)
+            if scalar and len(text) > limit - size:
+                text = None
         except ValueError as err:
             raise JobOptionError(
                 f"{stored.field} '{arg.name}' cannot be stored as JSON: {err}",
@@ -69,7 +75,9 @@ def json_fields(
                 at(context, arg.token),
             )
         assert text is not None
-        fields[arg.name] = json.loads(text)
+        # A string, number, boolean or null is its own JSON value; only
+        # objects and lists need the round trip that makes them plain data.
+        fields[arg.name] = value if scalar else json.loads(text)
     return fields, size
 
 

@@ -40,7 +40,9 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         """Open (creating if needed) and, unless `migrate` is False, migrate the file."""
         self.path = Path(path)
         self.url = sqlite_url_for(self.path)
-        self._tx = Transactions(connection.open_database(self.path, busy_timeout), self.path)
+        self._tx = Transactions(
+            connection.open_database(self.path, busy_timeout), self.path, busy_timeout
+        )
         self._waker = WakeSender(wake_dir_for(self.path))
         if migrate:
             self.migrate()
@@ -86,28 +88,32 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         priorities: Sequence[str],
     ) -> list[Job]:
         order = [rows.stored_priority(name) for name in priorities]
-        claimed: list[Job] = []
         if limit <= 0:
-            return claimed
+            return []
+        found: list[list[Any]] = []  # rows by priority, decoded once the write lock is free
         with self._tx.write() as db:
             for priority in order:
-                remaining = limit - len(claimed)
+                remaining = limit - sum(len(batch) for batch in found)
                 if remaining <= 0:
                     break
-                found = db.execute(
-                    SQL["claim_jobs"],
-                    {
-                        "now": now,
-                        "lease_until": now + lease_seconds,
-                        "worker_id": worker_id,
-                        "priority": priority,
-                        "limit": remaining,
-                    },
-                ).fetchall()
-                batch = [rows.job_from_row(row) for row in found]
-                # RETURNING does not keep the subquery's order.
-                batch.sort(key=lambda job: (job.run_at, job.id))
-                claimed.extend(batch)
+                found.append(
+                    db.execute(
+                        SQL["claim_jobs"],
+                        {
+                            "now": now,
+                            "lease_until": now + lease_seconds,
+                            "worker_id": worker_id,
+                            "priority": priority,
+                            "limit": remaining,
+                        },
+                    ).fetchall()
+                )
+        claimed: list[Job] = []
+        for found_rows in found:
+            batch = [rows.job_from_row(row) for row in found_rows]
+            # RETURNING does not keep the subquery's order.
+            batch.sort(key=lambda job: (job.run_at, job.id))
+            claimed.extend(batch)
         return claimed
 
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
@@ -394,9 +400,9 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[dict[str, Any]]) -> set
     outcome was stale, the batch is redone one statement at a time to learn which.
     """
     db.execute("SAVEPOINT outcomes")
-    before = db.total_changes
-    db.executemany(SQL["complete_jobs"], params)
-    if db.total_changes - before == len(params):
+    # rowcount, not total_changes: the latter counts the rows the job_counts
+    # triggers change too, so it never matched and every batch was redone.
+    if db.executemany(SQL["complete_jobs"], params).rowcount == len(params):
         db.execute("RELEASE outcomes")
         return None
     db.execute("ROLLBACK TO outcomes")

@@ -15,7 +15,7 @@ from liqueue.store.limited_claim import ClaimRequest, claim_limited_sources
 from liqueue.store.policy_rows import (
     LimitedClaim,
     ScheduleRun,
-    refusal_entries,
+    refusals,
     runs_from_rows,
     split_unique,
 )
@@ -64,25 +64,29 @@ class SQLitePolicyOps:
 
 def insert_jobs(db: sqlite3.Connection, specs: Sequence[JobSpec], now: float) -> None:
     """Insert jobs; those with a unique key go one by one, a refused one leaving a
-    `unique` log line instead."""
+    `unique` log line and its id as an alias of the job holding the key."""
     plain, unique = split_unique(specs)
     if plain:
         db.executemany(SQL["insert_jobs"], rows.job_params(plain, now))
     if not unique:
         return
     refused: list[JobSpec] = []
-    holders: dict[str, str] = {}
+    owners: dict[str, str] = {}
     for spec, params in zip(unique, rows.job_params(unique, now), strict=True):
         key = spec.unique_key
         db.execute(SQL["release_unique_key"], {"key": key, "now": now})
         if not db.execute(SQL["insert_unique_job"], (*params, key, spec.unique_for)).rowcount:
             refused.append(spec)
-            holder = db.execute(SQL["unique_holder"], {"key": key, "now": now}).fetchone()
-            if holder is not None and key is not None:
-                holders[key] = str(holder[0])
-    entries = refusal_entries(refused, holders, now)
-    if entries:
-        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
+            # This transaction is the only writer: the row that refused the insert is there.
+            owner = db.execute(SQL["unique_key_owner"], {"key": key}).fetchone()
+            if owner is not None and key is not None:
+                owners[key] = str(owner[0])
+    found = refusals(refused, owners, now)
+    if found.entries:
+        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in found.entries])
+    aliases = [{"id": alias, "job_id": owner, "now": now} for alias, owner in found.aliases]
+    if aliases:
+        db.executemany(SQL["insert_job_aliases"], aliases)
 
 
 class SQLiteLimitOps:

@@ -168,7 +168,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             params = {"done_before": done_before, "dead_before": dead_before}
             ids = [row[0] for row in db.execute(SQL["prune_jobs"], params).fetchall()]
             if ids:
-                db.execute(SQL["delete_logs_of_jobs"], {"ids": rows.dumps(ids)})
+                _delete_traces(db, ids)
             before = min(done_before, dead_before)
             db.execute(SQL["prune_attempt_minutes"], {"before": before})
         return len(ids)
@@ -215,6 +215,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         with self._tx.write() as db:
             full_id = shared.delete_job(db, SQL, job_id)
             db.execute(SQL["delete_job_logs"], {"id": full_id})
+            db.execute(SQL["delete_job_aliases"], {"id": full_id})
 
     def add_logs(self, entries: Sequence[LogEntry]) -> None:
         if not entries:
@@ -284,7 +285,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
                 r[0] for r in db.execute(SQL["delete_jobs"], {"ids": rows.dumps(list(job_ids))})
             ]
             if deleted:
-                db.execute(SQL["delete_logs_of_jobs"], {"ids": rows.dumps(deleted)})
+                _delete_traces(db, deleted)
         return len(deleted)
 
     def run_jobs_now(self, job_ids: Sequence[str], now: float) -> int:
@@ -376,6 +377,13 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _delete_traces(db: sqlite3.Connection, job_ids: list[str]) -> None:
+    """What points at deleted jobs: their log lines and aliases (refused duplicates' ids)."""
+    params = {"ids": rows.dumps(job_ids)}
+    db.execute(SQL["delete_logs_of_jobs"], params)
+    db.execute(SQL["delete_aliases_of_jobs"], params)
 
 
 def _set_parents(

@@ -20,6 +20,7 @@ from liqueue.store.policy_rows import (
     runs_from_rows,
     split_unique,
 )
+from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.schema import SQL
 
@@ -137,8 +138,6 @@ class PostgresLimitOps:
         limits: Mapping[str, SourcePolicy],
     ) -> LimitedClaim:
         sources = sorted(limits)
-        order = [rows.stored_priority(name) for name in priorities]
-        ranks = [*order, None, None, None][:3]
 
         def work(conn: Conn) -> LimitedClaim:
             if conn.execute(SQL["lock_source_limits"], {"sources": sources}).rowcount < len(
@@ -153,30 +152,20 @@ class PostgresLimitOps:
                 conn.execute(SQL["insert_starts"], params)
 
             result = claim_limited_sources(conn, SQL, request, limits, record_starts)
-            now = clock()
             remaining = limit - len(result.jobs)
-            if remaining > 0 and order:
-                params = {
-                    "now": now,
-                    "lease_until": now + lease_seconds,
-                    "worker_id": worker_id,
-                    "first": ranks[0],
-                    "second": ranks[1],
-                    "third": ranks[2],
-                    "limit": remaining,
-                    "limited": sources,
-                }
-                found = conn.execute(SQL["claim_jobs_except"], params).fetchall()
-                ranked = [(row[-1], rows.job_from_row(row[:-1])) for row in found]
-                ranked.sort(key=lambda pair: (pair[0], pair[1].run_at, pair[1].id))
-                result.jobs.extend(job for _, job in ranked)
+            if remaining > 0:
+                now = clock()
+                others = claim_due(
+                    conn, worker_id, remaining, now, lease_seconds, priorities, sources
+                )
+                result.jobs.extend(others)
             return result
 
         return self._run(work)
 
     def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
         params = {"blocked": list(blocked)}
-        row = self._run(lambda conn: conn.execute(SQL["next_run_at_except"], params).fetchone())
+        row = self._run(lambda conn: conn.execute(SQL["next_run_at"], params).fetchone())
         return None if row is None or row[0] is None else float(row[0])
 
     def limit_usage(self, source_name: str, since: float) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from liqueue.store.policy_rows import (
     runs_from_rows,
     split_unique,
 )
+from liqueue.store.sqlite.claim import claim_due
 from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.schema import SQL
 from liqueue.store.sqlite.wake import WakeSender
@@ -114,28 +115,19 @@ class SQLiteLimitOps:
                 db.executemany(SQL["insert_start"], [params] * count)
 
             result = claim_limited_sources(db, SQL, request, limits, record_starts)
-            now = clock()
-            for name in priorities:
-                remaining = limit - len(result.jobs)
-                if remaining <= 0:
-                    break
-                params = {
-                    "now": now,
-                    "lease_until": now + lease_seconds,
-                    "worker_id": worker_id,
-                    "priority": rows.stored_priority(name),
-                    "limit": remaining,
-                    "limited": limited,
-                }
-                batch = [rows.job_from_row(r) for r in db.execute(SQL["claim_jobs_except"], params)]
-                batch.sort(key=lambda job: (job.run_at, job.id))
-                result.jobs.extend(batch)
+            remaining = limit - len(result.jobs)
+            if remaining > 0:
+                now = clock()
+                others = claim_due(
+                    db, worker_id, remaining, now, lease_seconds, priorities, limited
+                )
+                result.jobs.extend(others)
         return result
 
     def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
         with self._tx.lock:
             params = {"blocked": rows.dumps(list(blocked))}
-            value = self._tx.db.execute(SQL["next_run_at_except"], params).fetchone()[0]
+            value = self._tx.db.execute(SQL["next_run_at"], params).fetchone()[0]
         return None if value is None else float(value)
 
     def limit_usage(self, source_name: str, since: float) -> tuple[int, int]:

@@ -27,6 +27,7 @@ from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection, schema
+from liqueue.store.sqlite.claim import NO_SOURCES, claim_due
 from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.policy_ops import SQLiteLimitOps, SQLitePolicyOps, insert_jobs
 from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
@@ -85,30 +86,10 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         lease_seconds: float,
         priorities: Sequence[str],
     ) -> list[Job]:
-        order = [rows.stored_priority(name) for name in priorities]
-        claimed: list[Job] = []
         if limit <= 0:
-            return claimed
+            return []
         with self._tx.write() as db:
-            for priority in order:
-                remaining = limit - len(claimed)
-                if remaining <= 0:
-                    break
-                found = db.execute(
-                    SQL["claim_jobs"],
-                    {
-                        "now": now,
-                        "lease_until": now + lease_seconds,
-                        "worker_id": worker_id,
-                        "priority": priority,
-                        "limit": remaining,
-                    },
-                ).fetchall()
-                batch = [rows.job_from_row(row) for row in found]
-                # RETURNING does not keep the subquery's order.
-                batch.sort(key=lambda job: (job.run_at, job.id))
-                claimed.extend(batch)
-        return claimed
+            return claim_due(db, worker_id, limit, now, lease_seconds, priorities)
 
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
@@ -175,7 +156,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
 
     def next_run_at(self) -> float | None:
         with self._tx.lock:
-            value = self._tx.db.execute(SQL["next_run_at"]).fetchone()[0]
+            value = self._tx.db.execute(SQL["next_run_at"], {"blocked": NO_SOURCES}).fetchone()[0]
         return None if value is None else float(value)
 
     # inspection and repair

@@ -249,3 +249,16 @@ def test_policy_operations_on_an_unmigrated_database_name_the_migrate_command(
         line = one_error_line(liqueue_cli(*command, "--db", fresh_database))
         assert "no liqueue schema yet" in line
         assert f"run `liqueue migrate {root} --db {fresh_database}`" in line
+
+
+def test_equal_jobs_in_one_enqueue_keep_one_and_name_it(tmp_path: Path, db: str) -> None:
+    """`liqueue serve` commits concurrent requests' outboxes together: two renders'
+    equal unique jobs can meet in one insert."""
+    with App(_app(tmp_path / "app"), database_url=db) as app:
+        first, second = (
+            app.policies.stamp(_spec_like("send_digest", {"user_id": 3})) for _ in range(2)
+        )
+        app.enqueue(Outbox(jobs=[first, second]))
+        assert [job.id for job in app.store.list_jobs(JobQuery())] == [first.id]
+        assert app.store.get_job(second.id).id == first.id
+        assert app.store.unique_refusals() == {"send_digest": 1}

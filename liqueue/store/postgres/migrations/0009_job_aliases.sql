@@ -11,6 +11,3 @@ CREATE TABLE job_aliases (
     created_at double precision NOT NULL
 );
 CREATE INDEX job_aliases_job ON job_aliases (job_id);
-
--- `liqueue stats` counts refused duplicates per source without reading every log line.
-CREATE INDEX logs_unique ON logs (source_name) WHERE type = 'unique';

@@ -4,8 +4,9 @@
 -- branch only runs when the earlier ones were short. Concurrent claimers never
 -- wait on each other. A NULL priority (fewer than three given) matches nothing.
 -- Paused priorities and source_names (store/pauses.py) wait, unclaimed. The limited
--- claim leaves out the limited sources (`limited`; empty otherwise: the planner
--- drops the test for an empty array).
+-- claim leaves out the limited sources (`limited`; empty otherwise: a custom plan
+-- drops the test for an empty array, a generic one keeps it as one more filter
+-- term on the rows the index scan reads, the same scan as without it).
 WITH due AS (
     SELECT id AS due_id, 1 AS rank FROM (
         SELECT id FROM jobs

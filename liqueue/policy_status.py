@@ -1,5 +1,5 @@
-"""Why a job waits, in words, for `jobs show` (and the dashboard): over a limit, or
-holding a unique key that refuses duplicates."""
+"""Why a job waits, in words, for `jobs show`: over a limit, or holding a unique key
+that refuses duplicates; and when it was reached through a refused duplicate's id."""
 
 from __future__ import annotations
 
@@ -32,3 +32,13 @@ def waiting_reason(policies: Policies, store: Store, job: Job, now: float) -> st
         by = describe_unique(policy.unique, job.arguments)
         reasons.append(f"unique: duplicates of this job ({by}) are refused while it is queued")
     return "; ".join(reasons) or None
+
+
+def reached_through(asked: str, job: Job) -> str | None:
+    """Said when `asked` is not this job's id but a refused duplicate's (job_aliases):
+    a unique job that lost a race with a concurrent render, whose id the render
+    had already handed out."""
+    wanted = asked.strip().lower()
+    if job.id.startswith(wanted):
+        return None
+    return f"{wanted}: a duplicate's id (not queued: this job holds its unique key)"

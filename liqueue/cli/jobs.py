@@ -20,7 +20,7 @@ from liqueue.cli._common import (
 from liqueue.errors import StoreError
 from liqueue.jobs import Job, JobState
 from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_line, format_log_time
-from liqueue.policy_status import waiting_reason
+from liqueue.policy_status import reached_through, waiting_reason
 from liqueue.store import JobQuery, LogQuery
 from liqueue.store.retry import retry_jobs
 
@@ -112,7 +112,9 @@ def show(app: App, job_id: str, as_json: bool) -> None:
     """Show everything about one job: fields, arguments, body, attempts and log.
 
     The body is numbered from the line it starts at in its file, so the
-    numbers match the file and the error locations.
+    numbers match the file and the error locations. The id a render handed
+    out for a duplicate of a unique job (one that lost a race with another
+    render) shows the job holding its unique key.
 
     \b
     Example:
@@ -121,8 +123,11 @@ def show(app: App, job_id: str, as_json: bool) -> None:
     # Rows written by Python code (or before a secret was named) may hold one.
     job = app.secrets.mask_value(app.store.get_job(job_id))
     entries = app.secrets.mask_value(app.store.read_logs(LogQuery(job_id=job.id)))
+    reached = reached_through(job_id, job)
     if as_json:
-        echo_json({"job": to_jsonable(job), "logs": [e.to_json() for e in entries]})
+        duplicate = job_id.strip().lower() if reached else None
+        logs = [e.to_json() for e in entries]
+        echo_json({"job": to_jsonable(job), "logs": logs, "duplicate_id": duplicate})
         return
     now = app.clock.now()
     fields: list[tuple[str, object]] = [
@@ -144,6 +149,8 @@ def show(app: App, job_id: str, as_json: bool) -> None:
     ]
     if waiting := waiting_reason(app.policies, app.store, job, now):  # policy_status.py
         fields.append(("waiting", waiting))
+    if reached:
+        fields.append(("asked", reached))
     click.echo(table(["FIELD", "VALUE"], fields).split("\n", 1)[1])
     _section("arguments", json.dumps(job.arguments, indent=2, ensure_ascii=False, default=str))
     if job.context:

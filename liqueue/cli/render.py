@@ -105,7 +105,8 @@ def render(
     variables = {**params_json, **params}
     result = app.render(template, variables, enqueue=not dry_run)
     now = app.clock.now() if result.queued_at is None else result.queued_at
-    queued = _queued(result.outbox, dry_run, now)
+    duplicates = {} if dry_run else _duplicates(app, result.outbox)
+    queued = _queued(result.outbox, dry_run, now, duplicates)
     if as_json:
         echo_json(
             {
@@ -122,13 +123,28 @@ def render(
     _echo_queued(queued, dry_run, now)
 
 
-def _queued(outbox: Outbox, dry_run: bool, now: float) -> dict[str, list[dict[str, Any]]]:
+def _duplicates(app: App, outbox: Outbox) -> dict[str, str]:
+    """Unique jobs that lost a race with a concurrent render: the store refused them
+    at insert, and their ids name the jobs holding their keys (job id -> holder)."""
+    found = {}
+    for spec in outbox.jobs:
+        if spec.unique_key is not None:
+            holder = app.store.get_job(spec.id).id
+            if holder != spec.id:
+                found[spec.id] = holder
+    return found
+
+
+def _queued(
+    outbox: Outbox, dry_run: bool, now: float, duplicates: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
     """What the render queued (or would queue), from its outbox: once stored, its
     events as their schemas judged them, and their consumer jobs."""
     consumers = {spec.id: spec for spec in outbox.jobs if spec.event_id is not None}
     jobs = [
         {
             "id": spec.id,
+            "duplicate_of": duplicates.get(spec.id),
             "source_name": spec.source_name,
             "priority": spec.priority,
             "max_attempts": spec.max_attempts,
@@ -163,6 +179,13 @@ def _consumer(spec: JobSpec, now: float) -> dict[str, Any]:
 def _echo_queued(queued: dict[str, list[dict[str, Any]]], dry_run: bool, now: float) -> None:
     verb = "would queue" if dry_run else "queued"
     for job in queued["jobs"]:
+        if job["duplicate_of"]:
+            click.echo(
+                f"job {job['id']} {job['source_name']} not queued: job {job['duplicate_of']} "
+                "holds its unique key",
+                err=True,
+            )
+            continue
         click.echo(
             f"{verb} job {job['id']} {job['source_name']} priority={job['priority']} "
             f"delay={job['delay_minutes']:g}m run_at={when(job['run_at'], now)}",

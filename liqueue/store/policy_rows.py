@@ -44,13 +44,23 @@ def split_unique(specs: Sequence[JobSpec]) -> tuple[list[JobSpec], list[JobSpec]
     return plain, [spec for spec in specs if spec.unique_key is not None]
 
 
-def refusal_entries(
-    refused: Sequence[JobSpec], holders: dict[str, str], now: float
-) -> list[LogEntry]:
-    """`unique` log lines of jobs the unique index refused (not of repeated enqueues)."""
-    entries: list[LogEntry] = []
+@dataclass
+class Refusals:
+    """What the unique index's refusals leave: `unique` log lines, and aliases
+    (the refused job's id -> the job holding its key) so that the id the render
+    already handed out names the holder."""
+
+    entries: list[LogEntry] = field(default_factory=list)
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+
+
+def refusals(refused: Sequence[JobSpec], owners: dict[str, str], now: float) -> Refusals:
+    """Of jobs the unique index refused; `owners` maps each key to the job holding it.
+    A repeated enqueue of the same job (its own id holds the key) leaves nothing."""
+    found = Refusals()
     for spec in refused:
-        holder = holders.get(spec.unique_key or "")
-        if holder is not None and holder != spec.id:
-            entries.append(duplicate_entry(spec, holder, now, str(spec.origin)))
-    return entries
+        owner = owners.get(spec.unique_key or "")
+        if owner is not None and owner != spec.id:
+            found.entries.append(duplicate_entry(spec, owner, now, str(spec.origin)))
+            found.aliases.append((spec.id, owner))
+    return found

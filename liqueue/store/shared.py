@@ -61,8 +61,27 @@ def migrate(
 
 
 def resolve_job_id(conn: Connection, sql: SQLFiles, job_id: str) -> str:
-    """The full id of a job given by full id or unique prefix."""
-    return _resolve(conn, sql["find_job_ids"], "job", job_id)
+    """The full id of a job given by full id or unique prefix.
+
+    An id (or prefix) no job has may be a refused duplicate's, which a render
+    handed out before the unique index refused it (job_aliases): it names the
+    job holding the key. Jobs' own ids are tried first, so the usual lookup
+    costs what it did and a prefix matching both names the job.
+    """
+    try:
+        return _resolve(conn, sql["find_job_ids"], "job", job_id)
+    except NotFound:
+        params = _prefix_params(job_id)
+        if params is None:
+            raise
+        found = conn.execute(sql["find_job_aliases"], params).fetchall()
+        if not found:
+            raise
+        exact = [row[1] for row in found if row[0] == params["prefix"]]
+        holders = {row[1] for row in found}
+        if exact or len(holders) == 1:
+            return str(exact[0] if exact else holders.pop())
+        return rows.one_id("job", job_id, [row[0] for row in found])  # ambiguous: says so
 
 
 def resolve_event_id(conn: Connection, sql: SQLFiles, event_id: str) -> str:
@@ -71,16 +90,22 @@ def resolve_event_id(conn: Connection, sql: SQLFiles, event_id: str) -> str:
 
 
 def _resolve(conn: Connection, find_ids: str, kind: str, asked: str) -> str:
+    params = _prefix_params(asked)
+    if params is None:
+        raise NotFound(f"no {kind} id given")
+    ids = [row[0] for row in conn.execute(find_ids, params).fetchall()]
+    return rows.one_id(kind, asked, ids)
+
+
+def _prefix_params(asked: str) -> dict[str, Any] | None:
     prefix = asked.strip().lower()
     if not prefix:
-        raise NotFound(f"no {kind} id given")
-    params = {
+        return None
+    return {
         "prefix": prefix,
         "upper": rows.prefix_upper_bound(prefix),
         "limit": rows.AMBIGUOUS_SHOWN + 1,
     }
-    ids = [row[0] for row in conn.execute(find_ids, params).fetchall()]
-    return rows.one_id(kind, asked, ids)
 
 
 def get_job(conn: Connection, sql: SQLFiles, job_id: str) -> Job:

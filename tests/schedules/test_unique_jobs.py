@@ -100,6 +100,8 @@ def test_fifty_concurrent_renders_queue_one_job(tmp_path: Path, db: str) -> None
         assert len(outputs) == 50
         assert store.unique_refusals() == {"send_digest": 49}
         assert outputs.count(jobs[0].id) >= 1
+        # A render that lost the race at insert handed out its own id: it names the job too.
+        assert {store.get_job(job_id).id for job_id in outputs} == {jobs[0].id}
     finally:
         for app in apps:
             app.close()

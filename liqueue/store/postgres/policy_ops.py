@@ -6,26 +6,34 @@ A mixin of `PostgresStore`, so the plain operations stay as they were.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from liqueue.jobs import JobSpec
-from liqueue.logs import LogEntry
 from liqueue.policies import ScheduledTick, SourcePolicy
 from liqueue.store import rows
 from liqueue.store.limited_claim import ClaimRequest, claim_limited_sources
 from liqueue.store.policy_rows import (
     LimitedClaim,
+    Refusals,
     ScheduleRun,
-    refusal_entries,
+    refusals,
     runs_from_rows,
     split_unique,
 )
-from liqueue.store.postgres.connection import Conn, Transactions
+from liqueue.store.postgres.claim import claim_due
+from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.schema import SQL
+
+T = TypeVar("T")
+
+
+class _Run(Protocol):
+    def __call__(self, work: Callable[[Conn], T], *, needs_schema: bool = ...) -> T: ...
 
 
 class PostgresPolicyOps:
-    _tx: Transactions
+    # PostgresStore._run: the schema check on the first operation, errors in one line.
+    _run: _Run
 
     def queue_ticks(self, ticks: Sequence[ScheduledTick], now: float) -> list[str]:
         """Queue each tick's job unless some worker queued that tick already; ids queued."""
@@ -47,42 +55,67 @@ class PostgresPolicyOps:
                 insert_jobs(conn, queued, now)
             return [job.id for job in queued]
 
-        return self._tx.run(work)
+        return self._run(work)
 
     def last_ticks(self) -> dict[str, ScheduleRun]:
-        return self._tx.run(lambda conn: runs_from_rows(conn.execute(SQL["last_ticks"]).fetchall()))
+        return self._run(lambda conn: runs_from_rows(conn.execute(SQL["last_ticks"]).fetchall()))
 
     def prune_ticks(self, before: float) -> int:
-        return self._tx.run(
+        return self._run(
             lambda conn: int(conn.execute(SQL["prune_ticks"], {"before": before}).rowcount)
         )
 
     def unique_holder(self, key: str, now: float) -> str | None:
         params = {"keys": [key], "now": now}
-        found = self._tx.run(lambda conn: conn.execute(SQL["unique_holders"], params).fetchone())
+        found = self._run(lambda conn: conn.execute(SQL["unique_holders"], params).fetchone())
         return None if found is None else str(found[1])
 
 
+# A refused job whose key nobody holds a moment later (its holder ended and a
+# concurrent enqueue released the key) is tried again, this many times at most.
+_INSERT_TRIES = 3
+
+
 def insert_jobs(conn: Conn, specs: Sequence[JobSpec], now: float) -> None:
-    """Insert jobs and wake workers; a unique job refused leaves a `unique` log line."""
+    """Insert jobs and wake workers; a unique job refused leaves a `unique` log line
+    and its id as an alias of the job holding the key."""
     plain, unique = split_unique(specs)
     if plain:
         conn.execute(SQL["insert_jobs"], _arrays(rows.job_params(plain, now)))
-    entries: list[LogEntry] = []
-    if unique:
-        keys = [spec.unique_key for spec in unique]
-        conn.execute(SQL["release_unique_keys"], {"keys": keys, "now": now})
-        columns = _arrays(rows.job_params(unique, now))
-        columns += [keys, [spec.unique_for for spec in unique]]
-        inserted = {row[0] for row in conn.execute(SQL["insert_unique_jobs"], columns)}
-        refused = [spec for spec in unique if spec.id not in inserted]
-        if refused:
-            found = conn.execute(SQL["unique_holders"], {"keys": keys, "now": now}).fetchall()
-            entries = refusal_entries(refused, {row[0]: row[1] for row in found}, now)
-            if entries:
-                params = _arrays([rows.log_params(entry) for entry in entries])
-                conn.execute(SQL["insert_logs"], params)
+    found = Refusals()
+    for _ in range(_INSERT_TRIES):
+        if not unique:
+            break
+        refused, owners = _insert_unique(conn, unique, now)
+        more = refusals(refused, owners, now)
+        found.entries += more.entries
+        found.aliases += more.aliases
+        unique = [spec for spec in refused if (spec.unique_key or "") not in owners]
+    if found.entries:
+        params = _arrays([rows.log_params(entry) for entry in found.entries])
+        conn.execute(SQL["insert_logs"], params)
+    if found.aliases:
+        aliases, owners_of = (list(column) for column in zip(*found.aliases, strict=True))
+        conn.execute(SQL["insert_job_aliases"], {"ids": aliases, "job_ids": owners_of, "now": now})
     conn.execute(SQL["notify_jobs"])
+
+
+def _insert_unique(
+    conn: Conn, unique: Sequence[JobSpec], now: float
+) -> tuple[list[JobSpec], dict[str, str]]:
+    """(jobs the index refused, the job now holding each refused key)."""
+    keys = [spec.unique_key for spec in unique]
+    conn.execute(SQL["release_unique_keys"], {"keys": keys, "now": now})
+    columns = _arrays(rows.job_params(unique, now))
+    columns += [keys, [spec.unique_for for spec in unique]]
+    inserted = {row[0] for row in conn.execute(SQL["insert_unique_jobs"], columns)}
+    refused = [spec for spec in unique if spec.id not in inserted]
+    if not refused:
+        return [], {}
+    # A concurrent holder's insert was waited for (committed): a new statement sees it.
+    params = {"keys": [spec.unique_key for spec in refused]}
+    owners = {row[0]: row[1] for row in conn.execute(SQL["unique_key_owners"], params)}
+    return refused, owners
 
 
 def _arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
@@ -93,7 +126,7 @@ class PostgresLimitOps:
     """The limited claim: row locks on `source_limits` serialise claims of the same
     limited sources across processes and machines until each commits."""
 
-    _tx: Transactions
+    _run: _Run
 
     def claim_limited(
         self,
@@ -105,8 +138,6 @@ class PostgresLimitOps:
         limits: Mapping[str, SourcePolicy],
     ) -> LimitedClaim:
         sources = sorted(limits)
-        order = [rows.stored_priority(name) for name in priorities]
-        ranks = [*order, None, None, None][:3]
 
         def work(conn: Conn) -> LimitedClaim:
             if conn.execute(SQL["lock_source_limits"], {"sources": sources}).rowcount < len(
@@ -121,30 +152,20 @@ class PostgresLimitOps:
                 conn.execute(SQL["insert_starts"], params)
 
             result = claim_limited_sources(conn, SQL, request, limits, record_starts)
-            now = clock()
             remaining = limit - len(result.jobs)
-            if remaining > 0 and order:
-                params = {
-                    "now": now,
-                    "lease_until": now + lease_seconds,
-                    "worker_id": worker_id,
-                    "first": ranks[0],
-                    "second": ranks[1],
-                    "third": ranks[2],
-                    "limit": remaining,
-                    "limited": sources,
-                }
-                found = conn.execute(SQL["claim_jobs_except"], params).fetchall()
-                ranked = [(row[-1], rows.job_from_row(row[:-1])) for row in found]
-                ranked.sort(key=lambda pair: (pair[0], pair[1].run_at, pair[1].id))
-                result.jobs.extend(job for _, job in ranked)
+            if remaining > 0:
+                now = clock()
+                others = claim_due(
+                    conn, worker_id, remaining, now, lease_seconds, priorities, sources
+                )
+                result.jobs.extend(others)
             return result
 
-        return self._tx.run(work)
+        return self._run(work)
 
     def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
         params = {"blocked": list(blocked)}
-        row = self._tx.run(lambda conn: conn.execute(SQL["next_run_at_except"], params).fetchone())
+        row = self._run(lambda conn: conn.execute(SQL["next_run_at"], params).fetchone())
         return None if row is None or row[0] is None else float(row[0])
 
     def limit_usage(self, source_name: str, since: float) -> tuple[int, int]:
@@ -156,12 +177,12 @@ class PostgresLimitOps:
             starts = conn.execute(SQL["starts_of_source"], params).fetchone()
             return int(running[0]) if running else 0, int(starts[0]) if starts else 0
 
-        return self._tx.run(work)
+        return self._run(work)
 
     def unique_refusals(self) -> dict[str, int]:
-        found = self._tx.run(lambda conn: conn.execute(SQL["unique_refusals"]).fetchall())
+        found = self._run(lambda conn: conn.execute(SQL["unique_refusals"]).fetchall())
         return {row[0]: int(row[1]) for row in found}
 
     def wake_workers(self) -> None:
         """A slot of a limited source freed: idle workers on every machine look again."""
-        self._tx.run(lambda conn: conn.execute(SQL["notify_jobs"]))
+        self._run(lambda conn: conn.execute(SQL["notify_jobs"]))

@@ -28,6 +28,7 @@ from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
+from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit
 from liqueue.store.postgres.failures import one_line
 from liqueue.store.postgres.policy_ops import PostgresLimitOps, PostgresPolicyOps, insert_jobs
@@ -145,29 +146,11 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         lease_seconds: float,
         priorities: Sequence[str],
     ) -> list[Job]:
-        order = [rows.stored_priority(name) for name in priorities]
-        if limit <= 0 or not order:
+        if limit <= 0 or not priorities:
             return []
-
-        ranks = [*order, None, None, None][:3]
-        params = {
-            "now": now,
-            "lease_until": now + lease_seconds,
-            "worker_id": worker_id,
-            "first": ranks[0],
-            "second": ranks[1],
-            "third": ranks[2],
-            "limit": limit,
-        }
-
-        def work(conn: Conn) -> list[Job]:
-            found = conn.execute(SQL["claim_jobs"], params).fetchall()
-            ranked = [(row[-1], rows.job_from_row(row[:-1])) for row in found]
-            # Priorities in the order tried, then due time: as a claim per priority would.
-            ranked.sort(key=lambda pair: (pair[0], pair[1].run_at, pair[1].id))
-            return [job for _, job in ranked]
-
-        return self._run(work)
+        return self._run(
+            lambda conn: claim_due(conn, worker_id, limit, now, lease_seconds, priorities)
+        )
 
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
@@ -229,7 +212,7 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         return self._run(prune)
 
     def next_run_at(self) -> float | None:
-        row = self._run(lambda conn: _one(conn, SQL["next_run_at"], {}))
+        row = self._run(lambda conn: _one(conn, SQL["next_run_at"], {"blocked": []}))
         return None if row is None or row[0] is None else float(row[0])
 
     # inspection and repair

@@ -15,10 +15,11 @@ from liqueue.store.limited_claim import ClaimRequest, claim_limited_sources
 from liqueue.store.policy_rows import (
     LimitedClaim,
     ScheduleRun,
-    refusal_entries,
+    refusals,
     runs_from_rows,
     split_unique,
 )
+from liqueue.store.sqlite.claim import claim_due
 from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.schema import SQL
 from liqueue.store.sqlite.wake import WakeSender
@@ -64,25 +65,29 @@ class SQLitePolicyOps:
 
 def insert_jobs(db: sqlite3.Connection, specs: Sequence[JobSpec], now: float) -> None:
     """Insert jobs; those with a unique key go one by one, a refused one leaving a
-    `unique` log line instead."""
+    `unique` log line and its id as an alias of the job holding the key."""
     plain, unique = split_unique(specs)
     if plain:
         db.executemany(SQL["insert_jobs"], rows.job_params(plain, now))
     if not unique:
         return
     refused: list[JobSpec] = []
-    holders: dict[str, str] = {}
+    owners: dict[str, str] = {}
     for spec, params in zip(unique, rows.job_params(unique, now), strict=True):
         key = spec.unique_key
         db.execute(SQL["release_unique_key"], {"key": key, "now": now})
         if not db.execute(SQL["insert_unique_job"], (*params, key, spec.unique_for)).rowcount:
             refused.append(spec)
-            holder = db.execute(SQL["unique_holder"], {"key": key, "now": now}).fetchone()
-            if holder is not None and key is not None:
-                holders[key] = str(holder[0])
-    entries = refusal_entries(refused, holders, now)
-    if entries:
-        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
+            # This transaction is the only writer: the row that refused the insert is there.
+            owner = db.execute(SQL["unique_key_owner"], {"key": key}).fetchone()
+            if owner is not None and key is not None:
+                owners[key] = str(owner[0])
+    found = refusals(refused, owners, now)
+    if found.entries:
+        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in found.entries])
+    aliases = [{"id": alias, "job_id": owner, "now": now} for alias, owner in found.aliases]
+    if aliases:
+        db.executemany(SQL["insert_job_aliases"], aliases)
 
 
 class SQLiteLimitOps:
@@ -110,28 +115,19 @@ class SQLiteLimitOps:
                 db.executemany(SQL["insert_start"], [params] * count)
 
             result = claim_limited_sources(db, SQL, request, limits, record_starts)
-            now = clock()
-            for name in priorities:
-                remaining = limit - len(result.jobs)
-                if remaining <= 0:
-                    break
-                params = {
-                    "now": now,
-                    "lease_until": now + lease_seconds,
-                    "worker_id": worker_id,
-                    "priority": rows.stored_priority(name),
-                    "limit": remaining,
-                    "limited": limited,
-                }
-                batch = [rows.job_from_row(r) for r in db.execute(SQL["claim_jobs_except"], params)]
-                batch.sort(key=lambda job: (job.run_at, job.id))
-                result.jobs.extend(batch)
+            remaining = limit - len(result.jobs)
+            if remaining > 0:
+                now = clock()
+                others = claim_due(
+                    db, worker_id, remaining, now, lease_seconds, priorities, limited
+                )
+                result.jobs.extend(others)
         return result
 
     def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
         with self._tx.lock:
             params = {"blocked": rows.dumps(list(blocked))}
-            value = self._tx.db.execute(SQL["next_run_at_except"], params).fetchone()[0]
+            value = self._tx.db.execute(SQL["next_run_at"], params).fetchone()[0]
         return None if value is None else float(value)
 
     def limit_usage(self, source_name: str, since: float) -> tuple[int, int]:

@@ -27,6 +27,7 @@ from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection, schema
+from liqueue.store.sqlite.claim import NO_SOURCES, claim_due_rows, jobs_from_batches
 from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.policy_ops import SQLiteLimitOps, SQLitePolicyOps, insert_jobs
 from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
@@ -87,34 +88,11 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         lease_seconds: float,
         priorities: Sequence[str],
     ) -> list[Job]:
-        order = [rows.stored_priority(name) for name in priorities]
         if limit <= 0:
             return []
-        found: list[list[Any]] = []  # rows by priority, decoded once the write lock is free
         with self._tx.write() as db:
-            for priority in order:
-                remaining = limit - sum(len(batch) for batch in found)
-                if remaining <= 0:
-                    break
-                found.append(
-                    db.execute(
-                        SQL["claim_jobs"],
-                        {
-                            "now": now,
-                            "lease_until": now + lease_seconds,
-                            "worker_id": worker_id,
-                            "priority": priority,
-                            "limit": remaining,
-                        },
-                    ).fetchall()
-                )
-        claimed: list[Job] = []
-        for found_rows in found:
-            batch = [rows.job_from_row(row) for row in found_rows]
-            # RETURNING does not keep the subquery's order.
-            batch.sort(key=lambda job: (job.run_at, job.id))
-            claimed.extend(batch)
-        return claimed
+            found = claim_due_rows(db, worker_id, limit, now, lease_seconds, priorities)
+        return jobs_from_batches(found)  # decoded once the write lock is free
 
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
@@ -174,14 +152,14 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             params = {"done_before": done_before, "dead_before": dead_before}
             ids = [row[0] for row in db.execute(SQL["prune_jobs"], params).fetchall()]
             if ids:
-                db.execute(SQL["delete_logs_of_jobs"], {"ids": rows.dumps(ids)})
+                _delete_traces(db, ids)
             before = min(done_before, dead_before)
             db.execute(SQL["prune_attempt_minutes"], {"before": before})
         return len(ids)
 
     def next_run_at(self) -> float | None:
         with self._tx.lock:
-            value = self._tx.db.execute(SQL["next_run_at"]).fetchone()[0]
+            value = self._tx.db.execute(SQL["next_run_at"], {"blocked": NO_SOURCES}).fetchone()[0]
         return None if value is None else float(value)
 
     # inspection and repair
@@ -221,6 +199,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         with self._tx.write() as db:
             full_id = shared.delete_job(db, SQL, job_id)
             db.execute(SQL["delete_job_logs"], {"id": full_id})
+            db.execute(SQL["delete_job_aliases"], {"id": full_id})
 
     def add_logs(self, entries: Sequence[LogEntry]) -> None:
         if not entries:
@@ -290,7 +269,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
                 r[0] for r in db.execute(SQL["delete_jobs"], {"ids": rows.dumps(list(job_ids))})
             ]
             if deleted:
-                db.execute(SQL["delete_logs_of_jobs"], {"ids": rows.dumps(deleted)})
+                _delete_traces(db, deleted)
         return len(deleted)
 
     def run_jobs_now(self, job_ids: Sequence[str], now: float) -> int:
@@ -382,6 +361,13 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _delete_traces(db: sqlite3.Connection, job_ids: list[str]) -> None:
+    """What points at deleted jobs: their log lines and aliases (refused duplicates' ids)."""
+    params = {"ids": rows.dumps(job_ids)}
+    db.execute(SQL["delete_logs_of_jobs"], params)
+    db.execute(SQL["delete_aliases_of_jobs"], params)
 
 
 def _set_parents(

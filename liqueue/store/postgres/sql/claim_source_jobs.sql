@@ -9,6 +9,9 @@ SET state = 'running',
 WHERE id IN (
     SELECT id FROM jobs
     WHERE state IN ('scheduled', 'retry') AND source_name = %(source_name)s AND run_at <= %(now)s
+      -- Paused priorities and source_names (store/pauses.py) wait, as in claim_jobs.sql.
+      AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.source_name = %(source_name)s)
+      AND priority NOT IN (SELECT priority FROM pauses WHERE priority IS NOT NULL)
     ORDER BY priority, run_at
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED

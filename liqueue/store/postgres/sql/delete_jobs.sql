@@ -1,7 +1,9 @@
--- The jobs and their log lines, unless running.
+-- The jobs, their log lines and aliases (refused duplicates' ids), unless running.
 WITH deleted AS (
     DELETE FROM jobs WHERE id = ANY(%(ids)s::text[]) AND state <> 'running' RETURNING id
 ), deleted_logs AS (
     DELETE FROM logs WHERE job_id IN (SELECT id FROM deleted)
+), deleted_aliases AS (
+    DELETE FROM job_aliases WHERE job_id IN (SELECT id FROM deleted)
 )
 SELECT id FROM deleted

@@ -1,11 +1,13 @@
 -- Per priority, the first due job in jobs_claim order that no pause holds back:
--- a single probe of the index unless paused jobs stand at its head.
+-- a single probe of the index unless paused jobs stand at its head. A worker whose
+-- limited sources are full leaves them out too (`blocked`; empty otherwise).
 SELECT min(soonest) FROM (
     SELECT * FROM (
         SELECT run_at AS soonest FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = 0
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = 0)
           AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
+          AND source_name <> ALL(%(blocked)s::text[])
         ORDER BY priority, run_at
         LIMIT 1
     ) AS p0
@@ -15,6 +17,7 @@ SELECT min(soonest) FROM (
         WHERE state IN ('scheduled', 'retry') AND priority = 1
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = 1)
           AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
+          AND source_name <> ALL(%(blocked)s::text[])
         ORDER BY priority, run_at
         LIMIT 1
     ) AS p1
@@ -24,6 +27,7 @@ SELECT min(soonest) FROM (
         WHERE state IN ('scheduled', 'retry') AND priority = 2
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = 2)
           AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
+          AND source_name <> ALL(%(blocked)s::text[])
         ORDER BY priority, run_at
         LIMIT 1
     ) AS p2

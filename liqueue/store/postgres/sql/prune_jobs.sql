@@ -6,5 +6,7 @@ WITH pruned AS (
     RETURNING id
 ), pruned_logs AS (
     DELETE FROM logs WHERE job_id IN (SELECT id FROM pruned)
+), pruned_aliases AS (
+    DELETE FROM job_aliases WHERE job_id IN (SELECT id FROM pruned)
 )
 SELECT count(*) FROM pruned

@@ -11,6 +11,9 @@ WHERE id IN (
       -- Paused priorities and source_names (store/pauses.py) wait, unclaimed.
       AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = :priority)
       AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
+      -- The limited claim leaves out the limited sources (a JSON list). The plain
+      -- claim passes '[]': the OR stops there and json_each is never read.
+      AND (:limited = '[]' OR source_name NOT IN (SELECT value FROM json_each(:limited)))
     ORDER BY priority, run_at
     LIMIT :limit
 )

@@ -1,11 +1,14 @@
 -- Per priority, the first due job in jobs_claim order that no pause holds back:
--- a single probe of the index unless paused jobs stand at its head.
+-- a single probe of the index unless paused jobs stand at its head. A worker whose
+-- limited sources are full leaves them out too (`blocked`, a JSON list; '[]'
+-- otherwise, where the OR stops and json_each is never read).
 SELECT min(soonest) FROM (
     SELECT * FROM (
         SELECT run_at AS soonest FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = 0
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = 0)
           AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
+          AND (:blocked = '[]' OR source_name NOT IN (SELECT value FROM json_each(:blocked)))
         ORDER BY priority, run_at
         LIMIT 1
     ) AS p0
@@ -15,6 +18,7 @@ SELECT min(soonest) FROM (
         WHERE state IN ('scheduled', 'retry') AND priority = 1
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = 1)
           AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
+          AND (:blocked = '[]' OR source_name NOT IN (SELECT value FROM json_each(:blocked)))
         ORDER BY priority, run_at
         LIMIT 1
     ) AS p1
@@ -24,6 +28,7 @@ SELECT min(soonest) FROM (
         WHERE state IN ('scheduled', 'retry') AND priority = 2
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = 2)
           AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
+          AND (:blocked = '[]' OR source_name NOT IN (SELECT value FROM json_each(:blocked)))
         ORDER BY priority, run_at
         LIMIT 1
     ) AS p2

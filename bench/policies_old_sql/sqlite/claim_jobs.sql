@@ -1,4 +1,4 @@
--- claim_jobs.sql for the limited claim: every source but the limited ones (a JSON list).
+-- One priority at a time: the subquery walks jobs_claim in its order and stops at LIMIT.
 UPDATE jobs
 SET state = 'running',
     attempt = attempt + 1,
@@ -8,7 +8,9 @@ SET state = 'running',
 WHERE id IN (
     SELECT id FROM jobs
     WHERE state IN ('scheduled', 'retry') AND priority = :priority AND run_at <= :now
-      AND source_name NOT IN (SELECT value FROM json_each(:limited))
+      -- Paused priorities and source_names (store/pauses.py) wait, unclaimed.
+      AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = :priority)
+      AND source_name NOT IN (SELECT source_name FROM pauses WHERE source_name IS NOT NULL)
     ORDER BY priority, run_at
     LIMIT :limit
 )

@@ -1,0 +1,1 @@
+DELETE FROM job_aliases WHERE job_id = :id

@@ -1,5 +1,6 @@
-"""Why a job waits, in words, for `jobs show`: over a limit, or holding a unique key
-that refuses duplicates; and when it was reached through a refused duplicate's id."""
+"""Why a job waits, in words, for `jobs show` and the dashboard's job page: paused,
+over a limit, or holding a unique key that refuses duplicates; and when it was
+reached through a refused duplicate's id."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ _WAITING = (JobState.SCHEDULED, JobState.RETRY)
 
 
 def waiting_reason(policies: Policies, store: Store, job: Job, now: float) -> str | None:
+    reasons = _paused(store, job) if job.state in _WAITING else []
     policy = policies.sources.get(job.source_name)
     if policy is None:
-        return None
-    reasons: list[str] = []
+        return "; ".join(reasons) or None
     if job.state in _WAITING and job.run_at <= now and policy.limited:
         per = policy.rate.per_seconds if policy.rate is not None else 0.0
         running, starts = store.limit_usage(job.source_name, now - per)
@@ -42,3 +43,17 @@ def reached_through(asked: str, job: Job) -> str | None:
     if job.id.startswith(wanted):
         return None
     return f"{wanted}: a duplicate's id (not queued: this job holds its unique key)"
+
+
+def _paused(store: Store, job: Job) -> list[str]:
+    """The pauses holding this job back (store/pauses.py): its priority, its source."""
+    reasons = []
+    for pause in store.list_pauses():
+        target = pause.target
+        if (target.kind, target.name) in (
+            ("priority", job.priority),
+            ("source_name", job.source_name),
+        ):
+            by = f" by {pause.paused_by}" if pause.paused_by else ""
+            reasons.append(f"paused: {target.kind} {target.name} is paused{by}")
+    return reasons

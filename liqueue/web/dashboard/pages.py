@@ -163,6 +163,8 @@ class Pages:
             ("finished_at", _when(j["finished_at"])),
             ("worker", j["worker_id"] or "-"),
         ]
+        if data["waiting"]:
+            fields.append(("waiting", data["waiting"]))
         return self.render(
             "job",
             f"Job {j['id'][:18]}",

@@ -15,6 +15,7 @@ from liqueue.config import parse_duration
 from liqueue.errors import NotFound
 from liqueue.jobs import Job, JobState, Priority
 from liqueue.logs import ATTEMPT_TYPE, LogEntry, format_time
+from liqueue.policy_status import waiting_reason
 from liqueue.store import LogQuery
 from liqueue.store.browse import PAGE_LIMIT_MAX, JobCursor, JobFilter, each_page, parse_filter
 from liqueue.store.event_jobs import consumer_jobs
@@ -104,6 +105,8 @@ def job_detail(app: App, job_id: str) -> dict[str, Any]:
         "attempts": [attempt_json(e) for e in attempts],
         "logs": [e.to_json() for e in entries if e.type != ATTEMPT_TYPE],
         "event": event,
+        # Said only while it waits: paused, over a limit, holding a unique key.
+        "waiting": waiting_reason(app.policies, app.store, job, app.clock.now()),
     }
 
 

@@ -225,6 +225,7 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         def prune(conn: Conn) -> int:
             conn.execute(SQL["lock_attempt_minutes"])
             conn.execute(SQL["prune_attempt_minutes"], before)
+            conn.execute(SQL["prune_attempt_minute_deltas"], before)
             conn.execute(SQL["prune_attempt_hours"], before)
             conn.execute(SQL["sum_pruned_hour"], before)
             return _scalar(conn, SQL["prune_jobs"], params)

@@ -206,7 +206,11 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         before = {"before": min(done_before, dead_before)}
 
         def prune(conn: Conn) -> int:
+            conn.execute(SQL["lock_attempt_minutes"])
             conn.execute(SQL["prune_attempt_minutes"], before)
+            conn.execute(SQL["prune_attempt_minute_deltas"], before)
+            conn.execute(SQL["prune_attempt_hours"], before)
+            conn.execute(SQL["sum_pruned_hour"], before)
             return _scalar(conn, SQL["prune_jobs"], params)
 
         return self._run(prune)

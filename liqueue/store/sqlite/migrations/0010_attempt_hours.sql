@@ -1,0 +1,4 @@
+-- Nothing on SQLite: PostgreSQL's 0010 rolls attempt_minutes up by the hour
+-- for windowed stats; SQLite reads a day of minutes through attempt_minutes'
+-- primary key (minute first) fast enough. Kept so both backends number their
+-- migrations alike.

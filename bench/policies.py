@@ -17,6 +17,9 @@ then one worker process, `python -m liqueue.worker APP --db URL --burst`
   mixed      as `others`, with the `metered` jobs due now, queued one after
              every 10 no-op jobs: the limited source is held to 1 running and
              50/s while the no-op jobs go on
+  mixed-free the jobs of `mixed` with no policies set: the peer that tells
+             whether the limit slows the others (against `none`, `mixed` also
+             pays for running the metered jobs themselves)
 
 rate = no-op jobs / (last no-op completion - first no-op completion), from the
 jobs' finished_at. Rounds are interleaved (every configuration once per round,
@@ -40,7 +43,7 @@ from typing import Any
 from _common import TRIVIAL_BODY, machine, make_app, sqlite_url, workdir
 
 BENCH_DIR = Path(__file__).resolve().parent
-CONFIGS = ("plain-sql", "none", "others", "mixed")
+CONFIGS = ("plain-sql", "none", "others", "mixed", "mixed-free")
 BACKENDS = ("sqlite", "postgres")
 OTHER_JOBS = 200
 MIXED_EVERY = 10
@@ -55,7 +58,7 @@ sources:
 """
 
 # The plain claim and next_run_at as they were before the limited claim shared
-# them (git show 9bcfbf7:liqueue/store/<backend>/sql/...): no exclusion list.
+# them (liqueue/store/<backend>/sql/ before one claim took an exclusion list).
 OLD_SQL_DIR = BENCH_DIR / "policies_old_sql"
 
 # Patches the two SQL texts in the loaded store module, then runs the worker as
@@ -120,7 +123,7 @@ def one_run(
 
     with workdir(f"policies-{config}") as root:
         make_app(root, {"enqueue": enqueue_page(config, jobs)})
-        if config in ("others", "mixed"):
+        if config in ("others", "mixed"):  # mixed-free: the same jobs, no policies
             (root / "liqueue.yml").write_text(POLICIES)
         with database(root) as (url, read):
             with App(root, database_url=url) as app:
@@ -235,7 +238,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         for config in configs:
             print(f"{backend:8} {config:9}: {_median_range(rates[config])} no-op jobs/s")
         ratios = {}
-        for config, peer in (("none", "plain-sql"), ("others", "none"), ("mixed", "none")):
+        pairs = (
+            ("none", "plain-sql"),
+            ("others", "none"),
+            ("mixed", "none"),
+            ("mixed", "mixed-free"),
+        )
+        for config, peer in pairs:
             if config in rates and peer in rates:
                 # Per round, then the median: each ratio compares runs a minute apart.
                 per_round = [a / b for a, b in zip(rates[config], rates[peer], strict=True)]

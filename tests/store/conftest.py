@@ -18,6 +18,7 @@ import psycopg
 import pytest
 
 from liqueue.store import Store, open_store
+from liqueue.store.postgres import PostgresStore
 
 POSTGRES_URL = os.environ.get("LIQUEUE_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgres"]
@@ -104,3 +105,12 @@ def store_url(unmigrated_url: str, open_url: Callable[[str], Store]) -> str:
 def store(store_url: str, open_url: Callable[[str], Store]) -> Store:
     """A fresh, migrated store, once per backend."""
     return open_url(store_url)
+
+
+@pytest.fixture
+def pg_store(postgres_schema_url: str, open_url: Callable[[str], Store]) -> PostgresStore:
+    """A migrated PostgreSQL store in a fresh schema."""
+    store = open_url(postgres_schema_url)
+    assert isinstance(store, PostgresStore)
+    store.migrate()
+    return store

@@ -89,14 +89,6 @@ def test_a_prune_inside_an_hour_keeps_the_rest_of_that_hour(store: Store) -> Non
     assert sum(m.count for m in store.attempts_per_minute(0)) == 180 - 151
 
 
-@pytest.fixture
-def pg_store(postgres_schema_url: str, open_url: Callable[[str], Store]) -> PostgresStore:
-    store = open_url(postgres_schema_url)
-    assert isinstance(store, PostgresStore)
-    store.migrate()
-    return store
-
-
 def test_a_read_during_a_compaction_counts_its_deltas_once(
     pg_store: PostgresStore, postgres_schema_url: str
 ) -> None:

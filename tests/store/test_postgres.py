@@ -18,14 +18,6 @@ from .factories import T0, spec
 ALL = ("high", "default", "low")
 
 
-@pytest.fixture
-def pg_store(postgres_schema_url: str, open_url: Callable[[str], Store]) -> PostgresStore:
-    store = open_url(postgres_schema_url)
-    assert isinstance(store, PostgresStore)
-    store.migrate()
-    return store
-
-
 def test_enqueue_in_the_callers_transaction_commits_with_it(pg_store: PostgresStore) -> None:
     job = spec()
     listener = pg_store.wake_listener()

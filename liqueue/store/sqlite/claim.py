@@ -14,21 +14,6 @@ from liqueue.store.sqlite.schema import SQL
 NO_SOURCES = rows.dumps([])
 
 
-def claim_due(
-    db: sqlite3.Connection,
-    worker_id: str,
-    limit: int,
-    now: float,
-    lease_seconds: float,
-    priorities: Sequence[str],
-    limited: str = NO_SOURCES,
-) -> list[Job]:
-    """Up to `limit` due jobs, priority by priority in the order given; `limited`
-    is a JSON list of source_names to leave out. Inside the caller's write."""
-    found = claim_due_rows(db, worker_id, limit, now, lease_seconds, priorities, limited)
-    return jobs_from_batches(found)
-
-
 def claim_due_rows(
     db: sqlite3.Connection,
     worker_id: str,
@@ -38,8 +23,10 @@ def claim_due_rows(
     priorities: Sequence[str],
     limited: str = NO_SOURCES,
 ) -> list[list[Any]]:
-    """`claim_due`'s rows, one batch per priority, not yet decoded: the plain claim
-    decodes them after its write lock is free, so other processes wait less."""
+    """Up to `limit` due jobs' rows, one batch per priority in the order given;
+    `limited` is a JSON list of source_names to leave out. Inside the caller's
+    write; decoded by `jobs_from_batches`, which the plain claim calls after its
+    write lock is free, so other processes wait less."""
     found: list[list[Any]] = []
     claimed = 0
     for name in priorities:

@@ -19,7 +19,7 @@ from liqueue.store.policy_rows import (
     runs_from_rows,
     split_unique,
 )
-from liqueue.store.sqlite.claim import claim_due
+from liqueue.store.sqlite.claim import claim_due_rows, jobs_from_batches
 from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.schema import SQL
 from liqueue.store.sqlite.wake import WakeSender
@@ -118,9 +118,10 @@ class SQLiteLimitOps:
             remaining = limit - len(result.jobs)
             if remaining > 0:
                 now = clock()
-                others = claim_due(
+                found = claim_due_rows(
                     db, worker_id, remaining, now, lease_seconds, priorities, limited
                 )
+                others = jobs_from_batches(found)
                 result.jobs.extend(others)
         return result
 

@@ -4,9 +4,15 @@ sources left out."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor, TimeoutError
+
+import psycopg
+import pytest
+
 from liqueue.policies import Rate, SourcePolicy
 from liqueue.store import Store
 from liqueue.store.pauses import PauseTarget
+from liqueue.store.postgres import PostgresStore
 from tests.store.factories import T0, enqueue, spec
 
 PRIORITIES = ["high", "default", "low"]
@@ -43,3 +49,24 @@ def test_a_worker_waiting_on_full_sources_sleeps_past_paused_jobs(store: Store) 
     assert store.next_run_at_except(result.blocked) is None
     store.resume(PauseTarget("source_name", "report"))
     assert store.next_run_at_except(result.blocked) == T0
+
+
+def test_policies_on_idle_sources_lock_nothing_on_postgres(
+    pg_store: PostgresStore, postgres_schema_url: str
+) -> None:
+    """Only sources with due jobs are locked and counted: a claimer holding the lock
+    of an idle limited source does not make the others' claims wait; of a due one, it does."""
+    enqueue(pg_store, spec("report"), spec("slow", delay_minutes=60))
+    _claim(pg_store, at=T0 - 10)  # nothing due: only makes the source_limits rows
+    pool = ThreadPoolExecutor(1)
+    with psycopg.connect(postgres_schema_url) as holder:
+        lock = "SELECT 1 FROM source_limits WHERE source_name = 'slow' FOR UPDATE"
+        assert holder.execute(lock).fetchall() == [(1,)]
+        assert pool.submit(_claim, pg_store).result(timeout=5) == ["report"]
+        enqueue(pg_store, spec("slow"))
+        waiting = pool.submit(_claim, pg_store)
+        with pytest.raises(TimeoutError):
+            waiting.result(timeout=0.5)  # `slow` is due now: its claim waits for the holder
+        holder.rollback()
+        assert waiting.result(timeout=5) == ["slow"]
+    pool.shutdown()

@@ -127,6 +127,8 @@ class PostgresLimitOps:
     limited sources across processes and machines until each commits."""
 
     _run: _Run
+    # Sources whose `source_limits` row this store has made sure of.
+    _limit_rows: frozenset[str] = frozenset()
 
     def claim_limited(
         self,
@@ -138,20 +140,21 @@ class PostgresLimitOps:
         limits: Mapping[str, SourcePolicy],
     ) -> LimitedClaim:
         sources = sorted(limits)
+        ranks = [rows.stored_priority(name) for name in priorities]
 
         def work(conn: Conn) -> LimitedClaim:
-            if conn.execute(SQL["lock_source_limits"], {"sources": sources}).rowcount < len(
-                sources
-            ):
+            if not self._limit_rows.issuperset(sources):
                 conn.execute(SQL["add_source_limits"], {"sources": sources})
-                conn.execute(SQL["lock_source_limits"], {"sources": sources})
+            params = {"sources": sources, "priorities": ranks, "now": clock()}
+            due = [row[0] for row in conn.execute(SQL["lock_due_source_limits"], params)]
             request = ClaimRequest(worker_id, limit, clock, lease_seconds)
 
             def record_starts(source: str, count: int, at: float) -> None:
                 params = {"source_name": source, "now": at, "count": count}
                 conn.execute(SQL["insert_starts"], params)
 
-            result = claim_limited_sources(conn, SQL, request, limits, record_starts)
+            due_limits = {source: limits[source] for source in due}
+            result = claim_limited_sources(conn, SQL, request, due_limits, record_starts)
             remaining = limit - len(result.jobs)
             if remaining > 0:
                 now = clock()
@@ -161,7 +164,9 @@ class PostgresLimitOps:
                 result.jobs.extend(others)
             return result
 
-        return self._run(work)
+        result = self._run(work)
+        self._limit_rows = self._limit_rows.union(sources)
+        return result
 
     def next_run_at_except(self, blocked: Sequence[str]) -> float | None:
         params = {"blocked": list(blocked)}

@@ -210,6 +210,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
+    # One render queues a run's jobs: mixed's and others' too (limits.jobs_per_render).
+    if args.jobs + args.jobs // MIXED_EVERY + 2 * OTHER_JOBS > 10_000:
+        parser.error("--jobs: at most 8,700, so one render can queue a run's jobs")
     backends = args.backends.split(",")
     configs = args.configs.split(",")
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]), flush=True)

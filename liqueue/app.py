@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 from collections.abc import Mapping
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from liqueue.clock import SYSTEM_CLOCK, Clock
 from liqueue.config import AppConfig
-from liqueue.errors import ConfigError
+from liqueue.errors import ConfigError, JobOptionError
 from liqueue.events.event import PYTHON_ORIGIN, Event, new_event
 from liqueue.events.fanout import Fanout
 from liqueue.outbox import Outbox
@@ -160,9 +161,28 @@ class App:
 
     def trigger_event(self, type: str, payload: Mapping[str, object]) -> Event:
         """Publish an event from Python: stored, validated, consumers enqueued."""
-        event = new_event(type, dict(payload), at=self.clock.now(), origin=PYTHON_ORIGIN)
+        data = self._payload_data(payload)
+        event = new_event(type, data, at=self.clock.now(), origin=PYTHON_ORIGIN)
         self.enqueue(Outbox(events=[event]))
         return self.store.get_event(event.id)
+
+    def _payload_data(self, payload: Mapping[str, object]) -> dict[str, Any]:
+        """The payload as plain JSON data, held to the bounds `trigger_event` holds a
+        template's payload to (limits.job_arguments_bytes, nesting)."""
+        from liqueue.liquid.values import TooLarge, json_text
+
+        limit = self.config.limits.job_arguments_bytes
+        try:
+            text = json_text(dict(payload), max_chars=limit)
+        except TooLarge:
+            raise JobOptionError(
+                f"the event's payload is more than {limit:,} bytes as JSON "
+                "(limits.job_arguments_bytes): pass ids, not large objects"
+            ) from None
+        except ValueError as err:
+            raise JobOptionError(f"the event's payload cannot be stored as JSON: {err}") from None
+        data: dict[str, Any] = json.loads(text)
+        return data
 
     def close(self) -> None:
         if "runtime" in self.__dict__:

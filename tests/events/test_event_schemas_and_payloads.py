@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from liqueue import App, ManualClock, TemplateError
+from liqueue.errors import JobOptionError
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import drain
 from tests.apps import write_app
@@ -113,3 +114,21 @@ def test_a_payload_over_100_kb_is_published_with_a_warning(tmp_path: Path) -> No
     drain(app)
     [ran] = app.store.read_logs(LogQuery(type="info"))
     assert ran.message == "110001"
+
+
+def test_a_payload_from_python_is_held_to_the_template_bounds(tmp_path: Path) -> None:
+    """App.trigger_event refuses what `{% trigger_event %}` refuses, in one line, and
+    stores nothing: a payload too large as JSON, or one that is not JSON at all."""
+    files = {"lib/consumers/order.created/mail.liquid": "{% log event.order_id %}"}
+    root = write_app(tmp_path / "app", files, config="limits:\n  job_arguments_bytes: 1000\n")
+    app = App(root, database_url=f"sqlite:///{tmp_path}/q.db", clock=ManualClock())
+    with pytest.raises(JobOptionError, match=r"more than 1,000 bytes as JSON"):
+        app.trigger_event("order.created", {"order_id": 1, "note": "x" * 1000})
+    with pytest.raises(JobOptionError, match="cannot be stored as JSON"):
+        app.trigger_event("order.created", {"order_id": 1, "when": object()})
+    assert app.store.list_jobs(JobQuery()) == []
+    # Stored as JSON data: a tuple comes back a list, as a consumer will see it.
+    event = app.trigger_event("order.created", {"order_id": 2, "items": (1, 2)})
+    assert event.payload == {"order_id": 2, "items": [1, 2]}
+    drain(app)
+    assert [e.message for e in app.store.read_logs(LogQuery()) if e.type == "info"] == ["2"]

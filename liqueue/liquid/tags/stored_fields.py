@@ -57,10 +57,12 @@ def json_fields(
         text: str | None
         try:
             # Stops writing as soon as the fields pass the limit (a scalar's
-            # text is one piece: written whole, then measured). A string is
-            # the encoder's own fast case, called without its generic path.
+            # text is one piece: written whole, then measured). A string or
+            # an int is written as the encoder would, without its generic path.
             if kind is str:
                 text = encode_basestring(cast(str, value))
+            elif kind is int:
+                text = int.__repr__(cast(int, value))  # what the encoder writes
             else:
                 text = json_text(value) if scalar else json_text(value, max_chars=limit - size)
             if scalar and len(text) > limit - size:

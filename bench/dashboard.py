@@ -75,11 +75,16 @@ def _sqlite_series(n: int) -> str:
 
 
 def fill_sqlite(path: Path, jobs: int, logs: int) -> None:
+    from liqueue.store.sqlite.schema import SQL, split_statements
+
     now = time.time()
     db = sqlite3.connect(path)
     ids = "printf('%08x-0000-7000-8000-%012x', i, i)"
     select = job_select(now, jobs, ids, _sqlite_series(jobs))
     db.execute(f"INSERT INTO jobs ({JOB_COLUMNS}) {select}")
+    # No insert trigger keeps SQLite's job_counts (the store counts what it inserts).
+    for statement in split_statements(SQL["recount_job_counts"]):
+        db.execute(statement)
     db.execute(f"INSERT INTO logs ({LOG_COLUMNS}) {log_select(now, _sqlite_series(logs))}")
     db.commit()
     db.execute("ANALYZE")

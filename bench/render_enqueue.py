@@ -146,7 +146,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     shown = argv if argv is not None else sys.argv[1:]
-    command = "bench/.venv/bin/python " + shlex.join(["bench/render_enqueue.py", *shown])
+    # The interpreter this run used (bench/.venv, or the checkout's .venv: the
+    # script needs nothing beyond liqueue's own dependencies).
+    python = os.path.relpath(sys.executable)
+    python = "python3" if python.startswith("..") else python
+    command = shlex.join([python, "bench/render_enqueue.py", *shown])
     print(f"command: {command}")
     print("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()), flush=True)
     results: dict[str, Any] = {"command": command}

@@ -21,8 +21,14 @@ def guard_outbox(outbox: Outbox, secrets: Secrets, path: str) -> None:
     if not secrets.values:
         return
     mask_logs(outbox, secrets)
+    contexts: dict[int, str] = {}  # the jobs of one render share one context
     for spec in outbox.jobs:
-        name = secrets.found_in(json_text([spec.arguments, spec.context, spec.source_name]))
+        context = contexts.get(id(spec.context))
+        if context is None:
+            context = contexts[id(spec.context)] = json_text(spec.context)
+        # Exactly json_text([arguments, context, source_name]), the context encoded once.
+        text = f"[{json_text(spec.arguments)}, {context}, {json_text(spec.source_name)}]"
+        name = secrets.found_in(text)
         if name is not None:
             raise TemplateError(
                 f"a background job would store the secret {name} in its arguments; "

@@ -85,6 +85,26 @@ def test_a_secret_cannot_become_a_job_argument(secret_app: ShopDir) -> None:
     assert KEY not in str(caught.value)
 
 
+def test_a_secret_in_any_job_of_a_render_fails_it_at_that_job(secret_app: ShopDir) -> None:
+    """Each job is searched with its source name and the render's shared context."""
+    secret_app.page(
+        "p",
+        "{% for n in (1..3) %}{% background source_name: 'fine', n: n %}{% endbackground %}"
+        "{% endfor %}\n"
+        "{% background source_name: 'leaky_' | append: context.secrets.STRIPE_KEY %}"
+        "{% endbackground %}",
+    )
+    secret_app.page("q", "{% background source_name: 'fine', n: 1 %}{% endbackground %}")
+    with App(secret_app.root) as app:
+        with pytest.raises(TemplateError) as caught:
+            app.render("p")
+        assert caught.value.location is not None and caught.value.location.line == 2
+        assert "would store the secret STRIPE_KEY" in caught.value.message
+        app.runtime.render("q", request_path="/q")
+        with pytest.raises(TemplateError, match="would store the secret STRIPE_KEY"):
+            app.runtime.render("q", request_path=f"/q?key={KEY}")
+
+
 def test_page_output_and_errors_are_masked(secret_app: ShopDir) -> None:
     secret_app.page("p", "key={{ context.secrets.STRIPE_KEY }}")
     secret_app.page("q", "{% raise 'bad key ' | append: context.secrets.STRIPE_KEY %}")

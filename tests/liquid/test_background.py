@@ -116,6 +116,48 @@ def test_options_from_variables_are_validated_at_render(app: AppDir) -> None:
         runtime.render("index", {"p": "asap"})
 
 
+def test_literal_options_hold_at_every_render_and_a_wrong_one_fails_each_time(
+    app: AppDir,
+) -> None:
+    """Literal options are validated once, when the page is parsed: the jobs of
+    every render and every loop turn still carry them, and a wrong one is still
+    reported at each render, where the tag is."""
+    app.page(
+        "index",
+        "{% for n in (1..3) %}{% background source_name: 'lit_opts', priority: 'low', "
+        "delay: 2, max_attempts: 3.0, n: n %}{% endbackground %}{% endfor %}"
+        "{% background priority: nil, delay: nil %}{% endbackground %}",
+    )
+    app.page(
+        "bad", "{% for n in (1..3) %}{% background delay: -1 %}{% endbackground %}{% endfor %}"
+    )
+    runtime = app.runtime()
+    for _ in range(2):
+        *looped, defaults = runtime.render("index").outbox.jobs
+        assert [(j.source_name, j.priority, j.delay_minutes, j.max_attempts) for j in looped] == [
+            ("lit_opts", "low", 2.0, 3)
+        ] * 3
+        assert [j.arguments for j in looped] == [{"n": 1}, {"n": 2}, {"n": 3}]
+        assert (defaults.priority, defaults.delay_minutes) == ("default", 0.0)
+        assert defaults.source_name == "pages/index:1"
+        for _ in range(2):
+            with pytest.raises(JobOptionError, match="delay must not be negative") as caught:
+                runtime.render("bad")
+            assert caught.value.location == Location("app/views/pages/bad.liquid", 1, 36)
+
+
+def test_a_partial_names_its_jobs_after_itself_from_every_page(app: AppDir) -> None:
+    app.partial("queue", "\n{% background who: who %}{% endbackground %}")
+    app.page("a", "{% include 'queue', who: 1 %}")
+    app.page("b", "{% render 'queue', who: 2 %}{% include 'queue', who: 3 %}")
+    runtime = app.runtime()
+    jobs = [*runtime.render("a").outbox.jobs, *runtime.render("b").outbox.jobs]
+    assert {(j.source_name, j.origin) for j in jobs} == {
+        ("partials/queue:2", Location("app/views/partials/queue.liquid", 2, 26))
+    }
+    assert [j.arguments["who"] for j in jobs] == [1, 2, 3]
+
+
 def test_max_attempts_zero_means_one(app: AppDir) -> None:
     app.page(
         "index", "{% background source_name: 'zero_att', max_attempts: 0 %}{% endbackground %}"

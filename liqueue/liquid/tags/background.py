@@ -22,9 +22,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from liquid.ast import BlockNode, IllegalNode, Node
+from liquid.builtin.expressions import Literal, Nil, StringLiteral
+from liquid.builtin.expressions.primitive import (
+    FalseLiteral,
+    FloatLiteral,
+    IntegerLiteral,
+    TrueLiteral,
+)
 from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
 from liquid.parser import eat_block, get_parser
 from liquid.tag import Tag
@@ -43,7 +51,7 @@ from liqueue.liquid.arguments import Arguments, parse_keyword_arguments
 from liqueue.liquid.loader import AppLoader
 from liqueue.liquid.outside import outside_of
 from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
-from liqueue.liquid.state import state_of
+from liqueue.liquid.state import RenderState, state_of
 from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
 from liqueue.liquid.tags.partials import parse_partial_call
 from liqueue.liquid.tags.stored_fields import JOB_ARGUMENTS, json_fields, warn_if_large
@@ -68,7 +76,17 @@ _LIQUID_PREFIX = "{% liquid"
 
 
 class BackgroundNode(Node):
-    __slots__ = ("arguments", "block", "body", "body_start", "partial", "target")
+    __slots__ = (
+        "arguments",
+        "block",
+        "body",
+        "body_start",
+        "constant_options",
+        "job_arguments",
+        "partial",
+        "placed",
+        "target",
+    )
 
     def __init__(
         self,
@@ -88,27 +106,33 @@ class BackgroundNode(Node):
         self.block = block
         self.target = target
         self.partial = partial
+        self.job_arguments = [a for a in arguments.keywords if a.name not in JOB_OPTION_NAMES]
+        # Options written as literals are the same at every render: validated
+        # once here. None when any is not a literal or is invalid, so that the
+        # render evaluates them and reports the error where it always did.
+        self.constant_options = _literal_options(arguments)
+        self.placed: _Placement | None = None
 
     def __str__(self) -> str:
         return f"{{% background {self.target or ''} %}}"
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         state = state_of(context)
-        path = template_path(context)
-        self._refuse_past_job_limit(context)
-        options = self._options(context)
-        keywords = (arg for arg in self.arguments.keywords if arg.name not in JOB_OPTION_NAMES)
-        arguments, size = json_fields(context, keywords, JOB_ARGUMENTS)
-        partial = self._partial_name(context) if self.partial is not None else None
-        if partial is None:
-            line, _ = line_col(self.token.source, self.token.start_index)
-            default_name = f"{readable_name(path)}:{line}"
+        self._refuse_past_job_limit(context, state)
+        options = self.constant_options
+        if options is None or context.autoescape:  # autoescape makes literals Markup
+            options = self._options(context)
+        arguments, size = json_fields(context, self.job_arguments, JOB_ARGUMENTS)
+        placement = self._placement(template_path(context))
+        if self.partial is None:
+            partial = None
+            default_name = placement.default_name
         else:
-            default_name = partial
+            partial = default_name = self._partial_name(context)
         spec = JobSpec.from_options(
             options,
             default_name=default_name,
-            origin=self._origin(path),
+            origin=placement.origin,
             body=self.body,
             partial=partial,
             arguments=arguments,
@@ -128,8 +152,18 @@ class BackgroundNode(Node):
         warn_if_large(context, self.token, f"the arguments of job {spec.source_name} are", size)
         return 0
 
-    def _refuse_past_job_limit(self, context: RenderContext) -> None:
-        state = state_of(context)
+    def _placement(self, path: str) -> _Placement:
+        # One node renders in one template (a loop renders it many times), so
+        # its name and origin are worked out once per path, not once per job.
+        placed = self.placed
+        if placed is None or placed.path != path:
+            line, _ = line_col(self.token.source, self.token.start_index)
+            placed = self.placed = _Placement(
+                path, f"{readable_name(path)}:{line}", self._origin(path)
+            )
+        return placed
+
+    def _refuse_past_job_limit(self, context: RenderContext, state: RenderState) -> None:
         limit = state.limits.jobs_per_render
         if len(state.outbox.jobs) >= limit:
             raise JobOptionError(
@@ -184,6 +218,37 @@ class BackgroundNode(Node):
         if self.partial is not None:
             yield self.partial
         yield from (arg.value for arg in self.arguments.keywords)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    path: str  # the template the node rendered in
+    default_name: str  # a block's source name when the tag names none
+    origin: Location  # where the job's body (or the partial form's tag) starts
+
+
+_LITERALS = (StringLiteral, IntegerLiteral, FloatLiteral, TrueLiteral, FalseLiteral)
+
+
+def _literal_options(arguments: Arguments) -> JobOptions | None:
+    """The job options, if every one given is a literal (or nil) and all are valid."""
+    given: list[tuple[str, object]] = []
+    for key in JOB_OPTION_NAMES:
+        arg = arguments.keyword(key)
+        if arg is None:
+            continue
+        value = arg.value
+        if value.__class__ is Nil:
+            given.append((key, None))
+        elif value.__class__ in _LITERALS:
+            assert isinstance(value, Literal)
+            given.append((key, value.value))
+        else:
+            return None
+    try:
+        return validate_job_options(given)
+    except JobOptionInvalid:
+        return None
 
 
 class BackgroundTag(Tag):

@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from json.encoder import encode_basestring
+from typing import TYPE_CHECKING, Any, cast
 
 from liqueue.errors import JobOptionError
 from liqueue.liquid.state import state_of
@@ -51,12 +52,19 @@ def json_fields(
     limit = state_of(context).limits.job_arguments_bytes
     for arg in keywords:
         value = arg.value.evaluate(context)
-        scalar = value.__class__ in _SCALARS
+        kind = value.__class__
+        scalar = kind in _SCALARS
         text: str | None
         try:
             # Stops writing as soon as the fields pass the limit (a scalar's
-            # text is one piece: written whole, then measured).
-            text = json_text(value) if scalar else json_text(value, max_chars=limit - size)
+            # text is one piece: written whole, then measured). A string or
+            # an int is written as the encoder would, without its generic path.
+            if kind is str:
+                text = encode_basestring(cast(str, value))
+            elif kind is int:
+                text = int.__repr__(cast(int, value))  # what the encoder writes
+            else:
+                text = json_text(value) if scalar else json_text(value, max_chars=limit - size)
             if scalar and len(text) > limit - size:
                 text = None
         except ValueError as err:
@@ -67,7 +75,10 @@ def json_fields(
         except TooLarge:
             text = None
         size += len(arg.name) + 4  # "name": value,
-        size += len(text.encode()) if text is not None else limit
+        if text is None:
+            size += limit
+        else:
+            size += len(text) if text.isascii() else len(text.encode())
         if size > limit:
             raise JobOptionError(
                 f"{stored.whole} more than {limit:,} bytes as JSON "

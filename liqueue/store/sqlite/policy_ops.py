@@ -6,11 +6,15 @@ A mixin of `SQLiteStore`, so the plain operations stay as they were.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
+from itertools import chain
+from typing import Any
 
 from liqueue.jobs import JobSpec
 from liqueue.policies import ScheduledTick, SourcePolicy
-from liqueue.store import rows
+from liqueue.store import columns, rows
 from liqueue.store.limited_claim import ClaimRequest, claim_limited_sources
 from liqueue.store.policy_rows import (
     LimitedClaim,
@@ -64,24 +68,97 @@ class SQLitePolicyOps:
 
 
 def insert_jobs(db: sqlite3.Connection, specs: Sequence[JobSpec], now: float) -> None:
-    """Insert jobs; those with a unique key go one by one, a refused one leaving a
-    `unique` log line and its id as an alias of the job holding the key."""
+    """Insert jobs and count them in job_counts; those with a unique key go one by
+    one, a refused one leaving a `unique` log line and its id as an alias of the
+    job holding the key."""
     plain, unique = split_unique(specs)
+    counted: Counter[tuple[int, str]] = Counter()
     if plain:
-        db.executemany(SQL["insert_jobs"], rows.job_params(plain, now))
-    if not unique:
+        _insert_plain(db, rows.job_params(plain, now), counted)
+    if unique:
+        _insert_unique(db, unique, now, counted)
+    if counted:
+        db.executemany(SQL["count_new_jobs"], [(*key, n) for key, n in counted.items()])
+
+
+# Where a job's priority and source name are in its insert parameters.
+_PRIORITY = columns.JOB_INSERT.index("priority")
+_SOURCE_NAME = columns.JOB_INSERT.index("source_name")
+
+# insert_jobs with its one row of VALUES repeated: binding and stepping one
+# statement per few hundred rows costs about two thirds of executemany's
+# statement per row. Sizes are powers of two, so a few statements (each
+# prepared once, then cached) write any batch.
+_ONE_ROW = "('scheduled', 0, " + ", ".join("?" for _ in columns.JOB_INSERT) + ")"
+assert SQL["insert_jobs"].count(_ONE_ROW) == 1, "insert_jobs.sql must hold one row of VALUES"
+_MOST_ROWS = 512
+
+
+@cache
+def _insert_rows_sql(rows: int) -> str:
+    return SQL["insert_jobs"].replace(_ONE_ROW, ", ".join([_ONE_ROW] * rows))
+
+
+def _statement_sizes(db: sqlite3.Connection, count: int) -> Iterator[int]:
+    # Older SQLite builds bind at most 999 parameters to a statement.
+    limit = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns.JOB_INSERT)
+    most = _MOST_ROWS
+    while most > limit:
+        most //= 2
+    while count:
+        while most > count:
+            most //= 2
+        yield most
+        count -= most
+
+
+def _count(counted: Counter[tuple[int, str]], params: tuple[Any, ...]) -> None:
+    counted[params[_PRIORITY], params[_SOURCE_NAME]] += 1
+
+
+def _insert_plain(
+    db: sqlite3.Connection, params: list[tuple[Any, ...]], counted: Counter[tuple[int, str]]
+) -> None:
+    """A few statements for the batch; a job whose id is stored already (the same
+    outbox enqueued again) is skipped, and must not be counted."""
+    db.execute("SAVEPOINT insert_jobs")
+    inserted = start = 0
+    for size in _statement_sizes(db, len(params)):
+        values = list(chain.from_iterable(params[start : start + size]))
+        inserted += db.execute(_insert_rows_sql(size), values).rowcount
+        start += size
+    if inserted == len(params):
+        db.execute("RELEASE insert_jobs")
+        for row in params:
+            _count(counted, row)
         return
+    # The statements say how many rows went in, not which: redone one at a time.
+    db.execute("ROLLBACK TO insert_jobs")
+    for row in params:
+        if db.execute(SQL["insert_jobs"], row).rowcount:
+            _count(counted, row)
+    db.execute("RELEASE insert_jobs")
+
+
+def _insert_unique(
+    db: sqlite3.Connection,
+    unique: Sequence[JobSpec],
+    now: float,
+    counted: Counter[tuple[int, str]],
+) -> None:
     refused: list[JobSpec] = []
     owners: dict[str, str] = {}
     for spec, params in zip(unique, rows.job_params(unique, now), strict=True):
         key = spec.unique_key
         db.execute(SQL["release_unique_key"], {"key": key, "now": now})
-        if not db.execute(SQL["insert_unique_job"], (*params, key, spec.unique_for)).rowcount:
-            refused.append(spec)
-            # This transaction is the only writer: the row that refused the insert is there.
-            owner = db.execute(SQL["unique_key_owner"], {"key": key}).fetchone()
-            if owner is not None and key is not None:
-                owners[key] = str(owner[0])
+        if db.execute(SQL["insert_unique_job"], (*params, key, spec.unique_for)).rowcount:
+            _count(counted, params)
+            continue
+        refused.append(spec)
+        # This transaction is the only writer: the row that refused the insert is there.
+        owner = db.execute(SQL["unique_key_owner"], {"key": key}).fetchone()
+        if owner is not None and key is not None:
+            owners[key] = str(owner[0])
     found = refusals(refused, owners, now)
     if found.entries:
         db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in found.entries])

@@ -1,0 +1,4 @@
+-- Nothing on PostgreSQL: its job_counts triggers run once per statement
+-- (0005), so an enqueue of 1,000 jobs already counts them in one go.
+-- SQLite's 0011 replaces its per-row insert trigger; kept so both backends
+-- number their migrations alike.

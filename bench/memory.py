@@ -4,7 +4,10 @@ The jobs are queued first (liqueue: one page render with 10,000 background
 tags; huey: 10,000 task calls); one worker process (not in burst mode) runs
 them all; once every job is done its VmHWM (peak resident set size) and
 VmRSS are read from /proc/<pid>/status, then it is stopped. For huey's
-`-k thread` consumer that one process is the whole consumer.
+`-k thread` consumer that one process is the whole consumer. With
+--queued-later N, liqueue's store also holds N jobs due in a year (inserted
+in bulk before the render, as bench/throughput.py does), measured beside
+the empty store.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import shlex
 import sqlite3
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +33,13 @@ from _common import (
     wait_until,
     workdir,
 )
-from throughput import enqueue_page
+from throughput import enqueue_page, fill_later_sqlite
 
 JOBS = 10_000
 TARGET_MIB = 60
 
 
-def liqueue_memory(jobs: int, concurrency: int) -> dict[str, int]:
+def liqueue_memory(jobs: int, concurrency: int, later: int = 0) -> dict[str, int]:
     from liqueue.app import App
 
     with workdir("memory") as root:
@@ -43,6 +47,9 @@ def liqueue_memory(jobs: int, concurrency: int) -> dict[str, int]:
         db = root / "liqueue.db"
         url = sqlite_url(db)
         with App(root, database_url=url) as app:
+            if later:
+                app.store.migrate()
+                fill_later_sqlite(db, later, time.time())
             app.render("enqueue")
         worker = start_liqueue_worker(root, url, "--concurrency", str(concurrency))
         try:
@@ -94,6 +101,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=JOBS)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--queued-later", type=int, default=0, help="e.g. 1000000; 0: skip")
     parser.add_argument("--no-huey", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -103,6 +111,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for concurrency in args.concurrency:
         results[f"liqueue C={concurrency}"] = liqueue_memory(args.jobs, concurrency)
+        if args.queued_later:
+            results[f"liqueue C={concurrency} +{args.queued_later:,} for later"] = liqueue_memory(
+                args.jobs, concurrency, args.queued_later
+            )
     if not args.no_huey:
         results["huey -w 1 -k thread"] = huey_memory(args.jobs)
     for name, figures in results.items():

@@ -62,6 +62,8 @@ LATER_COLUMNS = (
 
 
 def fill_later_sqlite(db: Path, rows: int, now: float) -> None:
+    from liqueue.store.sqlite.schema import SQL, split_statements
+
     select = LATER_SELECT.format(id="printf('later%027d', i)", now=now, year=YEAR)
     with sqlite3.connect(db) as conn:
         conn.execute(
@@ -69,6 +71,10 @@ def fill_later_sqlite(db: Path, rows: int, now: float) -> None:
             f"INSERT INTO jobs ({LATER_COLUMNS}) {select} FROM n",
             (rows,),
         )
+        # SQLite's job_counts has no insert trigger (the store counts what it
+        # inserts): rows written here are counted as a whole.
+        for statement in split_statements(SQL["recount_job_counts"]):
+            conn.execute(statement)
         conn.execute("ANALYZE")
 
 

@@ -132,6 +132,15 @@ class App:
         """Persist an outbox, fanning its events out to their consumers first."""
         self._enqueue(outbox, self.clock.now(), connection)
 
+    def enqueue_now(self, outbox: Outbox) -> bool:
+        """`enqueue` of an outbox without events if the store needs no wait for it
+        (SQLite with its write lock free): True once committed; False, with
+        nothing written, otherwise. Events are left out: their fan-out may
+        run a schema template, which may block."""
+        if outbox.events:
+            return False
+        return self.store.enqueue_now(outbox, self.clock.now()) if outbox else True
+
     def _enqueue(self, outbox: Outbox, now: float, connection: Any) -> Outbox:
         expanded = self.fanout.expand(outbox)
         if expanded:

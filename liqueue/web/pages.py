@@ -61,7 +61,7 @@ class PageSite:
         self.app = app
         self.limits = limits
         self.router = PageRouter(app.root, app.runtime.front_matter)
-        self.queue = GroupCommit(app.enqueue)
+        self.queue = GroupCommit(app.enqueue, app.enqueue_now)
         self.inline = InlinePages(app.runtime)
 
     async def handle(self, request: Request) -> Response:

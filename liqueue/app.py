@@ -133,13 +133,14 @@ class App:
         self._enqueue(outbox, self.clock.now(), connection)
 
     def enqueue_now(self, outbox: Outbox) -> bool:
-        """`enqueue` of an outbox without events if the store needs no wait for it
-        (SQLite with its write lock free): True once committed; False, with
-        nothing written, otherwise. Events are left out: their fan-out may
-        run a schema template, which may block."""
-        if outbox.events:
+        """`enqueue` if it can be done without waiting: the store needs no wait
+        (SQLite with its write lock free) and no event's fan-out runs a schema
+        template (which may block). True once committed; False, with nothing
+        written, otherwise."""
+        if outbox.events and not self.fanout.runs_no_template(outbox):
             return False
-        return self.store.enqueue_now(outbox, self.clock.now()) if outbox else True
+        expanded = self.fanout.expand(outbox)
+        return self.store.enqueue_now(expanded, self.clock.now()) if expanded else True
 
     def _enqueue(self, outbox: Outbox, now: float, connection: Any) -> Outbox:
         expanded = self.fanout.expand(outbox)

@@ -22,8 +22,8 @@ this instant), `write` commits on the loop instead: the outboxes of the
 requests that reach that point in one turn of the loop, in one transaction,
 at the end of that turn. When the lock is held (the writer thread, a
 worker, another server), when the store is PostgreSQL (a round trip the
-loop must not wait for) or when an outbox has events, the writer thread
-writes it as before.
+loop must not wait for) or when an event's fan-out would run a schema
+template (which may block), the writer thread writes it as before.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ class GroupCommit:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         waiting = _Waiting(outbox, future=future)
-        if self._enqueue_now is None or outbox.events:
+        if self._enqueue_now is None:
             self._submit(waiting)
         else:
             turn = self._this_turn.setdefault(loop, [])

@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("liqueue.web")
 
 HTML = "text/html; charset=utf-8"
+# A page or layout file looked at this recently is not looked at again (a
+# `stat` per file per request took more of the server's time than python-liquid
+# rendering a small page): an edited or deleted file shows within this long.
+FILE_RECHECK_SECONDS = 0.5
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 
@@ -60,7 +64,9 @@ class PageSite:
     def __init__(self, app: App, limits: RequestLimits) -> None:
         self.app = app
         self.limits = limits
-        self.router = PageRouter(app.root, app.runtime.front_matter)
+        self.router = PageRouter(
+            app.root, app.runtime.front_matter, app.runtime.loader.forget_checks
+        )
         self.queue = GroupCommit(app.enqueue, app.enqueue_now)
         self.inline = InlinePages(app.runtime)
 
@@ -113,7 +119,8 @@ class PageSite:
         status: int | None = None,
         extra: dict[str, str] | None = None,
     ) -> Response:
-        on_loop, reads_token = self.inline.traits(route)
+        with self.app.runtime.loader.reusing_checks(FILE_RECHECK_SECONDS):
+            on_loop, reads_token = self.inline.traits(route)
         # Unread, a token would cost a signed session cookie on every response.
         token = csrf.session_token(request.session) if reads_token else ""
         request_ctx = request_context(facts, route, request.session, token)
@@ -145,14 +152,16 @@ class PageSite:
         request_ctx: dict[str, Any],
         facts: RequestFacts,
     ) -> PageRender | Failure:
+        runtime = self.app.runtime
         try:
-            return self.app.runtime.render_page(
-                route.path,
-                params,
-                request=request_ctx,
-                job_location=job_location(facts, route),
-                layout=layout_path(route.layout) if route.layout else None,
-            )
+            with runtime.loader.reusing_checks(FILE_RECHECK_SECONDS):
+                return runtime.render_page(
+                    route.path,
+                    params,
+                    request=request_ctx,
+                    job_location=job_location(facts, route),
+                    layout=layout_path(route.layout) if route.layout else None,
+                )
         except Exception as err:  # every failure answers 500 and queues nothing
             return Failure(err)
 

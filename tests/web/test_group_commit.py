@@ -11,6 +11,7 @@ import pytest
 
 from liqueue.app import STATE_DIR, App
 from liqueue.errors import Location
+from liqueue.events.event import PYTHON_ORIGIN, Event, new_event
 from liqueue.jobs.spec import JobSpec
 from liqueue.outbox import Outbox
 from liqueue.store import JobQuery
@@ -160,3 +161,34 @@ def test_a_held_write_lock_hands_the_outbox_to_the_writer_and_the_loop_goes_on(
     holder.close()
     with app:
         assert app.store.list_jobs(JobQuery(source_name="waited"))
+
+
+def test_an_event_with_a_schema_is_fanned_out_by_the_writer_thread(tmp_path: Path) -> None:
+    schema = '{% assign r = \'{"valid": true, "errors": []}\' | parse_json %}{% return r %}'
+    app = App(
+        write_app(
+            tmp_path / "events",
+            {
+                "liqueue.yml": "environment: test\n",
+                "app/lib/consumers/plain.event/a.liquid": "{% log 'a' %}",
+                "app/lib/consumers/checked.event/a.liquid": "{% log 'a' %}",
+                "app/lib/events/checked.event.liquid": schema,
+            },
+        )
+    )
+    app.store.migrate()
+    queue = GroupCommit(app.enqueue, app.enqueue_now)
+
+    def event(type: str) -> Event:
+        return new_event(type, {}, at=1000.0, origin=PYTHON_ORIGIN)
+
+    writers = _writers()
+    plain, checked = event("plain.event"), event("checked.event")
+    asyncio.run(queue.write(Outbox(events=[plain])))
+    assert _writers() == writers  # a fan-out without templates: on the loop
+    asyncio.run(queue.write(Outbox(events=[checked])))
+    assert _writers() == writers + 1  # the schema is a template: the writer thread
+    queue.close()
+    with app:
+        for published in (plain, checked):
+            assert len(app.store.get_event(published.id).job_ids) == 1

@@ -291,16 +291,20 @@ class PageSite:
 
 
 def _facts(request: Request) -> RequestFacts:
-    path = request.url.path
-    path = path.rstrip("/") or "/"
+    url = request.url
     client = request.client.host if request.client else None
+    # What dict(request.headers) gives (the first value of a repeated name, in
+    # order), without its lookup of every name in the whole list.
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        headers.setdefault(name, value)
     return RequestFacts(
         method=request.method.upper(),
-        scheme=request.url.scheme,
-        host=request.headers.get("host", request.url.netloc),
-        path=path,
-        query=request.url.query,
-        headers=dict(request.headers),
+        scheme=url.scheme,
+        host=headers.get("host", url.netloc),
+        path=url.path.rstrip("/") or "/",
+        query=url.query,
+        headers=headers,
         client=client,
     )
 

@@ -23,7 +23,10 @@ requests that reach that point in one turn of the loop, in one transaction,
 at the end of that turn. When the lock is held (the writer thread, a
 worker, another server), when the store is PostgreSQL (a round trip the
 loop must not wait for) or when an event's fan-out would run a schema
-template (which may block), the writer thread writes it as before.
+template (which may block), the writer thread writes it as before. A
+commit on the loop that reaches SQLite's WAL checkpoint holds the loop for
+the checkpoint's writes and fsync (a few ms, each time the log has
+grown by 1,000 pages).
 """
 
 from __future__ import annotations

@@ -15,6 +15,12 @@ threads) shares the machine's cores with the server: figures are relative.
 
     .venv/bin/python bench/serve.py                  # about 3 minutes
     .venv/bin/python bench/serve.py --runs 1 --seconds 2 --no-postgres
+    .venv/bin/python bench/serve.py --in-process     # no HTTP: the ASGI apps called directly
+
+--in-process calls each ASGI application directly on one event loop (no
+socket, no uvicorn), CONNECTIONS requests at a time, and prints the CPU
+time of the whole process per request: what the application itself costs,
+for profiling (py-spy or cProfile around it).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -250,7 +257,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--in-process", action="store_true")
+    parser.add_argument("--requests", type=int, default=8000, help="per scenario, --in-process")
     options = parser.parse_args()
+    if options.in_process:
+        in_process(options.requests, not options.no_postgres)
+        return
 
     info = machine()
     print("command:", shlex.join([Path(sys.executable).name, *sys.argv]))
@@ -324,6 +336,80 @@ def main() -> None:
                 f"liqueue {backend} {label}: {rate / base:.0%} of the plain endpoint's rate of (a)"
             )
     print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def in_process(requests: int, postgres: bool) -> None:
+    import asyncio
+
+    import plain_page
+    import uvloop
+
+    from liqueue.app import App
+    from liqueue.web.application import create_app
+
+    print("command:", shlex.join([Path(sys.executable).name, *sys.argv]))
+    print("load average before:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    uvloop.install()
+    backends = ["sqlite"] + (["postgresql"] if postgres else [])
+    with tempfile.TemporaryDirectory(prefix="liqueue-bench-serve-") as tmp:
+        root = make_app(Path(tmp) / "app")
+        cost = asyncio.run(_cpu_per_request(plain_page.app, GET_PLAIN, requests))
+        print(f"{'plain Starlette + python-liquid, page (a)':<48} {cost:7.1f} us CPU/request")
+        for backend in backends:
+            with _database(backend, Path(tmp)) as url:
+                opened = App(root, database_url=url)
+                opened.store.migrate()
+                app = create_app(opened)
+                for label, request in (
+                    ("(a) page, no tags", GET_PLAIN),
+                    ("(b) page, one background tag", GET_ONE_JOB),
+                    ("(c) POST, 3 jobs + 1 event", POST_ORDER),
+                ):
+                    cost = asyncio.run(_cpu_per_request(app, request, requests))
+                    print(f"{f'liqueue {backend}: {label}':<48} {cost:7.1f} us CPU/request")
+                opened.close()
+    print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+async def _cpu_per_request(app: Any, request: Request, requests: int) -> float:
+    import asyncio
+
+    headers = [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"bench")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in request.headers]
+    if request.body:
+        headers.append((b"content-length", str(len(request.body)).encode()))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+        "method": request.method, "scheme": "http", "path": request.path,
+        "raw_path": request.path.encode(), "query_string": b"", "root_path": "",
+        "headers": headers, "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+    }  # fmt: skip
+
+    async def one() -> None:
+        given = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal given
+            if given:
+                await asyncio.Event().wait()  # no disconnect while the response is sent
+            given = True
+            return {"type": "http.request", "body": request.body or b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                raise RuntimeError(f"{request.method} {request.path}: {message['status']}")
+
+        await app({**scope, "state": {}}, receive, send)
+
+    async def client(count: int) -> None:
+        for _ in range(count):
+            await one()
+
+    await asyncio.gather(*(client(200 // CONNECTIONS) for _ in range(CONNECTIONS)))  # warm up
+    started = time.process_time()
+    await asyncio.gather(*(client(requests // CONNECTIONS) for _ in range(CONNECTIONS)))
+    done = requests // CONNECTIONS * CONNECTIONS
+    return (time.process_time() - started) / done * 1e6
 
 
 @contextmanager

@@ -133,6 +133,16 @@ class App:
         """Persist an outbox, fanning its events out to their consumers first."""
         self._enqueue(outbox, self.clock.now(), connection)
 
+    def enqueue_now(self, outbox: Outbox) -> bool:
+        """`enqueue` if it can be done without waiting: the store needs no wait
+        (SQLite with its write lock free) and no event's fan-out runs a schema
+        template (which may block). True once committed; False, with nothing
+        written, otherwise."""
+        if outbox.events and not self.fanout.runs_no_template(outbox):
+            return False
+        expanded = self.fanout.expand(outbox)
+        return self.store.enqueue_now(expanded, self.clock.now()) if expanded else True
+
     def _enqueue(self, outbox: Outbox, now: float, connection: Any) -> Outbox:
         expanded = self.fanout.expand(outbox)
         if expanded:

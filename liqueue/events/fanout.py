@@ -1,8 +1,17 @@
-"""Validate the events of an outbox and turn each into one job per consumer."""
+"""Validate the events of an outbox and turn each into one job per consumer.
+
+Looking an event type's consumers up on disk (a directory listing, each
+file's front matter) took longer than storing the event and its jobs, for
+every event; so what was found is trusted for `RECHECK_SECONDS`: a consumer
+or schema added, edited or removed is picked up within that long. A type
+found to have neither is looked up again every time (it raises), so the
+first consumer of a new type counts at once.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +34,16 @@ if TYPE_CHECKING:
     from liqueue.liquid.runtime import Runtime
 
 
+RECHECK_SECONDS = 0.5
+
+
+@dataclasses.dataclass(frozen=True)
+class _Found:
+    at: float  # time.monotonic() of the lookup
+    consumers: list[Consumer]
+    has_schema: bool
+
+
 class Fanout:
     """Fans the events of an outbox out to the consumers of one application."""
 
@@ -32,6 +51,12 @@ class Fanout:
         self.root = root
         self.config = config
         self.runtime = runtime
+        self._found: dict[str, _Found] = {}  # by event type
+
+    def runs_no_template(self, outbox: Outbox) -> bool:
+        """Whether expanding `outbox` renders nothing (no event of it has a schema,
+        whose template may block): the fan-out is then only work in memory."""
+        return not any(self._lookup(event).has_schema for event in outbox.events)
 
     def expand(self, outbox: Outbox) -> Outbox:
         """A new outbox: every event validated, its consumer jobs and log lines added.
@@ -68,25 +93,36 @@ class Fanout:
         return expanded
 
     def _discover(self, event: Event) -> list[Consumer]:
+        return self._lookup(event).consumers
+
+    def _lookup(self, event: Event) -> _Found:
+        now = time.monotonic()
+        found = self._found.get(event.type)
+        if found is not None and now - found.at < RECHECK_SECONDS:
+            return found
         paths = consumer_paths(self.root, event.type)
-        if not paths and not schema_path(self.root, event.type).exists():
+        has_schema = schema_path(self.root, event.type).exists()
+        if not paths and not has_schema:
+            self._found.pop(event.type, None)
             raise TemplateError(
                 f"unknown event type {event.type!r}: no consumers in "
                 f"{CONSUMERS_DIR}/{event.type}/ and no schema at {SCHEMAS_DIR}/{event.type}.liquid",
                 event.source_location,
             )
-        return [
+        consumers = [
             load_consumer(
                 self.root, path, self.runtime.front_matter(path.relative_to(self.root).as_posix())
             )
             for path in paths
         ]
+        self._found[event.type] = _Found(now, consumers, has_schema)
+        return self._found[event.type]
 
     def _validated(self, event: Event, consumers: list[str]) -> Event:
         """The event as its schema judged it (unchanged when it has no schema)."""
-        schema = schema_path(self.root, event.type)
-        if not schema.exists():
+        if not self._lookup(event).has_schema:
             return event
+        schema = schema_path(self.root, event.type)
         # The schema is this file, not whatever `events/<type>` resolves to first
         # (app/views/partials/ is searched before app/lib/).
         result = self.runtime.call_function(

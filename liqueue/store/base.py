@@ -93,6 +93,10 @@ class Store(Protocol):
         rollback queues nothing. Backends that cannot do this raise StoreError.
         """
 
+    def enqueue_now(self, outbox: Outbox, now: float) -> bool:
+        """`enqueue` if it needs no wait (for another writer's lock, for the
+        network): True once committed; False, with nothing written, otherwise."""
+
     def claim(
         self,
         worker_id: str,

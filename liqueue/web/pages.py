@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("liqueue.web")
 
 HTML = "text/html; charset=utf-8"
+# A page or layout file looked at this recently is not looked at again (a
+# `stat` per file per request took more of the server's time than python-liquid
+# rendering a small page): an edited or deleted file shows within this long.
+FILE_RECHECK_SECONDS = 0.5
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 
@@ -60,8 +64,10 @@ class PageSite:
     def __init__(self, app: App, limits: RequestLimits) -> None:
         self.app = app
         self.limits = limits
-        self.router = PageRouter(app.root, app.runtime.front_matter)
-        self.queue = GroupCommit(app.enqueue)
+        self.router = PageRouter(
+            app.root, app.runtime.front_matter, app.runtime.loader.forget_checks
+        )
+        self.queue = GroupCommit(app.enqueue, app.enqueue_now)
         self.inline = InlinePages(app.runtime)
 
     async def handle(self, request: Request) -> Response:
@@ -113,7 +119,8 @@ class PageSite:
         status: int | None = None,
         extra: dict[str, str] | None = None,
     ) -> Response:
-        on_loop, reads_token = self.inline.traits(route)
+        with self.app.runtime.loader.reusing_checks(FILE_RECHECK_SECONDS):
+            on_loop, reads_token = self.inline.traits(route)
         # Unread, a token would cost a signed session cookie on every response.
         token = csrf.session_token(request.session) if reads_token else ""
         request_ctx = request_context(facts, route, request.session, token)
@@ -145,14 +152,16 @@ class PageSite:
         request_ctx: dict[str, Any],
         facts: RequestFacts,
     ) -> PageRender | Failure:
+        runtime = self.app.runtime
         try:
-            return self.app.runtime.render_page(
-                route.path,
-                params,
-                request=request_ctx,
-                job_location=job_location(facts, route),
-                layout=layout_path(route.layout) if route.layout else None,
-            )
+            with runtime.loader.reusing_checks(FILE_RECHECK_SECONDS):
+                return runtime.render_page(
+                    route.path,
+                    params,
+                    request=request_ctx,
+                    job_location=job_location(facts, route),
+                    layout=layout_path(route.layout) if route.layout else None,
+                )
         except Exception as err:  # every failure answers 500 and queues nothing
             return Failure(err)
 
@@ -282,16 +291,20 @@ class PageSite:
 
 
 def _facts(request: Request) -> RequestFacts:
-    path = request.url.path
-    path = path.rstrip("/") or "/"
+    url = request.url
     client = request.client.host if request.client else None
+    # What dict(request.headers) gives (the first value of a repeated name, in
+    # order), without its lookup of every name in the whole list.
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        headers.setdefault(name, value)
     return RequestFacts(
         method=request.method.upper(),
-        scheme=request.url.scheme,
-        host=request.headers.get("host", request.url.netloc),
-        path=path,
-        query=request.url.query,
-        headers=dict(request.headers),
+        scheme=url.scheme,
+        host=headers.get("host", url.netloc),
+        path=url.path.rstrip("/") or "/",
+        query=url.query,
+        headers=headers,
         client=client,
     )
 

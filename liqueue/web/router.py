@@ -5,7 +5,9 @@ more of the server's time than rendering a small page; so a table younger
 than `FRESH_SECONDS` is trusted, except when it misses (a page just added
 answers at once) or names a file that is gone (a page just deleted answers
 404 at once). Only a front matter edit (slug, method, layout) may take up to
-`FRESH_SECONDS` to show.
+`FRESH_SECONDS` to show. A change seen here is passed on (`changed`), so
+the templates of the pages are looked at again at once, never served older
+than the table.
 """
 
 from __future__ import annotations
@@ -25,9 +27,15 @@ FRESH_SECONDS = 0.5
 
 
 class PageRouter:
-    def __init__(self, root: Path, read_front_matter: Callable[[str], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        read_front_matter: Callable[[str], dict[str, Any]],
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
         self.root = root
         self._read = read_front_matter
+        self._changed = changed  # called when a page or layout file changed
         self._lock = threading.Lock()
         self._stamp: tuple[tuple[str, int, int], ...] | None = None
         self._checked_at = -FRESH_SECONDS
@@ -48,4 +56,5 @@ class PageRouter:
                 for problem in table.problems:
                     log.warning("%s", problem)
                 self._table, self._stamp = table, stamp
+                self._changed()
             return self._table

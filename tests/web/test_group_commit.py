@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
-from liqueue.app import App
+from liqueue.app import STATE_DIR, App
 from liqueue.errors import Location
+from liqueue.events.event import PYTHON_ORIGIN, Event, new_event
 from liqueue.jobs.spec import JobSpec
 from liqueue.outbox import Outbox
 from liqueue.store import JobQuery
@@ -74,8 +76,9 @@ def test_a_failing_outbox_fails_alone_and_queues_nothing(app: App) -> None:
             assert len(app.store.list_jobs(JobQuery(source_name=f"s{n}"))) == 1
 
 
-def test_coroutines_await_their_own_outcome_and_the_loop_goes_on(app: App) -> None:
-    queue = GroupCommit(app.enqueue)
+@pytest.mark.parametrize("on_loop", [False, True], ids=["writer-thread", "on-the-loop"])
+def test_coroutines_await_their_own_outcome_and_the_loop_goes_on(app: App, on_loop: bool) -> None:
+    queue = GroupCommit(app.enqueue, app.enqueue_now if on_loop else None)
 
     async def requests() -> list[BaseException | None]:
         async def request(n: int) -> None:
@@ -103,3 +106,89 @@ def test_a_closed_queue_writes_what_waited_and_a_later_write_starts_again(app: A
     with app:
         assert app.store.list_jobs(JobQuery(source_name="before_close"))
         assert app.store.list_jobs(JobQuery(source_name="after_close"))
+
+
+def _writers() -> int:
+    return sum(thread.name == "liqueue-group-commit" for thread in threading.enumerate())
+
+
+def test_outboxes_of_one_turn_of_the_loop_commit_together_on_the_loop(app: App) -> None:
+    sizes: list[int] = []
+
+    def now(outbox: Outbox) -> bool:
+        sizes.append(len(outbox.jobs))
+        return app.enqueue_now(outbox)
+
+    queue = GroupCommit(app.enqueue, now)
+    writers = _writers()
+
+    async def requests() -> None:
+        await asyncio.gather(*(queue.write(Outbox(jobs=[_job(f"t{n}")])) for n in range(THREADS)))
+        await queue.write(Outbox(jobs=[_job("next_turn")]))
+
+    asyncio.run(requests())
+    assert sizes == [THREADS, 1]
+    assert _writers() == writers  # no thread was started
+    with app:
+        for source in [*(f"t{n}" for n in range(THREADS)), "next_turn"]:
+            assert len(app.store.list_jobs(JobQuery(source_name=source))) == 1
+
+
+def test_a_held_write_lock_hands_the_outbox_to_the_writer_and_the_loop_goes_on(
+    app: App,
+) -> None:
+    queue = GroupCommit(app.enqueue, app.enqueue_now)
+    writers = _writers()
+    holder = sqlite3.connect(app.root / STATE_DIR / "liqueue.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process (a worker) writing
+
+    async def request_while_locked() -> int:
+        write = asyncio.ensure_future(queue.write(Outbox(jobs=[_job("waited")])))
+        turns = 0
+        while _writers() == writers:
+            await asyncio.sleep(0)
+            turns += 1
+        for _ in range(10):  # the loop goes on while the writer waits for the lock
+            await asyncio.sleep(0.001)
+            turns += 1
+        assert not write.done()
+        holder.execute("ROLLBACK")
+        await write
+        return turns
+
+    assert asyncio.run(request_while_locked()) >= 10
+    queue.close()
+    holder.close()
+    with app:
+        assert app.store.list_jobs(JobQuery(source_name="waited"))
+
+
+def test_an_event_with_a_schema_is_fanned_out_by_the_writer_thread(tmp_path: Path) -> None:
+    schema = '{% assign r = \'{"valid": true, "errors": []}\' | parse_json %}{% return r %}'
+    app = App(
+        write_app(
+            tmp_path / "events",
+            {
+                "liqueue.yml": "environment: test\n",
+                "app/lib/consumers/plain.event/a.liquid": "{% log 'a' %}",
+                "app/lib/consumers/checked.event/a.liquid": "{% log 'a' %}",
+                "app/lib/events/checked.event.liquid": schema,
+            },
+        )
+    )
+    app.store.migrate()
+    queue = GroupCommit(app.enqueue, app.enqueue_now)
+
+    def event(type: str) -> Event:
+        return new_event(type, {}, at=1000.0, origin=PYTHON_ORIGIN)
+
+    writers = _writers()
+    plain, checked = event("plain.event"), event("checked.event")
+    asyncio.run(queue.write(Outbox(events=[plain])))
+    assert _writers() == writers  # a fan-out without templates: on the loop
+    asyncio.run(queue.write(Outbox(events=[checked])))
+    assert _writers() == writers + 1  # the schema is a template: the writer thread
+    queue.close()
+    with app:
+        for published in (plain, checked):
+            assert len(app.store.get_event(published.id).job_ids) == 1

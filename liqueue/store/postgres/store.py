@@ -112,6 +112,10 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
 
     # the path of a job
 
+    def enqueue_now(self, outbox: Outbox, now: float) -> bool:  # noqa: ARG002
+        """Always False: a write waits for the server (`enqueue` it from a thread)."""
+        return False
+
     def enqueue(self, outbox: Outbox, now: float, connection: Conn | None = None) -> None:
         """Persist an outbox in one transaction, ours or the caller's.
 

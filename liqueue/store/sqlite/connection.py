@@ -108,6 +108,45 @@ class Transactions:
                     self.db.execute("ROLLBACK")
                 raise
 
+    @contextmanager
+    def write_now(self) -> Iterator[sqlite3.Connection | None]:
+        """`write`, or None (nothing begun) while another thread or process holds
+        the write lock: for a caller that must not wait (an event loop)."""
+        if not self.lock.acquire_now():
+            yield None
+            return
+        try:
+            with self.lock:  # re-entered: SQLite failures are translated on the way out
+                if not self._begin_now():
+                    yield None
+                    return
+                try:
+                    yield self.db
+                except BaseException:
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
+                try:
+                    self.db.execute("COMMIT")
+                except sqlite3.Error:
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
+        finally:
+            self.lock.release()
+
+    def _begin_now(self) -> bool:
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            return False
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE, retried in short steps while another connection writes,
         until the busy timeout (then SQLite's own "database is locked" is raised)."""
@@ -153,6 +192,13 @@ class _TranslatingLock:
 
     def __enter__(self) -> None:
         self._lock.acquire()
+
+    def acquire_now(self) -> bool:
+        """Take the lock if no other thread holds it (release it with `release`)."""
+        return self._lock.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._lock.release()
 
     def __exit__(
         self,

@@ -80,6 +80,17 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         if outbox.jobs:
             self._waker.notify()
 
+    def enqueue_now(self, outbox: Outbox, now: float) -> bool:
+        """`enqueue`, or False with nothing written while another thread or
+        process holds the write lock (waiting for it could take long)."""
+        with self._tx.write_now() as db:
+            if db is None:
+                return False
+            _persist(db, outbox, now)
+        if outbox.jobs:
+            self._waker.notify()
+        return True
+
     def claim(
         self,
         worker_id: str,

@@ -138,6 +138,9 @@ class App:
         (SQLite with its write lock free) and no event's fan-out runs a schema
         template (which may block). True once committed; False, with nothing
         written, otherwise."""
+        # Checked before the fan-out, which the writer would otherwise redo.
+        if not self.store.writes_in_process:
+            return False
         if outbox.events and not self.fanout.runs_no_template(outbox):
             return False
         expanded = self.fanout.expand(outbox)

@@ -73,6 +73,9 @@ class WakeListener(Protocol):
 
 class Store(Protocol):
     url: str
+    # True when a write is this process's own work (SQLite), with no round trip
+    # to a server: only then can `enqueue_now` succeed.
+    writes_in_process: bool
 
     # schema
     def migrate(self) -> int:

@@ -192,3 +192,20 @@ def test_an_event_with_a_schema_is_fanned_out_by_the_writer_thread(tmp_path: Pat
     with app:
         for published in (plain, checked):
             assert len(app.store.get_event(published.id).job_ids) == 1
+
+
+def test_postgresql_never_commits_on_the_loop(tmp_path: Path, pg_url: str) -> None:
+    """A write to PostgreSQL is a round trip the loop must not wait for: enqueue_now
+    answers False and writes nothing, so the writer thread writes it."""
+    app = App(
+        write_app(tmp_path / "app", {"liqueue.yml": "environment: test\n"}), database_url=pg_url
+    )
+    try:
+        assert app.enqueue_now(Outbox(jobs=[_job("on_loop")])) is False
+        assert app.store.list_jobs(JobQuery()) == []
+        queue = GroupCommit(app.enqueue, app.enqueue_now)
+        asyncio.run(queue.write(Outbox(jobs=[_job("by_the_writer")])))
+        queue.close()
+        assert [job.source_name for job in app.store.list_jobs(JobQuery())] == ["by_the_writer"]
+    finally:
+        app.close()

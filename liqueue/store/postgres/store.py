@@ -55,6 +55,8 @@ def _arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
 
 
 class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
+    writes_in_process = False
+
     def __init__(
         self,
         url: str,

@@ -37,6 +37,8 @@ from liqueue.store.url import sqlite_url_for
 
 
 class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
+    writes_in_process = True
+
     def __init__(self, path: Path, *, busy_timeout: float = 30.0, migrate: bool = True) -> None:
         """Open (creating if needed) and, unless `migrate` is False, migrate the file."""
         self.path = Path(path)

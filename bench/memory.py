@@ -7,7 +7,8 @@ VmRSS are read from /proc/<pid>/status, then it is stopped. For huey's
 `-k thread` consumer that one process is the whole consumer. With
 --queued-later N, liqueue's store also holds N jobs due in a year (inserted
 in bulk before the render, as bench/throughput.py does), measured beside
-the empty store.
+the empty store. `--backends sqlite,postgres` measures liqueue's worker on
+each (PostgreSQL: a fresh database on the server of bench/postgres_common.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import shlex
 import sqlite3
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,39 +36,71 @@ from _common import (
     wait_until,
     workdir,
 )
-from throughput import enqueue_page, fill_later_sqlite
+from throughput import enqueue_page, fill_later_postgres, fill_later_sqlite
 
 JOBS = 10_000
 TARGET_MIB = 60
 
 
-def liqueue_memory(jobs: int, concurrency: int, later: int = 0) -> dict[str, int]:
+@contextmanager
+def store_of(backend: str, root: Path, later: int) -> Iterator[tuple[str, Callable[[], int]]]:
+    """(the database URL, a count of its done jobs), the store migrated and holding
+    `later` jobs due in a year."""
+    if backend == "sqlite":
+        db = root / "liqueue.db"
+        url = sqlite_url(db)
+        migrate_store(url)
+        if later:
+            fill_later_sqlite(db, later, time.time())
+        reader = sqlite3.connect(db, timeout=30)
+        try:
+            yield url, lambda: int(reader.execute(DONE).fetchone()[0])
+        finally:
+            reader.close()
+        return
+    import psycopg
+    from postgres_common import fresh_database
+
+    with fresh_database() as url:
+        migrate_store(url)
+        if later:
+            fill_later_postgres(url, later, time.time())
+        with psycopg.connect(url, autocommit=True) as reader:
+            yield url, lambda: int(reader.execute(DONE).fetchone()[0])
+
+
+DONE = "SELECT count(*) FROM jobs WHERE state = 'done'"
+
+
+def migrate_store(url: str) -> None:
+    from liqueue.store import open_store
+
+    store = open_store(url)
+    try:
+        store.migrate()
+    finally:
+        store.close()
+
+
+def liqueue_memory(
+    jobs: int, concurrency: int, later: int = 0, backend: str = "sqlite"
+) -> dict[str, int]:
     from liqueue.app import App
 
     with workdir("memory") as root:
         make_app(root, {"enqueue": enqueue_page(jobs)})
-        db = root / "liqueue.db"
-        url = sqlite_url(db)
-        with App(root, database_url=url) as app:
-            if later:
-                app.store.migrate()
-                fill_later_sqlite(db, later, time.time())
-            app.render("enqueue")
-        worker = start_liqueue_worker(root, url, "--concurrency", str(concurrency))
-        try:
-            reader = sqlite3.connect(db, timeout=30)
-
-            def all_done() -> bool:
-                query = "SELECT count(*) FROM jobs WHERE state = 'done'"
-                return int(reader.execute(query).fetchone()[0]) == jobs
-
-            wait_until(all_done, timeout=300, interval=0.1)
-            return {
-                "VmHWM_kib": status_kib(worker.pid, "VmHWM"),
-                "VmRSS_kib": status_kib(worker.pid, "VmRSS"),
-            }
-        finally:
-            stop_process(worker)
+        with store_of(backend, root, later) as (url, done):
+            with App(root, database_url=url) as app:
+                app.render("enqueue")
+            worker = start_liqueue_worker(root, url, "--concurrency", str(concurrency))
+            try:
+                wait_until(lambda: done() == jobs, timeout=300, interval=0.1)
+                return {
+                    "VmHWM_kib": status_kib(worker.pid, "VmHWM"),
+                    "VmRSS_kib": status_kib(worker.pid, "VmRSS"),
+                }
+            finally:
+                stop_process(worker)
 
 
 def huey_memory(jobs: int) -> dict[str, int]:
@@ -103,18 +138,21 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--queued-later", type=int, default=0, help="e.g. 1000000; 0: skip")
     parser.add_argument("--no-huey", action="store_true")
+    parser.add_argument("--backends", default="sqlite", help="sqlite, postgres or both")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     shown = argv if argv is not None else sys.argv[1:]
     print("command: bench/.venv/bin/python " + shlex.join(["bench/memory.py", *shown]))
     print("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()), flush=True)
     results: dict[str, Any] = {}
-    for concurrency in args.concurrency:
-        results[f"liqueue C={concurrency}"] = liqueue_memory(args.jobs, concurrency)
-        if args.queued_later:
-            results[f"liqueue C={concurrency} +{args.queued_later:,} for later"] = liqueue_memory(
-                args.jobs, concurrency, args.queued_later
-            )
+    for backend in args.backends.split(","):
+        for concurrency in args.concurrency:
+            name = f"liqueue {backend} C={concurrency}"
+            results[name] = liqueue_memory(args.jobs, concurrency, 0, backend)
+            if args.queued_later:
+                results[f"{name} +{args.queued_later:,} for later"] = liqueue_memory(
+                    args.jobs, concurrency, args.queued_later, backend
+                )
     if not args.no_huey:
         results["huey -w 1 -k thread"] = huey_memory(args.jobs)
     for name, figures in results.items():

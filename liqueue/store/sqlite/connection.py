@@ -95,18 +95,8 @@ class Transactions:
         # only fail when it later tries to write.
         with self.lock:
             self._begin_immediate()
-            try:
-                yield self.db
-            except BaseException:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
-            try:
-                self.db.execute("COMMIT")
-            except sqlite3.Error:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+            with self._committed() as db:
+                yield db
 
     @contextmanager
     def write_now(self) -> Iterator[sqlite3.Connection | None]:
@@ -120,20 +110,27 @@ class Transactions:
                 if not self._begin_now():
                     yield None
                     return
-                try:
-                    yield self.db
-                except BaseException:
-                    if self.db.in_transaction:
-                        self.db.execute("ROLLBACK")
-                    raise
-                try:
-                    self.db.execute("COMMIT")
-                except sqlite3.Error:
-                    if self.db.in_transaction:
-                        self.db.execute("ROLLBACK")
-                    raise
+                with self._committed() as db:
+                    yield db
         finally:
             self.lock.release()
+
+    @contextmanager
+    def _committed(self) -> Iterator[sqlite3.Connection]:
+        """The transaction begun: rolled back if its body raises, else committed
+        (and rolled back if the commit fails)."""
+        try:
+            yield self.db
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
 
     def _begin_now(self) -> bool:
         self.db.execute("PRAGMA busy_timeout = 0")

@@ -9,6 +9,7 @@ job_counts triggers change rows too, which once made every batch look stale.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,13 @@ from typing import Any
 import pytest
 
 from liqueue.jobs import JobState
+from liqueue.logs import LogEntry
+from liqueue.outbox import Outbox
 from liqueue.store import columns, open_store, rows
+from liqueue.store.base import LogQuery
 from liqueue.store.sqlite.store import _apply_outcomes
 
-from .factories import T0, enqueue, outcome, spec
+from .factories import T0, attempt_log, enqueue, outcome, spec
 
 ALL = ("high", "default", "low")
 WORKER = columns.OUTCOME.index("worker_id")
@@ -97,3 +101,31 @@ def test_two_outcomes_for_one_job_take_effect_once(tmp_path: Path) -> None:
         message = db.execute("SELECT error_message FROM jobs WHERE id = ?", (params[0][6],))
         assert message.fetchone() == (None,)  # the first one, as one statement each
     assert applied == {params[0][6], params[1][6], params[2][6]}
+
+
+@pytest.mark.parametrize("text", ['née: ☃ \\u0000 {"a": [1]}', "with NUL \0 inside"])
+def test_log_lines_of_a_batch_are_stored_as_written_and_in_order(tmp_path: Path, text: str) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'liqueue.db'}")
+    try:
+        store.migrate()
+        enqueue(store, spec("first"), spec("second"))
+        claimed = store.claim("w1", 2, T0, 10, ALL)
+        written = [
+            LogEntry(at=T0 + 0.5 + n, type="log", message=f"{text} {n}", job_id=job.id)
+            for n, job in enumerate(claimed)
+        ]
+        done = [
+            outcome(
+                job.id, 1, JobState.DONE, T0 + 1.25, worker_id="w1", outbox=Outbox(logs=[entry])
+            )
+            for job, entry in zip(claimed, written, strict=True)
+        ]
+        done[0].outbox.logs.append(attempt_log(claimed[0].id, "first", 1, False, 7, T0 + 1.25))
+        store.complete(done, T0 + 1.25)
+        stored = sorted(store.read_logs(LogQuery()), key=lambda entry: entry.id or 0)
+        counts = [(c.source_name, c.status, c.count) for c in store.attempt_counts() if c.count]
+    finally:
+        store.close()
+    expected = [log for each in done for log in each.outbox.logs]
+    assert [dataclasses.replace(entry, id=None) for entry in stored] == expected
+    assert counts == [("first", "SUCCESS", 1)]

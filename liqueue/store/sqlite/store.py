@@ -399,9 +399,9 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> se
     Outcomes it could not carry as they are (two for one job, or text holding
     NUL, which JSON text would not hand back unchanged) go one statement each.
     """
-    if _as_json(params):
-        found = db.execute(SQL["complete_outcomes"], {"outcomes": rows.dumps(params)})
-        applied = {row[0] for row in found}
+    batch = rows.dumps(params)
+    if _NUL not in batch and len({row[_OUTCOME_ID] for row in params}) == len(params):
+        applied = {row[0] for row in db.execute(SQL["complete_outcomes"], {"outcomes": batch})}
         return None if len(applied) == len(params) else applied
     named = [rows.named_outcome(row) for row in params]
     db.execute("SAVEPOINT outcomes")
@@ -417,17 +417,9 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> se
 
 
 _OUTCOME_ID = columns.OUTCOME.index("id")
-_OUTCOME_TEXTS = [
-    columns.OUTCOME.index(name) for name in ("error_class", "error_message", "error_location")
-]
-
-
-def _as_json(params: list[tuple[Any, ...]]) -> bool:
-    if len({row[_OUTCOME_ID] for row in params}) < len(params):
-        return False
-    return not any(
-        "\0" in text for row in params for i in _OUTCOME_TEXTS if (text := row[i]) is not None
-    )
+# How JSON text writes NUL (also matched by a backslash before "u0000" in the
+# text itself, which then only takes the slower way).
+_NUL = "\\u0000"
 
 
 def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
@@ -436,4 +428,14 @@ def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
     if outbox.jobs:
         insert_jobs(db, outbox.jobs, now)  # unique jobs apart (policy_ops.py)
     if outbox.logs:
-        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in outbox.logs])
+        _insert_logs(db, [rows.log_params(entry) for entry in outbox.logs])
+
+
+def _insert_logs(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> None:
+    """One statement over the lines as JSON, unless some text holds NUL (which
+    JSON text would not hand back unchanged): then one statement per line."""
+    entries = rows.dumps(params)
+    if _NUL in entries:
+        db.executemany(SQL["insert_logs"], params)
+    else:
+        db.execute(SQL["insert_log_batch"], {"entries": entries})

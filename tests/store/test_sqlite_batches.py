@@ -103,7 +103,14 @@ def test_two_outcomes_for_one_job_take_effect_once(tmp_path: Path) -> None:
     assert applied == {params[0][6], params[1][6], params[2][6]}
 
 
-@pytest.mark.parametrize("text", ['née: ☃ \\u0000 {"a": [1]}', "with NUL \0 inside"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'née: ☃ {"a": [1]} \\ \t',  # in one statement
+        "with NUL \0 inside",  # one statement per line
+        "the six characters \\u0000",  # taken for NUL: one statement per line
+    ],
+)
 def test_log_lines_of_a_batch_are_stored_as_written_and_in_order(tmp_path: Path, text: str) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'liqueue.db'}")
     try:

@@ -19,7 +19,7 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import browse, log_pages, overview, pauses, rows, shared
+from liqueue.store import browse, columns, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
 from liqueue.store.filters import filtered
@@ -110,7 +110,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
             return
-        params = [rows.named_outcome(rows.outcome_params(outcome, now)) for outcome in outcomes]
+        params = [rows.outcome_params(outcome, now) for outcome in outcomes]
         with self._tx.write() as db:
             applied = _apply_outcomes(db, params)
             merged = shared.outbox_of(outcomes, applied)
@@ -392,22 +392,34 @@ def _set_parents(
         db.execute(SQL["set_event_parents"], {"pairs": rows.dumps(events)})
 
 
-def _apply_outcomes(db: sqlite3.Connection, params: list[dict[str, Any]]) -> set[str] | None:
+def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> set[str] | None:
     """Ids of the outcomes that took effect, or None when all did (the usual case).
 
-    executemany cannot say which rows it changed, only how many: when some
-    outcome was stale, the batch is redone one statement at a time to learn which.
+    One statement over the batch as JSON, which names the rows it changed.
+    Outcomes it could not carry as they are (two for one job, or text holding
+    NUL, which JSON text would not hand back unchanged) go one statement each.
     """
+    batch = rows.dumps(params)
+    if _NUL not in batch and len({row[_OUTCOME_ID] for row in params}) == len(params):
+        applied = {row[0] for row in db.execute(SQL["complete_outcomes"], {"outcomes": batch})}
+        return None if len(applied) == len(params) else applied
+    named = [rows.named_outcome(row) for row in params]
     db.execute("SAVEPOINT outcomes")
     # rowcount, not total_changes: the latter counts the rows the job_counts
     # triggers change too, so it never matched and every batch was redone.
-    if db.executemany(SQL["complete_jobs"], params).rowcount == len(params):
+    if db.executemany(SQL["complete_jobs"], named).rowcount == len(named):
         db.execute("RELEASE outcomes")
         return None
     db.execute("ROLLBACK TO outcomes")
-    applied = {row["id"] for row in params if db.execute(SQL["complete_jobs"], row).rowcount}
+    applied = {row["id"] for row in named if db.execute(SQL["complete_jobs"], row).rowcount}
     db.execute("RELEASE outcomes")
     return applied
+
+
+_OUTCOME_ID = columns.OUTCOME.index("id")
+# How JSON text writes NUL (also matched by a backslash before "u0000" in the
+# text itself, which then only takes the slower way).
+_NUL = "\\u0000"
 
 
 def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
@@ -416,4 +428,14 @@ def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
     if outbox.jobs:
         insert_jobs(db, outbox.jobs, now)  # unique jobs apart (policy_ops.py)
     if outbox.logs:
-        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in outbox.logs])
+        _insert_logs(db, [rows.log_params(entry) for entry in outbox.logs])
+
+
+def _insert_logs(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> None:
+    """One statement over the lines as JSON, unless some text holds NUL (which
+    JSON text would not hand back unchanged): then one statement per line."""
+    entries = rows.dumps(params)
+    if _NUL in entries:
+        db.executemany(SQL["insert_logs"], params)
+    else:
+        db.execute(SQL["insert_log_batch"], {"entries": entries})

@@ -18,8 +18,23 @@ from types import TracebackType
 
 from liqueue.errors import StoreError, StoreUnavailable
 
+# The batch statements read JSON with `->>` (SQLite 3.38); RETURNING is 3.35.
+OLDEST_SQLITE = (3, 38, 0)
+
+
+def require_sqlite_version(version: tuple[int, int, int] = sqlite3.sqlite_version_info) -> None:
+    """StoreError, in one line, when Python's SQLite library is too old for liqueue."""
+    if version < OLDEST_SQLITE:
+        have = ".".join(map(str, version))
+        need = ".".join(map(str, OLDEST_SQLITE))
+        raise StoreError(
+            f"SQLite {have} is too old: liqueue needs SQLite {need} or newer "
+            "(the library this Python's sqlite3 module is linked with)"
+        )
+
 
 def open_database(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    require_sqlite_version()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:

@@ -8,8 +8,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from liqueue.app import App
 from liqueue.clock import SYSTEM_CLOCK
 from liqueue.errors import Location
@@ -33,13 +31,6 @@ def _app(root: Path) -> Path:
         {"views/pages/index.liquid": PAGE, "views/partials/send_digest.liquid": "sent"},
         CONFIG,
     )
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'jobs.db'}"
-    return str(request.getfixturevalue("pg_url"))
 
 
 def test_a_second_render_gets_the_first_job_id(tmp_path: Path, db: str) -> None:

@@ -26,17 +26,9 @@ from liqueue.jobs import JobSpec
 from liqueue.outbox import Outbox
 from liqueue.store import Store, open_store
 from liqueue.store.base import JobQuery, LogQuery
-from tests.apps import write_app
 from tests.postgres.test_first_contact import one_error_line
 from tests.processes import expect_line, finish, liqueue_cli, start_program
-
-CONFIG = """
-sources:
-  send_digest:
-    unique: {for: 10m, by: [user_id]}
-"""
-
-PAGE = "{% background job_id = 'send_digest', user_id: params.user %}{{ job_id }}"
+from tests.schedules.test_unique_jobs import CONFIG, _app
 
 PROCESSES = 5
 RENDERS_EACH = 5  # 25 concurrent renders in all: 25 connections on PostgreSQL
@@ -63,23 +55,6 @@ for thread in threads:
     thread.join()
 print(json.dumps(outputs), flush=True)
 """
-
-
-def _app(root: Path) -> Path:
-    return write_app(
-        root,
-        {"views/pages/index.liquid": PAGE, "views/partials/send_digest.liquid": "sent"},
-        CONFIG,
-    )
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'jobs.db'}"
-        open_store(url).close()  # migrated before the children open it
-        return url
-    return str(request.getfixturevalue("pg_url"))
 
 
 @contextmanager

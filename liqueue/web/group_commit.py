@@ -112,13 +112,8 @@ class GroupCommit:
     def _commit_turn(self, loop: asyncio.AbstractEventLoop) -> None:
         batch = self._this_turn.pop(loop)
         assert self._enqueue_now is not None
-        merged = batch[0].outbox
-        if len(batch) > 1:
-            merged = Outbox()
-            for waiting in batch:
-                merged.extend(waiting.outbox)
         try:
-            committed = self._enqueue_now(merged)
+            committed = self._enqueue_now(_merged(batch))
         except Exception:
             committed = False  # the writer writes them one by one: each fails on its own
         if committed:
@@ -152,11 +147,8 @@ class GroupCommit:
 
     def _write(self, batch: list[_Waiting]) -> None:
         if len(batch) > 1:
-            merged = Outbox()
-            for waiting in batch:
-                merged.extend(waiting.outbox)
             try:
-                self._enqueue(merged)
+                self._enqueue(_merged(batch))
                 return
             except Exception:
                 pass  # written one by one below, each failing or not on its own
@@ -165,6 +157,16 @@ class GroupCommit:
                 self._enqueue(waiting.outbox)
             except BaseException as err:  # handed to the request it belongs to
                 waiting.error = err
+
+
+def _merged(batch: list[_Waiting]) -> Outbox:
+    """The batch's outboxes as one (the outbox itself when it is alone)."""
+    if len(batch) == 1:
+        return batch[0].outbox
+    merged = Outbox()
+    for waiting in batch:
+        merged.extend(waiting.outbox)
+    return merged
 
 
 def _wake(batch: list[_Waiting]) -> None:

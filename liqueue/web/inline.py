@@ -12,7 +12,8 @@ slowly anyway (long loops) goes to the pool after two slow renders in a
 row (one may be slow for once: the first imports what it needs, a garbage
 collection may fall in another), so it does not hold up every other
 request; an edit makes it judged again.
-Queueing never happens on the loop: see group_commit.py.
+Where the page's outbox is committed (on the loop or by the writer thread)
+is group_commit.py's choice, not this module's.
 
 Minting a session's token sets the session cookie, and signing that cookie
 for every cookie-less request cost about a tenth of a small page's time; so

@@ -1,9 +1,10 @@
 """Answering one HTTP request with one page: route, read, check, render, queue, respond.
 
 A page that cannot block renders on the event loop, others in Starlette's
-thread pool (inline.py); its jobs, events and logs are then queued by the
-writer thread (group_commit.py), in one transaction only if it rendered,
-and the response waits for that commit. A failure queues nothing and
+thread pool (inline.py); its jobs, events and logs are then committed
+(group_commit.py: at the end of the loop's turn when SQLite can write at
+once, else by the writer thread), only if it rendered, and the response
+waits for that commit. A failure queues nothing and
 leaves one `error` entry in the log instead.
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 from collections.abc import Mapping
@@ -182,11 +181,11 @@ class App:
     def _payload_data(self, payload: Mapping[str, object]) -> dict[str, Any]:
         """The payload as plain JSON data, held to the bounds `trigger_event` holds a
         template's payload to (limits.job_arguments_bytes, nesting)."""
-        from liqueue.liquid.values import TooLarge, json_text
+        from liqueue.liquid.values import TooLarge, to_json_value
 
         limit = self.config.limits.job_arguments_bytes
         try:
-            text = json_text(dict(payload), max_chars=limit)
+            data: dict[str, Any] = to_json_value(dict(payload), max_chars=limit)
         except TooLarge:
             raise JobOptionError(
                 f"the event's payload is more than {limit:,} bytes as JSON "
@@ -194,7 +193,6 @@ class App:
             ) from None
         except ValueError as err:
             raise JobOptionError(f"the event's payload cannot be stored as JSON: {err}") from None
-        data: dict[str, Any] = json.loads(text)
         return data
 
     def close(self) -> None:

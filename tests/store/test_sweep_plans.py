@@ -15,7 +15,7 @@ from liqueue.store import Store
 from liqueue.store.postgres.schema import SQL as POSTGRES_SQL
 from liqueue.store.sqlite.schema import SQL as SQLITE_SQL
 
-from .factories import T0, enqueue, outcome, spec
+from .factories import T0, attempt_log, enqueue, outcome, spec
 
 
 def _sweep_plan(store_url: str) -> str:
@@ -87,3 +87,20 @@ def test_prune_reads_the_index_of_finished_jobs_which_holds_nothing_else(
     assert plan.count("jobs_finished (state=? AND finished_at<?)") == 2
     assert sorted(row[0] for row in indexed) == sorted(job.id for job in done)
     assert store.prune(T0 + 3, T0 + 3) == 5
+
+
+def test_counting_an_inserts_attempt_lines_reads_only_the_new_lines(
+    tmp_path: Path, open_url: Callable[[str], Store]
+) -> None:
+    """By id, not through logs_type_at: that would read every attempt line
+    ever written, at each batch of completions (migration 0013)."""
+    path = tmp_path / "queue.db"
+    store = open_url(f"sqlite:///{path}")
+    store.add_logs([attempt_log(f"j{n}", "mail", 1, False, n) for n in range(300)])
+    with sqlite3.connect(path) as db:
+        db.execute("ANALYZE")
+        for name in ("count_attempts", "count_attempt_minutes"):
+            plan = str(
+                db.execute(f"EXPLAIN QUERY PLAN {SQLITE_SQL[name]}", {"after": 290}).fetchall()
+            )
+            assert "USING INTEGER PRIMARY KEY (rowid>?)" in plan, plan

@@ -1,5 +1,6 @@
 -- The attempt lines of one insert (logs.id above :after), added to attempt_minutes
 -- as migration 0007's trigger did row by row; buckets as there.
+-- NOT INDEXED: the new lines by id, not every attempt line through logs_type_at.
 INSERT INTO attempt_minutes
     (minute, source_name, le_ms, n, succeeded, failed, retries, sum_ms, max_ms)
 SELECT CAST(at / 60 AS INTEGER) * 60, source_name,
@@ -40,7 +41,7 @@ SELECT CAST(at / 60 AS INTEGER) * 60, source_name,
        count(*), sum(status = 'SUCCESS'), sum(status = 'FAILED'),
        sum(coalesce(attempt, 1) > 1), sum(coalesce(duration_ms, 0)),
        max(coalesce(duration_ms, 0))
-FROM logs
+FROM logs NOT INDEXED
 WHERE id > :after AND type = 'attempt' AND source_name IS NOT NULL AND status IS NOT NULL
 GROUP BY 1, 2, 3
 ON CONFLICT (minute, source_name, le_ms) DO UPDATE

@@ -1,5 +1,6 @@
 -- The attempt lines of one insert (logs.id above :after), added to attempt_counts
 -- as migration 0005's trigger did row by row; buckets as there.
+-- NOT INDEXED: the new lines by id, not every attempt line through logs_type_at.
 INSERT INTO attempt_counts (source_name, status, le_ms, n, sum_ms)
 SELECT source_name, status,
        CASE
@@ -19,7 +20,7 @@ SELECT source_name, status,
            ELSE -1
        END,
        count(*), sum(coalesce(duration_ms, 0))
-FROM logs
+FROM logs NOT INDEXED
 WHERE id > :after AND type = 'attempt' AND source_name IS NOT NULL AND status IS NOT NULL
 GROUP BY 1, 2, 3
 ON CONFLICT (source_name, status, le_ms) DO UPDATE

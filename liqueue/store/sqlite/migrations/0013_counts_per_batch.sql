@@ -5,10 +5,11 @@
 -- (sql/count_attempts.sql, sql/count_attempt_minutes.sql), and the jobs a
 -- statement takes out of 'running' (completions, rescues, releases) to
 -- job_counts (sql/count_left_running.sql). The trigger keeps counting every
--- other change of state (claims, cancels, retries, hand edits). Rows that
--- leave 'running' or attempt lines written with plain SQL are no longer
--- counted by the database: whoever does that recounts job_counts
--- (sql/recount_job_counts.sql) in the same transaction.
+-- other change of state (claims, cancels, retries, hand edits). Changes
+-- made with plain SQL to rows in 'running', and attempt lines inserted with
+-- plain SQL, are no longer counted by the database: whoever does that
+-- recounts job_counts (sql/recount_job_counts.sql), or runs the two count
+-- statements over the new lines, in the same transaction.
 DROP TRIGGER attempt_counts_insert;
 DROP TRIGGER attempt_minutes_insert;
 DROP TRIGGER job_counts_update;

@@ -85,7 +85,11 @@ def fill_sqlite(path: Path, jobs: int, logs: int) -> None:
     # No insert trigger keeps SQLite's job_counts (the store counts what it inserts).
     for statement in split_statements(SQL["recount_job_counts"]):
         db.execute(statement)
+    after = db.execute(SQL["last_log_id"]).fetchone()[0]
     db.execute(f"INSERT INTO logs ({LOG_COLUMNS}) {log_select(now, _sqlite_series(logs))}")
+    # Nor are attempt lines (migration 0013): those written here are counted now.
+    for name in ("count_attempts", "count_attempt_minutes"):
+        db.execute(SQL[name], {"after": after})
     db.commit()
     db.execute("ANALYZE")
     db.close()

@@ -58,6 +58,7 @@ def fill_sqlite(db: Path, rows: int, now: float) -> None:
     from liqueue.store.sqlite.schema import SQL, split_statements
 
     with sqlite3.connect(db) as conn:
+        after = conn.execute(SQL["last_log_id"]).fetchone()[0]
         for table, columns, select in (
             ("jobs", JOB_COLUMNS, JOBS_SELECT),
             ("logs", LOG_COLUMNS, LOGS_SELECT),
@@ -72,6 +73,9 @@ def fill_sqlite(db: Path, rows: int, now: float) -> None:
         # inserts): rows written here are counted as a whole.
         for statement in split_statements(SQL["recount_job_counts"]):
             conn.execute(statement)
+        # Nor are attempt lines (migration 0013): those written here are counted now.
+        for name in ("count_attempts", "count_attempt_minutes"):
+            conn.execute(SQL[name], {"after": after})
         conn.execute("ANALYZE")
 
 

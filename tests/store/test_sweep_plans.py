@@ -5,6 +5,8 @@ every rescue round (migration 0012)."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
 import psycopg
 
@@ -13,7 +15,7 @@ from liqueue.store import Store
 from liqueue.store.postgres.schema import SQL as POSTGRES_SQL
 from liqueue.store.sqlite.schema import SQL as SQLITE_SQL
 
-from .factories import T0, enqueue, outcome, spec
+from .factories import T0, attempt_log, enqueue, outcome, spec
 
 
 def _sweep_plan(store_url: str) -> str:
@@ -61,3 +63,44 @@ def test_rows_edited_by_hand_are_in_the_index_the_sweep_reads(store: Store, stor
         assert job.state is JobState.DEAD
         assert (job.error_message or "").startswith("unreadable job row: "), job
     assert store.get_job(fine_id).state is JobState.SCHEDULED
+
+
+def test_prune_reads_the_index_of_finished_jobs_which_holds_nothing_else(
+    tmp_path: Path, open_url: Callable[[str], Store]
+) -> None:
+    """SQLite's jobs_finished (migration 0013) holds only finished jobs, so a
+    claim does not touch it; prune still finds its rows through it."""
+    path = tmp_path / "queue.db"
+    store = open_url(f"sqlite:///{path}")
+    enqueue(store, *[spec("common") for _ in range(500)])
+    claimed = store.claim("w", 10, T0 + 1, 30, ["default"])
+    done, retrying = claimed[:5], claimed[5:8]
+    store.complete([outcome(job.id) for job in done], T0 + 2)
+    store.complete([outcome(job.id, state=JobState.RETRY) for job in retrying], T0 + 2)
+    with sqlite3.connect(path) as db:
+        db.execute("ANALYZE")
+        params = {"done_before": T0 + 3, "dead_before": T0 + 3}
+        plan = str(db.execute(f"EXPLAIN QUERY PLAN {SQLITE_SQL['prune_jobs']}", params).fetchall())
+        indexed = db.execute(
+            "SELECT id FROM jobs INDEXED BY jobs_finished WHERE finished_at IS NOT NULL"
+        ).fetchall()
+    assert plan.count("jobs_finished (state=? AND finished_at<?)") == 2
+    assert sorted(row[0] for row in indexed) == sorted(job.id for job in done)
+    assert store.prune(T0 + 3, T0 + 3) == 5
+
+
+def test_counting_an_inserts_attempt_lines_reads_only_the_new_lines(
+    tmp_path: Path, open_url: Callable[[str], Store]
+) -> None:
+    """By id, not through logs_type_at: that would read every attempt line
+    ever written, at each batch of completions (migration 0013)."""
+    path = tmp_path / "queue.db"
+    store = open_url(f"sqlite:///{path}")
+    store.add_logs([attempt_log(f"j{n}", "mail", 1, False, n) for n in range(300)])
+    with sqlite3.connect(path) as db:
+        db.execute("ANALYZE")
+        for name in ("count_attempts", "count_attempt_minutes"):
+            plan = str(
+                db.execute(f"EXPLAIN QUERY PLAN {SQLITE_SQL[name]}", {"after": 290}).fetchall()
+            )
+            assert "USING INTEGER PRIMARY KEY (rowid>?)" in plan, plan

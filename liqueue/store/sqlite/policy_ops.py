@@ -25,6 +25,7 @@ from liqueue.store.policy_rows import (
 )
 from liqueue.store.sqlite.claim import claim_due_rows, jobs_from_batches
 from liqueue.store.sqlite.connection import Transactions
+from liqueue.store.sqlite.counts import insert_logs
 from liqueue.store.sqlite.schema import SQL
 from liqueue.store.sqlite.wake import WakeSender
 
@@ -161,7 +162,7 @@ def _insert_unique(
             owners[key] = str(owner[0])
     found = refusals(refused, owners, now)
     if found.entries:
-        db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in found.entries])
+        insert_logs(db, [rows.log_params(entry) for entry in found.entries])
     aliases = [{"id": alias, "job_id": owner, "now": now} for alias, owner in found.aliases]
     if aliases:
         db.executemany(SQL["insert_job_aliases"], aliases)

@@ -29,6 +29,7 @@ from liqueue.store.sqlfiles import check_schema_version
 from liqueue.store.sqlite import connection, schema
 from liqueue.store.sqlite.claim import NO_SOURCES, claim_due_rows, jobs_from_batches
 from liqueue.store.sqlite.connection import Transactions
+from liqueue.store.sqlite.counts import NUL, count_left_running, insert_logs
 from liqueue.store.sqlite.policy_ops import SQLiteLimitOps, SQLitePolicyOps, insert_jobs
 from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
 from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
@@ -137,7 +138,8 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             return
         params = {"ids": rows.dumps(list(job_ids)), "worker_id": worker_id}
         with self._tx.write() as db:
-            released = db.execute(SQL["release_jobs"], params).rowcount
+            released = db.execute(SQL["release_jobs"], params).fetchall()
+            count_left_running(db, released)
         if released:
             self._waker.notify()
 
@@ -150,12 +152,12 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             dead = db.execute(SQL["kill_lost_jobs"], {"now": now, "max_rescues": max_rescues})
             dead_rows = dead.fetchall()
             rescued_rows = db.execute(SQL["rescue_jobs"], {"now": now}).fetchall()
-            entries = [rows.rescue_entry(row, now, dead=True) for row in dead_rows]
-            entries += [rows.rescue_entry(row, now, dead=False) for row in rescued_rows]
+            count_left_running(db, [row[_RESCUED_COUNTED:] for row in dead_rows + rescued_rows])
+            entries = [_rescue_entry(row, now, dead=True) for row in dead_rows]
+            entries += [_rescue_entry(row, now, dead=False) for row in rescued_rows]
             unreadable = db.execute(SQL["kill_unreadable_jobs"], {"now": now}).fetchall()
             entries += [rows.unreadable_entry(row, now) for row in unreadable]
-            if entries:
-                db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
+            insert_logs(db, [rows.log_params(entry) for entry in entries])
         if rescued_rows:
             self._waker.notify()
         return [row[0] for row in rescued_rows]
@@ -218,7 +220,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         if not entries:
             return
         with self._tx.write() as db:
-            db.executemany(SQL["insert_logs"], [rows.log_params(entry) for entry in entries])
+            insert_logs(db, [rows.log_params(entry) for entry in entries])
 
     def read_logs(self, query: LogQuery) -> list[LogEntry]:
         with self._tx.lock:
@@ -400,26 +402,29 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> se
     NUL, which JSON text would not hand back unchanged) go one statement each.
     """
     batch = rows.dumps(params)
-    if _NUL not in batch and len({row[_OUTCOME_ID] for row in params}) == len(params):
-        applied = {row[0] for row in db.execute(SQL["complete_outcomes"], {"outcomes": batch})}
-        return None if len(applied) == len(params) else applied
-    named = [rows.named_outcome(row) for row in params]
-    db.execute("SAVEPOINT outcomes")
-    # rowcount, not total_changes: the latter counts the rows the job_counts
-    # triggers change too, so it never matched and every batch was redone.
-    if db.executemany(SQL["complete_jobs"], named).rowcount == len(named):
-        db.execute("RELEASE outcomes")
-        return None
-    db.execute("ROLLBACK TO outcomes")
-    applied = {row["id"] for row in named if db.execute(SQL["complete_jobs"], row).rowcount}
-    db.execute("RELEASE outcomes")
-    return applied
+    if NUL not in batch and len({row[_OUTCOME_ID] for row in params}) == len(params):
+        changed = db.execute(SQL["complete_outcomes"], {"outcomes": batch}).fetchall()
+        count_left_running(db, [row[1:] for row in changed])
+        return None if len(changed) == len(params) else {row[0] for row in changed}
+    applied: set[str] = set()
+    moved: list[tuple[Any, ...]] = []
+    # In order, so the second outcome for one job finds it no longer running.
+    for named in map(rows.named_outcome, params):
+        changed = db.execute(SQL["complete_jobs"], named).fetchone()
+        if changed is not None:
+            applied.add(named["id"])
+            moved.append(changed)
+    count_left_running(db, moved)
+    return None if len(applied) == len(params) else applied
 
 
 _OUTCOME_ID = columns.OUTCOME.index("id")
-# How JSON text writes NUL (also matched by a backslash before "u0000" in the
-# text itself, which then only takes the slower way).
-_NUL = "\\u0000"
+# Where the columns job_counts needs start in a rescue's RETURNING.
+_RESCUED_COUNTED = 6
+
+
+def _rescue_entry(row: Sequence[Any], now: float, *, dead: bool) -> LogEntry:
+    return rows.rescue_entry(row[:_RESCUED_COUNTED], now, dead=dead)
 
 
 def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
@@ -428,14 +433,4 @@ def _persist(db: sqlite3.Connection, outbox: Outbox, now: float) -> None:
     if outbox.jobs:
         insert_jobs(db, outbox.jobs, now)  # unique jobs apart (policy_ops.py)
     if outbox.logs:
-        _insert_logs(db, [rows.log_params(entry) for entry in outbox.logs])
-
-
-def _insert_logs(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> None:
-    """One statement over the lines as JSON, unless some text holds NUL (which
-    JSON text would not hand back unchanged): then one statement per line."""
-    entries = rows.dumps(params)
-    if _NUL in entries:
-        db.executemany(SQL["insert_logs"], params)
-    else:
-        db.execute(SQL["insert_log_batch"], {"entries": entries})
+        insert_logs(db, [rows.log_params(entry) for entry in outbox.logs])

@@ -11,3 +11,4 @@ SET state = :state,
     error_location = :error_location
 WHERE id = :id AND state = 'running' AND attempt = :attempt
   AND (:worker_id IS NULL OR worker_id = :worker_id)
+RETURNING state, priority, source_name

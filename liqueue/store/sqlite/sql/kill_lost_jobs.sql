@@ -8,4 +8,4 @@ SET state = 'dead',
     error_message = 'worker lost ' || (rescues + 1) || ' times',
     error_location = NULL
 WHERE state = 'running' AND lease_until < :now AND rescues >= :max_rescues
-RETURNING id, source_name, worker_id, attempt, max_attempts, rescues
+RETURNING id, source_name, worker_id, attempt, max_attempts, rescues, state, priority, source_name

@@ -8,3 +8,4 @@ SET state = CASE WHEN attempt > 1 THEN 'retry' ELSE 'scheduled' END,
     started_at = NULL
 WHERE id IN (SELECT value FROM json_each(:ids)) AND state = 'running'
   AND (:worker_id IS NULL OR worker_id = :worker_id)
+RETURNING state, priority, source_name

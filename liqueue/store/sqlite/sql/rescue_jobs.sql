@@ -6,4 +6,4 @@ SET state = CASE WHEN attempt > 1 THEN 'retry' ELSE 'scheduled' END,
     lease_until = NULL,
     started_at = NULL
 WHERE state = 'running' AND lease_until < :now
-RETURNING id, source_name, worker_id, attempt + 1, max_attempts, rescues
+RETURNING id, source_name, worker_id, attempt + 1, max_attempts, rescues, state, priority, source_name

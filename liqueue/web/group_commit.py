@@ -89,7 +89,7 @@ class GroupCommit:
         if not outbox:
             return
         me = _Waiting(outbox, woken=threading.Event())
-        self._submit(me)
+        self._submit([me])
         assert me.woken is not None
         me.woken.wait()
         if me.error is not None:
@@ -103,7 +103,7 @@ class GroupCommit:
         future = loop.create_future()
         waiting = _Waiting(outbox, future=future)
         if self._enqueue_now is None:
-            self._submit(waiting)
+            self._submit([waiting])
         else:
             turn = self._this_turn.get(loop)
             if turn is None:
@@ -141,12 +141,11 @@ class GroupCommit:
         if committed:
             _settle(batch)
             return
-        for waiting in batch:
-            self._submit(waiting)
+        self._submit(batch)
 
-    def _submit(self, waiting: _Waiting) -> None:
+    def _submit(self, batch: list[_Waiting]) -> None:
         with self._changed:
-            self._pending.append(waiting)
+            self._pending.extend(batch)
             if self._writer is None:
                 self._writer = _Writer(self._run)
                 self._writer.start()

@@ -2,8 +2,9 @@
 
 A page that cannot block renders on the event loop, others in Starlette's
 thread pool (inline.py); its jobs, events and logs are then committed
-(group_commit.py: at the end of the loop's turn when SQLite can write at
-once, else by the writer thread), only if it rendered, and the response
+(group_commit.py: on the loop, at the end of the first turn in which no
+more requests join, when SQLite can write at once; else by the writer
+thread), only if it rendered, and the response
 waits for that commit. A failure queues nothing and
 leaves one `error` entry in the log instead.
 """

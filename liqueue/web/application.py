@@ -8,7 +8,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
 
 from liqueue.app import STATE_DIR, App
@@ -16,6 +15,7 @@ from liqueue.web.dashboard import dashboard_access, dashboard_mount
 from liqueue.web.limits import RequestLimits
 from liqueue.web.pages import PageSite
 from liqueue.web.secret import secret_key
+from liqueue.web.sessions import PageSessions
 
 SESSION_COOKIE = "liqueue_session"
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
@@ -54,7 +54,7 @@ def create_app(
         routes=[*dashboard, Route("/{path:path}", site.handle, methods=METHODS)],
         middleware=[
             Middleware(
-                SessionMiddleware,
+                PageSessions,
                 secret_key=secret or secret_key(opened.root / STATE_DIR),
                 session_cookie=SESSION_COOKIE,
                 same_site="lax",

@@ -18,9 +18,15 @@ more than committing a one-job outbox to SQLite itself (thread switches and
 the GIL going back and forth, about 100 µs of the server's CPU a request),
 and most of the writer's transactions held one request. So when the store
 can commit without waiting (`enqueue_now`: SQLite with its write lock free
-this instant), `write` commits on the loop instead: the outboxes of the
-requests that reach that point in one turn of the loop, in one transaction,
-at the end of that turn. When the lock is held (the writer thread, a
+this instant), `write` commits on the loop instead, in one transaction, the
+outboxes of the requests that reach that point while requests keep coming:
+the batch is committed at the end of the first turn of the loop in which
+none joined it (or once it is HOLD_SECONDS old or MAX_BATCH long). SQLite
+took about 440 µs to commit eight one-job outboxes together and 190 µs for
+one alone, and at a server's peak requests read in one turn reach this
+point in the next: a batch closed at the end of its first turn held one
+request most of the time. A turn in which none joins costs the loop one
+poll of its sockets. When the lock is held (the writer thread, a
 worker, another server), when the store is PostgreSQL (a round trip the
 loop must not wait for) or when an event's fan-out would run a schema
 template (which may block), the writer thread writes it as before. A
@@ -35,11 +41,13 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from liqueue.outbox import Outbox
 
 MAX_BATCH = 64  # outboxes per transaction: bounds the wait of the last one
+# A batch on the loop waits for more requests at most this long (loop time).
+HOLD_SECONDS = 0.002
 
 
 @dataclass(eq=False)
@@ -48,6 +56,12 @@ class _Waiting:
     future: asyncio.Future[None] | None = None  # awaited on its loop, or
     woken: threading.Event | None = None  # waited on by a thread
     error: BaseException | None = None
+
+
+@dataclass(eq=False)
+class _Turn:
+    began: float  # the loop's time when the first outbox joined
+    batch: list[_Waiting] = field(default_factory=list)
 
 
 class _Writer(threading.Thread):
@@ -67,15 +81,15 @@ class GroupCommit:
         self._changed = threading.Condition()
         self._pending: list[_Waiting] = []
         self._writer: _Writer | None = None
-        # Per event loop, the outboxes to commit at the end of its turn.
-        self._this_turn: dict[asyncio.AbstractEventLoop, list[_Waiting]] = {}
+        # Per event loop, the outboxes it will commit once no more join.
+        self._this_turn: dict[asyncio.AbstractEventLoop, _Turn] = {}
 
     def enqueue(self, outbox: Outbox) -> None:
         """Persist `outbox` (alone or with others); raises what its own write raised."""
         if not outbox:
             return
         me = _Waiting(outbox, woken=threading.Event())
-        self._submit(me)
+        self._submit([me])
         assert me.woken is not None
         me.woken.wait()
         if me.error is not None:
@@ -89,12 +103,13 @@ class GroupCommit:
         future = loop.create_future()
         waiting = _Waiting(outbox, future=future)
         if self._enqueue_now is None:
-            self._submit(waiting)
+            self._submit([waiting])
         else:
-            turn = self._this_turn.setdefault(loop, [])
-            turn.append(waiting)
-            if len(turn) == 1:
-                loop.call_soon(self._commit_turn, loop)
+            turn = self._this_turn.get(loop)
+            if turn is None:
+                turn = self._this_turn[loop] = _Turn(loop.time())
+                loop.call_soon(self._commit_turn, loop, 0)
+            turn.batch.append(waiting)
         # A request cancelled meanwhile (its client went away) cancels only its
         # wait: the write goes on, and settling skips the cancelled future.
         await future
@@ -109,8 +124,15 @@ class GroupCommit:
             self._changed.notify_all()
         writer.join()
 
-    def _commit_turn(self, loop: asyncio.AbstractEventLoop) -> None:
-        batch = self._this_turn.pop(loop)
+    def _commit_turn(self, loop: asyncio.AbstractEventLoop, seen: int) -> None:
+        turn = self._this_turn[loop]
+        batch = turn.batch
+        if seen < len(batch) < MAX_BATCH and loop.time() - turn.began < HOLD_SECONDS:
+            # Requests joined since the last look: others may be on their way
+            # (read in this turn's poll, rendered in the next), so look again.
+            loop.call_soon(self._commit_turn, loop, len(batch))
+            return
+        del self._this_turn[loop]
         assert self._enqueue_now is not None
         try:
             committed = self._enqueue_now(_merged(batch))
@@ -119,12 +141,11 @@ class GroupCommit:
         if committed:
             _settle(batch)
             return
-        for waiting in batch:
-            self._submit(waiting)
+        self._submit(batch)
 
-    def _submit(self, waiting: _Waiting) -> None:
+    def _submit(self, batch: list[_Waiting]) -> None:
         with self._changed:
-            self._pending.append(waiting)
+            self._pending.extend(batch)
             if self._writer is None:
                 self._writer = _Writer(self._run)
                 self._writer.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,60 @@ def test_postgresql_never_commits_on_the_loop(tmp_path: Path, pg_url: str) -> No
         assert [job.source_name for job in app.store.list_jobs(JobQuery())] == ["by_the_writer"]
     finally:
         app.close()
+
+
+def test_outboxes_joining_in_the_next_turns_commit_with_the_first(app: App) -> None:
+    sizes: list[int] = []
+
+    def now(outbox: Outbox) -> bool:
+        sizes.append(len(outbox.jobs))
+        return app.enqueue_now(outbox)
+
+    queue = GroupCommit(app.enqueue, now)
+
+    async def request(n: int) -> None:
+        for _ in range(n):  # reaching the commit point n turns after the first
+            await asyncio.sleep(0)
+        await queue.write(Outbox(jobs=[_job(f"late{n}")]))
+
+    async def requests() -> None:
+        await asyncio.gather(*(request(n) for n in range(4)))
+
+    asyncio.run(requests())
+    assert sizes == [4]
+    with app:
+        for n in range(4):
+            assert len(app.store.list_jobs(JobQuery(source_name=f"late{n}"))) == 1
+
+
+def test_a_batch_waits_for_joiners_no_longer_than_its_hold(app: App) -> None:
+    committed_at: list[float] = []
+
+    def now(outbox: Outbox) -> bool:
+        committed_at.append(time.monotonic())
+        return app.enqueue_now(outbox)
+
+    queue = GroupCommit(app.enqueue, now)
+    waited: list[float] = []
+
+    async def request(n: int) -> None:
+        began = time.monotonic()
+        await queue.write(Outbox(jobs=[_job(f"stream{n}")]))
+        waited.append(time.monotonic() - began)
+
+    async def stream() -> None:
+        # For 0.3 s, a request reaches the commit point in every turn, each
+        # turn taking 2 ms (a slow render): a batch of MAX_BATCH would wait 128.
+        tasks: list[asyncio.Task[None]] = []
+        stop_at = time.monotonic() + 0.3
+        n = 0
+        while time.monotonic() < stop_at:
+            tasks.append(asyncio.ensure_future(request(n)))
+            n += 1
+            time.sleep(0.002)
+            await asyncio.sleep(0)
+        await asyncio.gather(*tasks)
+
+    asyncio.run(stream())
+    assert len(committed_at) > 10
+    assert max(waited) < 0.05  # its batch's hold, a turn or two, a commit

@@ -15,7 +15,7 @@ dicts and lists before it gives up.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -54,7 +54,7 @@ class ScopeChain(ReadOnlyChainMap):
 _MISS = object()
 
 
-def fast_lookup(scope: ScopeChain, path: list[object]) -> object:
+def fast_lookup(scope: ScopeChain, path: Sequence[object]) -> object:
     """The value at `path` if only dicts and lists lie on the way; `_MISS` otherwise."""
     root = path[0]
     if root.__class__ is not str:

@@ -56,7 +56,11 @@ _MISS = object()
 
 def fast_lookup(scope: ScopeChain, path: Sequence[object]) -> object:
     """The value at `path` if only dicts and lists lie on the way; `_MISS` otherwise."""
-    root = path[0]
+    return lookup_segments(scope, path[0], path[1:])
+
+
+def lookup_segments(scope: ScopeChain, root: object, rest: Sequence[object]) -> object:
+    """`fast_lookup` of the path `root` then `rest`, for a caller holding them apart."""
     if root.__class__ is not str:
         return _MISS
     for mapping in scope.maps:
@@ -69,7 +73,7 @@ def fast_lookup(scope: ScopeChain, path: Sequence[object]) -> object:
             break
     else:
         return _MISS
-    for segment in path[1:]:
+    for segment in rest:
         kind = obj.__class__
         if kind is dict:
             # python-liquid tries `obj[key]` first for every key, `size`,

@@ -18,7 +18,7 @@ from liquid.builtin.expressions.primitive import Literal, StringLiteral
 from liquid.exceptions import FilterArgumentError, LiquidTypeError
 from markupsafe import Markup
 
-from liqueue.liquid.lookups import fast_lookup, missed
+from liqueue.liquid.lookups import lookup_segments, missed
 
 if TYPE_CHECKING:
     from liquid import Environment, RenderContext
@@ -71,10 +71,12 @@ def _path(expression: Path) -> Evaluate:
     if any(isinstance(segment, Path) for segment in segments):
         return expression.evaluate
     token = expression.token
+    root = segments[0]
+    rest = tuple(segments[1:])
 
     def path(context: RenderContext) -> object:
         # Only an AppContext renders compiled: its scope is a ScopeChain.
-        found = fast_lookup(context.scope, segments)  # type: ignore[arg-type]
+        found = lookup_segments(context.scope, root, rest)  # type: ignore[arg-type]
         if missed(found):
             return context.get(list(segments), token=token)
         return found

@@ -186,14 +186,7 @@ def pgqueuer_postgres(jobs: int, processes: int) -> dict[str, float]:
         return {"jobs_per_s": jobs / (max(ends) - min(ends)), "wall_s": wall}
 
 
-def plain_render_us(renders: int = 2000, repeats: int = 7) -> dict[str, float]:
-    """python-liquid alone: microseconds per render of the job's partial (its
-    `log` an output instead), a bare Environment, the order decoded each time."""
-    from liquid import Environment
-
-    template = Environment().from_string(
-        PARTIAL.replace("{% log total, type: 'realistic' %}", "{{ total }}")
-    )
+def _render_us(template: Any, renders: int, repeats: int) -> dict[str, float]:
     each = []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -201,6 +194,29 @@ def plain_render_us(renders: int = 2000, repeats: int = 7) -> dict[str, float]:
             template.render(order=json.loads(PAYLOAD))
         each.append((time.perf_counter() - started) / renders * 1e6)
     return {"median": statistics.median(each), "min": min(each), "max": max(each)}
+
+
+# The partial with its `log` an output: python-liquid has no `log` tag.
+PARTIAL_WITHOUT_LOG = PARTIAL.replace("{% log total, type: 'realistic' %}", "{{ total }}")
+
+
+def plain_render_us(renders: int = 2000, repeats: int = 7) -> dict[str, float]:
+    """python-liquid alone: microseconds per render of the job's partial (its
+    `log` an output instead), a bare Environment, the order decoded each time."""
+    from liquid import Environment
+
+    return _render_us(Environment().from_string(PARTIAL_WITHOUT_LOG), renders, repeats)
+
+
+def liqueue_render_us(renders: int = 2000, repeats: int = 7) -> dict[str, float]:
+    """The same render through an application's environment (platform tags
+    and filters, limits, compiled rendering): no queue, no job around it."""
+    from liqueue.config import AppConfig
+    from liqueue.liquid.environment import build_environment
+
+    with tempfile.TemporaryDirectory(prefix="liqueue-bench-render-") as name:
+        env = build_environment(Path(name), AppConfig())
+        return _render_us(env.from_string(PARTIAL_WITHOUT_LOG), renders, repeats)
 
 
 Run = Callable[[int, int], dict[str, float]]
@@ -255,6 +271,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     print(
         "plain python-liquid, one render of the partial (no liqueue, no queue): "
         f"median {plain['median']:.0f} us (range {plain['min']:.0f}-{plain['max']:.0f})"
+    )
+    own = liqueue_render_us()
+    results["liqueue_render_us"] = own
+    print(
+        "liqueue's environment, the same render (no queue, no job): "
+        f"median {own['median']:.0f} us (range {own['min']:.0f}-{own['max']:.0f})"
     )
     results["loadavg_1min_during"] = {
         "min": min(loads),

@@ -24,7 +24,8 @@ from liqueue.liquid.balance import balance, keep_positions
 from liqueue.liquid.checks import TemplateChecker
 from liqueue.liquid.filters import register_filters
 from liqueue.liquid.loader import AppLoader
-from liqueue.liquid.nodes import AppTemplate, Positioned
+from liqueue.liquid.nodes import AppTemplate
+from liqueue.liquid.positioned import Positioned
 from liqueue.liquid.tags import PLATFORM_TAGS
 from liqueue.liquid.tags.for_tag import PlainNameForTag
 

@@ -15,7 +15,7 @@ dicts and lists before it gives up.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -54,9 +54,13 @@ class ScopeChain(ReadOnlyChainMap):
 _MISS = object()
 
 
-def fast_lookup(scope: ScopeChain, path: list[object]) -> object:
+def fast_lookup(scope: ScopeChain, path: Sequence[object]) -> object:
     """The value at `path` if only dicts and lists lie on the way; `_MISS` otherwise."""
-    root = path[0]
+    return lookup_segments(scope, path[0], path[1:])
+
+
+def lookup_segments(scope: ScopeChain, root: object, rest: Sequence[object]) -> object:
+    """`fast_lookup` of the path `root` then `rest`, for a caller holding them apart."""
     if root.__class__ is not str:
         return _MISS
     for mapping in scope.maps:
@@ -69,7 +73,7 @@ def fast_lookup(scope: ScopeChain, path: list[object]) -> object:
             break
     else:
         return _MISS
-    for segment in path[1:]:
+    for segment in rest:
         kind = obj.__class__
         if kind is dict:
             # python-liquid tries `obj[key]` first for every key, `size`,

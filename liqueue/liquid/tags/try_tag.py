@@ -21,7 +21,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from liqueue.errors import TemplateError, TimeLimitExceeded
-from liqueue.liquid.nodes import PythonError
+from liqueue.liquid.positioned import PythonError
 from liqueue.liquid.positions import time_limit_in_chain, to_template_error, unplaced
 from liqueue.liquid.signals import ReturnSignal
 from liqueue.liquid.state import state_of

@@ -1,0 +1,197 @@
+"""Expressions as closures `evaluate(context) -> value`.
+
+Each closure does what the expression's `evaluate` does; an expression of
+another kind (or a subclass changing `evaluate`) is evaluated by its own
+`evaluate`. Paths read plain data through `liqueue.liquid.lookups` and hand
+anything else to the context's `get`, as `AppContext.get` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from liquid.builtin.expressions import FilteredExpression, Path
+from liquid.builtin.expressions.arguments import KeywordArgument, PositionalArgument
+from liquid.builtin.expressions.filtered import Filter
+from liquid.builtin.expressions.primitive import Literal, StringLiteral
+from liquid.exceptions import FilterArgumentError, LiquidTypeError
+from markupsafe import Markup
+
+from liqueue.liquid.lookups import lookup_segments, missed
+
+if TYPE_CHECKING:
+    from liquid import Environment, RenderContext
+    from liquid.expression import Expression
+
+Evaluate = Callable[["RenderContext"], object]
+ApplyFilter = Callable[[object, "RenderContext"], object]
+
+_LITERAL_EVALUATE = Literal.evaluate
+_STRING_EVALUATE = StringLiteral.evaluate
+_PATH_EVALUATE = Path.evaluate
+_FILTERED_EVALUATE = FilteredExpression.evaluate
+_FILTER_EVALUATE = Filter.evaluate
+_FILTER_EVALUATE_ARGS = Filter.evaluate_args
+
+
+def compile_expression(expression: Expression, env: Environment) -> Evaluate:
+    evaluate = type(expression).evaluate
+    if evaluate is _LITERAL_EVALUATE:
+        return _literal(expression)
+    if evaluate is _STRING_EVALUATE:
+        return _string(expression)
+    if evaluate is _PATH_EVALUATE and isinstance(expression, Path):
+        return _path(expression)
+    if evaluate is _FILTERED_EVALUATE and isinstance(expression, FilteredExpression):
+        return _filtered(expression, env)
+    return expression.evaluate
+
+
+def _literal(expression: Expression) -> Evaluate:
+    value = expression.value  # type: ignore[attr-defined]
+
+    def literal(_context: RenderContext) -> object:
+        return value
+
+    return literal
+
+
+def _string(expression: Expression) -> Evaluate:
+    value = expression.value  # type: ignore[attr-defined]
+
+    def string(context: RenderContext) -> object:
+        return Markup(value) if context.autoescape else value
+
+    return string
+
+
+def _path(expression: Path) -> Evaluate:
+    segments = expression.path
+    if any(isinstance(segment, Path) for segment in segments):
+        return expression.evaluate
+    token = expression.token
+    root = segments[0]
+    rest = tuple(segments[1:])
+
+    def path(context: RenderContext) -> object:
+        # Only an AppContext renders compiled: its scope is a ScopeChain.
+        found = lookup_segments(context.scope, root, rest)  # type: ignore[arg-type]
+        if missed(found):
+            return context.get(list(segments), token=token)
+        return found
+
+    return path
+
+
+def _filtered(expression: FilteredExpression, env: Environment) -> Evaluate:
+    left = compile_expression(expression.left, env)
+    filters = [_filter(f, env) for f in expression.filters or ()]
+    if not filters:
+        return left
+    if len(filters) == 1:
+        (only,) = filters
+
+        def filtered_once(context: RenderContext) -> object:
+            return only(left(context), context)
+
+        return filtered_once
+
+    def filtered(context: RenderContext) -> object:
+        value = left(context)
+        for apply in filters:
+            value = apply(value, context)
+        return value
+
+    return filtered
+
+
+def _filter(node: Filter, env: Environment) -> ApplyFilter:
+    """`Filter.evaluate`, the function found once: each call checks that the
+    environment still maps the name to it, and wants neither context nor
+    environment, or goes the long way."""
+    if type(node).evaluate is not _FILTER_EVALUATE:
+        return node.evaluate
+    if type(node).evaluate_args is not _FILTER_EVALUATE_ARGS:
+        return node.evaluate
+    func = env.filters.get(node.name)
+    if func is None or getattr(func, "with_context", False):
+        return node.evaluate
+    if getattr(func, "with_environment", False):
+        return node.evaluate
+    arguments = _arguments(node, env)
+    if arguments is None:
+        return node.evaluate
+    positional, keywords = arguments
+    name = node.name
+    token = node.token
+    slow = node.evaluate
+
+    def call(left: object, args: list[object], kwargs: dict[str, object]) -> object:
+        try:
+            return func(left, *args, **kwargs)
+        except TypeError as err:
+            raise LiquidTypeError(f"{name}: {err}", token=token) from err
+        except (LiquidTypeError, FilterArgumentError) as err:
+            err.token = token
+            raise err
+
+    if keywords or len(positional) > 1:
+
+        def apply(left: object, context: RenderContext) -> object:
+            if context.env.filters.get(name) is not func:
+                return slow(left, context)
+            args = [evaluate(context) for evaluate in positional]
+            return call(left, args, {key: evaluate(context) for key, evaluate in keywords})
+
+        return apply
+
+    # The usual filters, `upcase` or `plus: item.price`: the same call, unrolled.
+    if positional:
+        (argument,) = positional
+
+        def apply_one(left: object, context: RenderContext) -> object:
+            if context.env.filters.get(name) is not func:
+                return slow(left, context)
+            value = argument(context)
+            try:
+                return func(left, value)
+            except TypeError as err:
+                raise LiquidTypeError(f"{name}: {err}", token=token) from err
+            except (LiquidTypeError, FilterArgumentError) as err:
+                err.token = token
+                raise err
+
+        return apply_one
+
+    def apply_none(left: object, context: RenderContext) -> object:
+        if context.env.filters.get(name) is not func:
+            return slow(left, context)
+        try:
+            return func(left)
+        except TypeError as err:
+            raise LiquidTypeError(f"{name}: {err}", token=token) from err
+        except (LiquidTypeError, FilterArgumentError) as err:
+            err.token = token
+            raise err
+
+    return apply_none
+
+
+def _arguments(
+    node: Filter, env: Environment
+) -> tuple[list[Evaluate], list[tuple[str, Evaluate]]] | None:
+    """The filter's arguments, positional and keyword, in the order written;
+    None if an argument is not a plain one or a positional one follows a
+    keyword (python-liquid evaluates them all in order)."""
+    positional: list[Evaluate] = []
+    keywords: list[tuple[str, Evaluate]] = []
+    for arg in node.args:
+        kind: Any = type(arg)
+        if kind is PositionalArgument and not keywords:
+            positional.append(compile_expression(arg.value, env))
+        elif kind is KeywordArgument:
+            keywords.append((arg.name, compile_expression(arg.value, env)))  # type: ignore[union-attr]
+        else:
+            return None
+    return positional, keywords

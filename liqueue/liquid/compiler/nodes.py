@@ -1,0 +1,241 @@
+"""Nodes as closures `render(context, buffer) -> int`.
+
+Each closure is the node's `render`: the disabled-tags check of python-
+liquid's `Node.render`, then what its `render_to_output` does, its children
+and expressions compiled too. `Positioned` keeps its error handling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from liquid.ast import BlockNode, Node
+from liquid.builtin.content import ContentNode
+from liquid.builtin.output import OutputNode
+from liquid.builtin.tags.assign_tag import AssignNode
+from liquid.builtin.tags.capture_tag import CaptureNode
+from liquid.builtin.tags.for_tag import ForLoop, ForNode
+from liquid.builtin.tags.if_tag import IfNode
+from liquid.builtin.tags.unless_tag import UnlessNode
+from liquid.exceptions import BreakLoop, ContinueLoop
+from liquid.output import NullIO
+from liquid.stringify import to_liquid_string
+
+from liqueue.liquid.compiler.expressions import compile_expression
+from liqueue.liquid.positioned import Positioned, positioned_error
+
+if TYPE_CHECKING:
+    from liquid import Environment, RenderContext
+
+Render = Callable[["RenderContext", TextIO], int]
+
+_NODE_RENDER = Node.render
+
+
+def compile_nodes(nodes: Sequence[Node], env: Environment) -> list[Render]:
+    return [compile_node(node, env) for node in nodes]
+
+
+def compile_node(node: Node, env: Environment) -> Render:
+    kind = type(node)
+    if kind is Positioned:
+        assert isinstance(node, Positioned)
+        return _positioned(node, env)
+    if kind.render is not _NODE_RENDER:
+        return node.render
+    # Keyed by the method, not the class: a subclass rendering differently
+    # is not mistaken for its base.
+    compiler = _COMPILERS.get(kind.render_to_output)
+    return node.render if compiler is None else compiler(node, env)
+
+
+def _positioned(node: Positioned, env: Environment) -> Render:
+    inner = compile_node(node.inner, env)
+    token = node.inner.token
+
+    def positioned(context: RenderContext, buffer: TextIO) -> int:
+        try:
+            return inner(context, buffer)
+        except Exception as err:
+            raised = positioned_error(err, token)
+            if raised is err:
+                raise
+            raise raised from err
+
+    return positioned
+
+
+def _content(node: Node, _env: Environment) -> Render:
+    assert isinstance(node, ContentNode)
+    text = node.text
+
+    def content(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        return buffer.write(text)
+
+    return content
+
+
+def _output(node: Node, env: Environment) -> Render:
+    assert isinstance(node, OutputNode)
+    evaluate = compile_expression(node.expression, env)
+
+    def output(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        return buffer.write(to_liquid_string(evaluate(context), context.autoescape))
+
+    return output
+
+
+def _assign(node: Node, env: Environment) -> Render:
+    assert isinstance(node, AssignNode)
+    evaluate = compile_expression(node.expression, env)
+    # A plain str: python-liquid's Identifier is one too, hashing in Python.
+    name = str(node.name)
+
+    def assign(context: RenderContext, _buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        context.assign(name, evaluate(context))
+        return 0
+
+    return assign
+
+
+def _capture(node: Node, env: Environment) -> Render:
+    assert isinstance(node, CaptureNode)
+    block = compile_node(node.block, env)
+    assign = node._assign
+
+    def capture(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        buf = context.get_buffer(buffer)
+        block(context, buf)
+        assign(context, buf)
+        return False
+
+    return capture
+
+
+def _block(node: Node, env: Environment) -> Render:
+    assert isinstance(node, BlockNode)
+    renders = compile_nodes(node.nodes, env)
+    blank = node.blank
+    if blank and all(_writes_nothing(child) for child in node.nodes):
+        # Nothing to suppress: the NullIO python-liquid would render into
+        # (one per turn of a loop) would receive no write.
+
+        def silent_block(context: RenderContext, buffer: TextIO) -> int:
+            if context.disabled_tags:
+                node.raise_for_disabled(context.disabled_tags)
+            for render in renders:
+                render(context, buffer)
+            return 0
+
+        return silent_block
+
+    def block(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        if blank and context.env.suppress_blank_control_flow_blocks:
+            buf = NullIO()
+            for render in renders:
+                render(context, buf)
+            return 0
+        count = 0
+        for render in renders:
+            count += render(context, buffer)
+        return count
+
+    return block
+
+
+def _writes_nothing(node: Node) -> bool:
+    """An `assign` (positioned or not): it never touches the buffer, and renders 0."""
+    if type(node) is Positioned:
+        assert isinstance(node, Positioned)
+        return _writes_nothing(node.inner)
+    kind = type(node)
+    return kind.render is _NODE_RENDER and kind.render_to_output is AssignNode.render_to_output
+
+
+def _if(node: Node, env: Environment) -> Render:
+    assert isinstance(node, IfNode)
+    return _conditional(node, env, negate_first=False)
+
+
+def _unless(node: Node, env: Environment) -> Render:
+    assert isinstance(node, UnlessNode)
+    return _conditional(node, env, negate_first=True)
+
+
+def _conditional(node: IfNode | UnlessNode, env: Environment, *, negate_first: bool) -> Render:
+    """`if` (or `unless`, its first condition negated), its `elsif`s and `else`."""
+    condition = compile_expression(node.condition, env)
+    consequence = compile_node(node.consequence, env)
+    alternatives = [
+        (compile_expression(alternative.expression, env), compile_node(alternative.block, env))
+        for alternative in node.alternatives
+    ]
+    default = compile_node(node.default, env) if node.default else None
+
+    def conditional(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        if bool(condition(context)) is not negate_first:
+            return consequence(context, buffer)
+        for alternative_condition, block in alternatives:
+            if alternative_condition(context):
+                return block(context, buffer)
+        if default:
+            return default(context, buffer)
+        return 0
+
+    return conditional
+
+
+def _for(node: Node, env: Environment) -> Render:
+    assert isinstance(node, ForNode)
+    expression = node.expression
+    name = expression.identifier
+    loop_name = f"{name}-{expression.iterable}"
+    block = compile_node(node.block, env)
+    default = compile_node(node.default, env) if node.default else None
+
+    def for_loop(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        it, length = expression.evaluate(context)
+        if not length:
+            return default(context, buffer) if default else 0
+        count = 0
+        forloop = ForLoop(name=loop_name, it=it, length=length, parentloop=context.parentloop())
+        namespace = {"forloop": forloop, name: None}
+        with context.loop(namespace, forloop):
+            for item in forloop:
+                namespace[name] = item
+                try:
+                    count += block(context, buffer)
+                except ContinueLoop:
+                    continue
+                except BreakLoop:
+                    break
+        return count
+
+    return for_loop
+
+
+_COMPILERS: dict[object, Callable[[Node, Environment], Render]] = {
+    ContentNode.render_to_output: _content,
+    OutputNode.render_to_output: _output,
+    AssignNode.render_to_output: _assign,
+    CaptureNode.render_to_output: _capture,
+    BlockNode.render_to_output: _block,
+    IfNode.render_to_output: _if,
+    UnlessNode.render_to_output: _unless,
+    ForNode.render_to_output: _for,
+}

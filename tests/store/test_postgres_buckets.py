@@ -5,6 +5,7 @@ the triggers' queries no longer call a function per attempt line."""
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from liqueue.store import shared
 from liqueue.store.postgres.schema import MIGRATIONS, SQL
@@ -40,7 +41,8 @@ def test_migration_0013_keeps_every_bucket(postgres_schema_url: str) -> None:
     assert by_ms[300000] == (-1, 300000) and by_ms[300001] == (-1, -1)
 
 
-def test_the_bucket_functions_are_inlined(pg_store: object, postgres_schema_url: str) -> None:
+@pytest.mark.usefixtures("pg_store")
+def test_the_bucket_functions_are_inlined(postgres_schema_url: str) -> None:
     with psycopg.connect(postgres_schema_url) as conn:
         plan = "\n".join(
             str(row[0])

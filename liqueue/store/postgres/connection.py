@@ -4,7 +4,8 @@ a server restart."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
@@ -78,10 +79,18 @@ class Transactions:
         self._pool.close()
 
 
-def autocommit(conn: Conn, sql: str, params: Sequence[Any]) -> None:
-    """Run one statement as its own transaction on a pooled connection."""
+@contextmanager
+def autocommitted(conn: Conn) -> Iterator[Conn]:
+    """Each statement its own transaction, on a pooled connection: one round
+    trip for a one-statement write instead of three (BEGIN, it, COMMIT)."""
     conn.autocommit = True
     try:
-        conn.execute(sql, params)
+        yield conn
     finally:
         conn.autocommit = False
+
+
+def autocommit(conn: Conn, sql: str, params: Sequence[Any]) -> None:
+    """Run one statement as its own transaction on a pooled connection."""
+    with autocommitted(conn):
+        conn.execute(sql, params)

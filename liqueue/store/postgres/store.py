@@ -21,7 +21,7 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import browse, log_pages, overview, pauses, rows, shared
+from liqueue.store import browse, columns, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
 from liqueue.store.filters import filtered
@@ -29,7 +29,7 @@ from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.claim import claim_due
-from liqueue.store.postgres.connection import Conn, Transactions, autocommit
+from liqueue.store.postgres.connection import Conn, Transactions, autocommit, autocommitted
 from liqueue.store.postgres.failures import one_line
 from liqueue.store.postgres.policy_ops import PostgresLimitOps, PostgresPolicyOps, insert_jobs
 from liqueue.store.postgres.schema import LATEST_VERSION, SQL
@@ -44,6 +44,13 @@ INSERT_JOBS_AND_NOTIFY = (
     f"WITH inserted AS (\n{SQL['insert_jobs'].rstrip()}\nRETURNING 1\n)\n"
     f"SELECT pg_notify({CHANNEL_SQL}, '') FROM (SELECT 1 FROM inserted LIMIT 1) AS any_row"
 )
+
+# Outcomes that queue nothing (the common completion) go the same way: their
+# log lines and the jobs' new states in one autocommitted statement, one round
+# trip instead of four (BEGIN, the update, the log lines, COMMIT). Log lines
+# do not depend on which outcomes took effect (shared.outbox_of), so the
+# update's result is not needed first.
+COMPLETE_AND_LOG = f"WITH logged AS (\n{SQL['insert_logs'].rstrip()}\n)\n{SQL['complete_jobs']}"
 
 
 T = TypeVar("T")
@@ -154,14 +161,22 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
     ) -> list[Job]:
         if limit <= 0 or not priorities:
             return []
-        return self._run(
-            lambda conn: claim_due(conn, worker_id, limit, now, lease_seconds, priorities)
-        )
+
+        def work(conn: Conn) -> list[Job]:
+            with autocommitted(conn):  # one statement: one round trip, no BEGIN or COMMIT
+                return claim_due(conn, worker_id, limit, now, lease_seconds, priorities)
+
+        return self._run(work)
 
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
             return
         params = [rows.outcome_params(outcome, now) for outcome in outcomes]
+        if _queue_nothing(outcomes):
+            logs = [rows.log_params(entry) for outcome in outcomes for entry in outcome.outbox.logs]
+            arrays = [*_log_arrays(logs), *_arrays(params)]
+            self._run(lambda conn: autocommit(conn, COMPLETE_AND_LOG, arrays))
+            return
 
         def work(conn: Conn) -> None:
             found = conn.execute(SQL["complete_jobs"], _arrays(params)).fetchall()
@@ -426,6 +441,20 @@ def _set_parents(conn: Conn, jobs: list[tuple[str, str]], events: list[tuple[str
         if pairs:
             params = {"parents": [p for p, _ in pairs], "children": [c for _, c in pairs]}
             conn.execute(SQL[sql], params)
+
+
+def _queue_nothing(outcomes: Sequence[AttemptOutcome]) -> bool:
+    """True when these outcomes only write log lines and new states: no jobs or
+    events to queue, no parents to set, no retry to wake workers for."""
+    return not any(
+        outcome.outbox.jobs or outcome.outbox.events or outcome.state is JobState.RETRY
+        for outcome in outcomes
+    )
+
+
+def _log_arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """insert_logs' arrays, empty ones too (unnest of empty arrays inserts nothing)."""
+    return _arrays(params) if params else [[] for _ in columns.LOG_INSERT]
 
 
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:

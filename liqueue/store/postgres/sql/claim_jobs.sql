@@ -8,7 +8,7 @@
 -- drops the test for an empty array, a generic one keeps it as one more filter
 -- term on the rows the index scan reads, the same scan as without it).
 WITH due AS (
-    SELECT id AS due_id, 1 AS rank FROM (
+    SELECT id AS due_id FROM (
         SELECT id FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = %(first)s AND run_at <= %(now)s
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = %(first)s)
@@ -19,7 +19,7 @@ WITH due AS (
         FOR UPDATE SKIP LOCKED
     ) AS p1
     UNION ALL
-    SELECT id AS due_id, 2 AS rank FROM (
+    SELECT id AS due_id FROM (
         SELECT id FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = %(second)s AND run_at <= %(now)s
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = %(second)s)
@@ -30,7 +30,7 @@ WITH due AS (
         FOR UPDATE SKIP LOCKED
     ) AS p2
     UNION ALL
-    SELECT id AS due_id, 3 AS rank FROM (
+    SELECT id AS due_id FROM (
         SELECT id FROM jobs
         WHERE state IN ('scheduled', 'retry') AND priority = %(third)s AND run_at <= %(now)s
           AND NOT EXISTS (SELECT 1 FROM pauses WHERE pauses.priority = %(third)s)
@@ -42,13 +42,15 @@ WITH due AS (
     ) AS p3
     LIMIT %(limit)s
 )
+-- The rows are found by their ids through the primary key: joined with `due`
+-- instead, the planner hashed every row of jobs for a claim of 256 of 10,000
+-- (3.7 of 8 ms). A job's rank is its priority's place in this claim's order.
 UPDATE jobs AS j
 SET state = 'running',
     attempt = j.attempt + 1,
     started_at = %(now)s,
     lease_until = %(lease_until)s,
     worker_id = %(worker_id)s
-FROM due
-WHERE j.id = due.due_id
--- Unqualified columns are the job's: due has only due_id and rank.
-RETURNING {job_columns}, due.rank
+WHERE j.id = ANY(ARRAY(SELECT due_id FROM due))
+RETURNING {job_columns},
+    CASE j.priority WHEN %(first)s THEN 1 WHEN %(second)s THEN 2 ELSE 3 END

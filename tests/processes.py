@@ -12,7 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 LIQUEUE = Path(sys.executable).with_name("liqueue")
@@ -112,6 +112,22 @@ def expect_line(process: subprocess.Popen[str], wanted: str) -> None:
     if line != wanted:
         _, errors = process.communicate(timeout=10)
         raise AssertionError(f"child said {line!r}, expected {wanted!r}; stderr:\n{errors}")
+
+
+def start_ready(program: str, argsets: Iterable[Sequence[str]]) -> list[subprocess.Popen[str]]:
+    """One `start_program` per argument list, each waited for until it says "ready"."""
+    children = [start_program(program, *args) for args in argsets]
+    for child in children:
+        expect_line(child, "ready")
+    return children
+
+
+def release(children: Iterable[subprocess.Popen[str]]) -> None:
+    """Tell children waiting after "ready" to go, so they start their work together."""
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 60) -> str:

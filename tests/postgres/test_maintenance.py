@@ -12,7 +12,7 @@ from liqueue.jobs import JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.outbox import Outbox
 from liqueue.store import JobQuery, LogQuery, open_store
-from tests.processes import expect_line, finish, start_program
+from tests.processes import finish, release, start_ready
 from tests.store.factories import spec
 
 from .db import state_counts
@@ -54,13 +54,8 @@ def test_many_processes_rescue_and_prune_the_same_jobs_each_once(pg_url: str) ->
         with psycopg.connect(pg_url) as conn:
             conn.execute("UPDATE jobs SET rescues = 3 WHERE id = ANY(%s)", (list(doomed),))
 
-        children = [start_program(MAINTAINER, pg_url, str(now)) for _ in range(PROCESSES)]
-        for child in children:
-            expect_line(child, "ready")
-        for child in children:
-            assert child.stdin is not None
-            child.stdin.write("go\n")
-            child.stdin.flush()
+        children = start_ready(MAINTAINER, [(pg_url, str(now)) for _ in range(PROCESSES)])
+        release(children)
         results = [json.loads(finish(child).splitlines()[-1]) for child in children]
 
         rescued = Counter(job_id for result in results for job_id in result["rescued"])

@@ -27,7 +27,7 @@ from liqueue.outbox import Outbox
 from liqueue.store import Store, open_store
 from liqueue.store.base import JobQuery, LogQuery
 from tests.postgres.test_first_contact import one_error_line
-from tests.processes import expect_line, finish, liqueue_cli, start_program
+from tests.processes import finish, liqueue_cli, release, start_program, start_ready
 from tests.schedules.test_unique_jobs import CONFIG, _app
 
 PROCESSES = 5
@@ -99,14 +99,9 @@ def _resolves_to(store: Store, job_id: str) -> str:
 
 def test_renders_in_five_processes_hand_out_ids_of_one_job(tmp_path: Path, db: str) -> None:
     root = _app(tmp_path / "app")
-    children = [start_program(CHILD, str(root), db, str(RENDERS_EACH)) for _ in range(PROCESSES)]
-    for child in children:
-        expect_line(child, "ready")
+    children = start_ready(CHILD, [(str(root), db, str(RENDERS_EACH)) for _ in range(PROCESSES)])
     with inserts_held(db):
-        for child in children:
-            assert child.stdin is not None
-            child.stdin.write("go\n")
-            child.stdin.flush()
+        release(children)
         wait_for_blocked_inserts(db, PROCESSES * RENDERS_EACH)
     outputs = [job_id for child in children for job_id in json.loads(finish(child))]
     assert len(outputs) == PROCESSES * RENDERS_EACH

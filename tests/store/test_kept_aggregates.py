@@ -29,7 +29,7 @@ from liqueue.store.overview import ABOVE_LAST, BUCKETS_MS
 from liqueue.store.sqlfiles import Migration
 from liqueue.store.sqlite import SQLiteStore
 from liqueue.store.sqlite.schema import MIGRATIONS, SQL, split_statements
-from tests.processes import expect_line, finish, start_program
+from tests.processes import finish, release, start_ready
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
 
@@ -229,13 +229,8 @@ print("done", flush=True)
 def test_workers_in_several_processes_keep_the_counts_exact(store: Store) -> None:
     specs = [spec(SOURCES[n % 3], priority=ALL[n % 3], max_attempts=3) for n in range(600)]
     store.enqueue(Outbox(jobs=specs), time.time() - 1)
-    children = [start_program(WORKER, store.url, f"w{n}") for n in range(3)]
-    for child in children:
-        expect_line(child, "ready")
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
+    children = start_ready(WORKER, [(store.url, f"w{n}") for n in range(3)])
+    release(children)
     assert [finish(child) for child in children] == ["done"] * 3
     assert_kept_equal_recounted(store)
     assert not store.find_jobs(JobFilter(state=JobState.RUNNING), 1, None)

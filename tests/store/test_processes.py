@@ -13,7 +13,7 @@ from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.outbox import Outbox
 from liqueue.store import JobQuery, Store
 from liqueue.store.sqlite import SQLiteStore
-from tests.processes import expect_line, finish, start_program
+from tests.processes import expect_line, finish, release, start_program, start_ready
 
 from .children import CLAIMER, ENQUEUER, LISTENER, OPEN_AND_ENQUEUE, claimed_ids
 from .factories import spec
@@ -26,13 +26,8 @@ def test_processes_claim_every_job_exactly_once(store: Store) -> None:
     specs = [spec(f"s{n % 5}", priority=("high", "default", "low")[n % 3]) for n in range(JOBS)]
     store.enqueue(Outbox(jobs=specs), time.time() - 1)
 
-    children = [start_program(CLAIMER, store.url, f"w{n}", "7") for n in range(PROCESSES)]
-    for child in children:
-        expect_line(child, "ready")
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
+    children = start_ready(CLAIMER, [(store.url, f"w{n}", "7") for n in range(PROCESSES)])
+    release(children)
     per_child = [claimed_ids(finish(child)) for child in children]
 
     counts = Counter(job_id for ids in per_child for job_id in ids)
@@ -71,13 +66,8 @@ def test_listener_in_another_process_is_woken_by_enqueue(
 
 def test_processes_opening_a_new_sqlite_file_together_all_succeed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/new.db"
-    children = [start_program(OPEN_AND_ENQUEUE, url, "50") for _ in range(PROCESSES)]
-    for child in children:
-        expect_line(child, "ready")
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
+    children = start_ready(OPEN_AND_ENQUEUE, [(url, "50") for _ in range(PROCESSES)])
+    release(children)
     assert [finish(child) for child in children] == ["done"] * PROCESSES
     store = SQLiteStore(tmp_path / "new.db")
     try:

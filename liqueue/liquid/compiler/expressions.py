@@ -23,6 +23,7 @@ from liqueue.liquid.lookups import lookup_segments, missed
 if TYPE_CHECKING:
     from liquid import Environment, RenderContext
     from liquid.expression import Expression
+    from liquid.token import Token
 
 Evaluate = Callable[["RenderContext"], object]
 ApplyFilter = Callable[[object, "RenderContext"], object]
@@ -130,11 +131,8 @@ def _filter(node: Filter, env: Environment) -> ApplyFilter:
     def call(left: object, args: list[object], kwargs: dict[str, object]) -> object:
         try:
             return func(left, *args, **kwargs)
-        except TypeError as err:
-            raise LiquidTypeError(f"{name}: {err}", token=token) from err
-        except (LiquidTypeError, FilterArgumentError) as err:
-            err.token = token
-            raise err
+        except (TypeError, LiquidTypeError, FilterArgumentError) as err:
+            raise _placed(err, name, token)  # noqa: B904 (_placed keeps the cause)
 
     if keywords or len(positional) > 1:
 
@@ -156,11 +154,8 @@ def _filter(node: Filter, env: Environment) -> ApplyFilter:
             value = argument(context)
             try:
                 return func(left, value)
-            except TypeError as err:
-                raise LiquidTypeError(f"{name}: {err}", token=token) from err
-            except (LiquidTypeError, FilterArgumentError) as err:
-                err.token = token
-                raise err
+            except (TypeError, LiquidTypeError, FilterArgumentError) as err:
+                raise _placed(err, name, token)  # noqa: B904 (_placed keeps the cause)
 
         return apply_one
 
@@ -169,13 +164,24 @@ def _filter(node: Filter, env: Environment) -> ApplyFilter:
             return slow(left, context)
         try:
             return func(left)
-        except TypeError as err:
-            raise LiquidTypeError(f"{name}: {err}", token=token) from err
-        except (LiquidTypeError, FilterArgumentError) as err:
-            err.token = token
-            raise err
+        except (TypeError, LiquidTypeError, FilterArgumentError) as err:
+            raise _placed(err, name, token)  # noqa: B904 (_placed keeps the cause)
 
     return apply_none
+
+
+def _placed(err: Exception, name: str, token: Token) -> Exception:
+    """What Filter.evaluate raises for a filter function's error: a TypeError
+    (bad arguments) as a LiquidTypeError naming the filter, python-liquid's own
+    errors given the filter's token."""
+    if isinstance(err, TypeError):
+        wrapped = LiquidTypeError(f"{name}: {err}", token=token)
+        wrapped.__cause__ = err  # as `raise wrapped from err` would
+        wrapped.__suppress_context__ = True
+        return wrapped
+    assert isinstance(err, (LiquidTypeError, FilterArgumentError))
+    err.token = token
+    return err
 
 
 def _arguments(

@@ -30,8 +30,10 @@ def write_app(root: Path, files: dict[str, str]) -> Path:
 def serve() -> Iterator[Serve]:
     started: list[ServerProcess] = []
 
-    def start(app_dir: Path, *args: str, env: dict[str, str] | None = None) -> ServerProcess:
-        server = ServerProcess(app_dir, *args, env=env)
+    def start(
+        app_dir: Path, *args: str, env: dict[str, str] | None = None, command: str = "serve"
+    ) -> ServerProcess:
+        server = ServerProcess(app_dir, *args, env=env, command=command)
         started.append(server)
         return server
 

@@ -22,10 +22,17 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """`liqueue serve APP` as a child process; `url` once it answers."""
+    """`liqueue serve APP` (or `command`, e.g. dashboard) as a child process; `url` once it answers."""
 
-    def __init__(self, app_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        app_dir: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        command: str = "serve",
+    ) -> None:
         self.app_dir = app_dir
+        self.command = command
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {k: v for k, v in os.environ.items() if k != "LIQUEUE_DATABASE_URL"}
@@ -37,7 +44,7 @@ class ServerProcess:
                 sys.executable,
                 "-m",
                 "liqueue.cli",
-                "serve",
+                command,
                 str(app_dir),
                 "--port",
                 str(self.port),
@@ -53,7 +60,7 @@ class ServerProcess:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"liqueue serve exited: {self.output()}")
+                raise RuntimeError(f"liqueue {self.command} exited: {self.output()}")
             try:
                 httpx.get(self.url + "/", timeout=1.0)
                 return
@@ -61,7 +68,7 @@ class ServerProcess:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(
-            f"liqueue serve did not answer within {STARTUP_SECONDS}s: {self.output()}"
+            f"liqueue {self.command} did not answer within {STARTUP_SECONDS}s: {self.output()}"
         )
 
     def output(self) -> str:

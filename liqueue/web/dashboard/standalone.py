@@ -7,7 +7,6 @@ import os
 import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -15,6 +14,7 @@ from starlette.routing import Route
 from liqueue.app import DATABASE_URL_ENV, STATE_DIR, App
 from liqueue.web.dashboard import PREFIX, dashboard_access, dashboard_mount
 from liqueue.web.secret import secret_key
+from liqueue.web.sessions import PageSessions
 
 APP_ENV = "LIQUEUE_DASHBOARD_APP"
 SESSION_COOKIE = "liqueue_dashboard_session"
@@ -28,7 +28,7 @@ def create_dashboard_app(app: App) -> Starlette:
         routes=[Route("/", home), dashboard_mount(app, dashboard_access(app))],
         middleware=[
             Middleware(
-                SessionMiddleware,
+                PageSessions,
                 secret_key=secret_key(app.root / STATE_DIR),
                 session_cookie=SESSION_COOKIE,
                 same_site="lax",

@@ -64,7 +64,8 @@ FAILING_FILTERS = ["| divided_by: 0", "| nosuch", "| upcase: 1", "| plus: 1, 2",
 
 CONDITIONS = [
     "{e}", "{e} == {f}", "{e} != {f}", "{e} > {f}", "{e} contains 'l'", "{e} and {f}",
-    "{e} or {f}", "{e} == blank", "{e} == empty", "not_there",
+    "{e} or {f}", "{e} == blank", "{e} == empty", "not_there", "{e} < {f}", "{e} <= {f}",
+    "{e} >= {f}", "{e} and {f} or {e}", "{e} == nil", "{e} != blank", "{f} contains {e}",
 ]  # fmt: skip
 
 
@@ -184,6 +185,17 @@ TRICKY = [
     "{% capture c %}{% include 'fails' %}{% endcapture %}",
     "{{ false | default: 'd', allow_false: true }}{{ false | default: 'd' }}",
     "{{ xs | slice: 1, 2 | join: '-' }}{{ s | replace: 'l', 'L' | remove_first: 'L' }}",
+    # Comparisons where Liquid is not Python: bools are not numbers to `==`, nil and
+    # blank, strings against numbers, and a type error's position.
+    "{% if true == 1 %}a{% endif %}{% if 1 == true %}b{% endif %}{% if 0 == false %}c{% endif %}"
+    "{% if nil == nil %}d{% endif %}{% if missing == nil %}e{% endif %}{% if missing == blank %}"
+    "f{% endif %}{% if '1' == 1 %}g{% endif %}{% if 1 == 1.0 %}h{% endif %}{% if true <= 1 %}i"
+    "{% endif %}{% if 2 >= 1.5 %}j{% endif %}{% if 'b' > 'a' %}k{% endif %}{% if nil < 1 %}l"
+    "{% endif %}{% if empty == empty %}m{% endif %}{% if xs contains 2 %}n{% endif %}"
+    "{% if s contains nil %}o{% endif %}{% if xs == empty %}p{% endif %}{% if '' == blank %}q"
+    "{% endif %}{% if false or nil %}r{% elsif 0 and '' %}s{% endif %}",
+    "a\n  {% if xs < 1 %}x{% endif %}",
+    "a\n  {% unless h >= 'a' %}x{% endunless %}",
 ]
 
 

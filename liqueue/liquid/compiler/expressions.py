@@ -18,6 +18,7 @@ from liquid.builtin.expressions.primitive import Literal, StringLiteral
 from liquid.exceptions import FilterArgumentError, LiquidTypeError
 from markupsafe import Markup
 
+from liqueue.liquid.compiler.conditions import compile_condition
 from liqueue.liquid.lookups import lookup_segments, missed
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def compile_expression(expression: Expression, env: Environment) -> Evaluate:
         return _path(expression)
     if evaluate is _FILTERED_EVALUATE and isinstance(expression, FilteredExpression):
         return _filtered(expression, env)
-    return expression.evaluate
+    return compile_condition(expression, env, compile_expression) or expression.evaluate
 
 
 def _literal(expression: Expression) -> Evaluate:

@@ -196,6 +196,9 @@ TRICKY = [
     "{% endif %}{% if false or nil %}r{% elsif 0 and '' %}s{% endif %}",
     "a\n  {% if xs < 1 %}x{% endif %}",
     "a\n  {% unless h >= 'a' %}x{% endunless %}",
+    "{% liquid\n  assign v = n | plus: 1\n  if v > 3\n    echo v\n  endif\n  for i in xs\n"
+    "    echo i\n    break\n  endfor\n%}|",
+    "{% liquid\n  assign v = 1\n\n  echo xs | nosuch\n%}",
 ]
 
 

@@ -17,6 +17,7 @@ from liquid.builtin.tags.assign_tag import AssignNode
 from liquid.builtin.tags.capture_tag import CaptureNode
 from liquid.builtin.tags.for_tag import ForLoop, ForNode
 from liquid.builtin.tags.if_tag import IfNode
+from liquid.builtin.tags.liquid_tag import LiquidNode
 from liquid.builtin.tags.unless_tag import UnlessNode
 from liquid.exceptions import BreakLoop, ContinueLoop
 from liquid.output import NullIO
@@ -229,6 +230,19 @@ def _for(node: Node, env: Environment) -> Render:
     return for_loop
 
 
+def _liquid(node: Node, env: Environment) -> Render:
+    """`{% liquid %}`: the block of its lines."""
+    assert isinstance(node, LiquidNode)
+    block = compile_node(node.block, env)
+
+    def liquid(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        return block(context, buffer)
+
+    return liquid
+
+
 _COMPILERS: dict[object, Callable[[Node, Environment], Render]] = {
     ContentNode.render_to_output: _content,
     OutputNode.render_to_output: _output,
@@ -238,4 +252,5 @@ _COMPILERS: dict[object, Callable[[Node, Environment], Render]] = {
     IfNode.render_to_output: _if,
     UnlessNode.render_to_output: _unless,
     ForNode.render_to_output: _for,
+    LiquidNode.render_to_output: _liquid,
 }

@@ -199,6 +199,9 @@ TRICKY = [
     "{% liquid\n  assign v = n | plus: 1\n  if v > 3\n    echo v\n  endif\n  for i in xs\n"
     "    echo i\n    break\n  endfor\n%}|",
     "{% liquid\n  assign v = 1\n\n  echo xs | nosuch\n%}",
+    "{{ 1 | plus: 2 }} {{ 3 | minus: 5 }} {{ 2 | times: 3 }} {{ true | plus: 1 }} {{ 1 | plus: true }}"
+    " {{ 1 | plus: 2.5 }} {{ '2' | plus: 1 }} {{ nil | plus: 1 }} {{ 2 | times: '3' }}"
+    " {{ 10000000000000000000 | times: 10000000000 }} {{ 1 | minus: nil }} {{ xs | plus: 1 }}",
 ]
 
 

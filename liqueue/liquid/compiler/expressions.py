@@ -8,6 +8,7 @@ anything else to the context's `get`, as `AppContext.get` does.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from liquid.builtin.expressions import FilteredExpression, Path
 from liquid.builtin.expressions.arguments import KeywordArgument, PositionalArgument
 from liquid.builtin.expressions.filtered import Filter
 from liquid.builtin.expressions.primitive import Literal, StringLiteral
+from liquid.builtin.filters import math as math_filters
 from liquid.exceptions import FilterArgumentError, LiquidTypeError
 from markupsafe import Markup
 
@@ -35,6 +37,14 @@ _PATH_EVALUATE = Path.evaluate
 _FILTERED_EVALUATE = FilteredExpression.evaluate
 _FILTER_EVALUATE = Filter.evaluate
 _FILTER_EVALUATE_ARGS = Filter.evaluate_args
+
+# What python-liquid's `plus`, `minus` and `times` return for two ints, without
+# the number coercions around it: a job summing prices calls them in a loop.
+_INT_ARITHMETIC: dict[object, Callable[[int, int], int]] = {
+    math_filters.plus: operator.add,
+    math_filters.minus: operator.sub,
+    math_filters.times: operator.mul,
+}
 
 
 def compile_expression(expression: Expression, env: Environment) -> Evaluate:
@@ -148,11 +158,14 @@ def _filter(node: Filter, env: Environment) -> ApplyFilter:
     # The usual filters, `upcase` or `plus: item.price`: the same call, unrolled.
     if positional:
         (argument,) = positional
+        ints = _INT_ARITHMETIC.get(func)
 
         def apply_one(left: object, context: RenderContext) -> object:
             if context.env.filters.get(name) is not func:
                 return slow(left, context)
             value = argument(context)
+            if ints is not None and left.__class__ is int and value.__class__ is int:
+                return ints(left, value)
             try:
                 return func(left, value)
             except (TypeError, LiquidTypeError, FilterArgumentError) as err:

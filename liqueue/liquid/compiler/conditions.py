@@ -99,32 +99,22 @@ def _not_equal(_expression: Expression, left: Evaluate, right: Evaluate) -> Eval
     return lambda context: not _eq(left(context), right(context))
 
 
-def _less(expression: Expression, left: Evaluate, right: Evaluate, *, swap: bool) -> Evaluate:
+def _order(
+    expression: Expression, left: Evaluate, right: Evaluate, *, swap: bool, strict: bool
+) -> Evaluate:
+    """`<` (strict) or `<=`, the operands swapped for `>` and `>=`."""
     token = expression.token
 
-    def less(context: RenderContext) -> object:
+    def order(context: RenderContext) -> object:
         a = left(context)
         b = right(context)
         if swap:
             a, b = b, a
         if _ordered(a, b):
-            return a < b  # type: ignore[operator]
-        return logical._lt(token, a, b)
+            return a < b if strict else a <= b  # type: ignore[operator]
+        return logical._lt(token, a, b) if strict else logical._le(a, b)
 
-    return less
-
-
-def _at_most(_expression: Expression, left: Evaluate, right: Evaluate, *, swap: bool) -> Evaluate:
-    def at_most(context: RenderContext) -> object:
-        a = left(context)
-        b = right(context)
-        if swap:
-            a, b = b, a
-        if _ordered(a, b):
-            return a <= b  # type: ignore[operator]
-        return logical._le(a, b)
-
-    return at_most
+    return order
 
 
 def _contains(expression: Expression, left: Evaluate, right: Evaluate) -> Evaluate:
@@ -138,9 +128,9 @@ _binary: dict[object, Binary] = {
     LogicalOrExpression.evaluate: _or,
     EqExpression.evaluate: _equal,
     NeExpression.evaluate: _not_equal,
-    LtExpression.evaluate: lambda e, left, right: _less(e, left, right, swap=False),
-    GtExpression.evaluate: lambda e, left, right: _less(e, left, right, swap=True),
-    LeExpression.evaluate: lambda e, left, right: _at_most(e, left, right, swap=False),
-    GeExpression.evaluate: lambda e, left, right: _at_most(e, left, right, swap=True),
+    LtExpression.evaluate: lambda e, left, right: _order(e, left, right, swap=False, strict=True),
+    GtExpression.evaluate: lambda e, left, right: _order(e, left, right, swap=True, strict=True),
+    LeExpression.evaluate: lambda e, left, right: _order(e, left, right, swap=False, strict=False),
+    GeExpression.evaluate: lambda e, left, right: _order(e, left, right, swap=True, strict=False),
     ContainsExpression.evaluate: _contains,
 }

@@ -115,8 +115,10 @@ def test_one_ctrl_c_to_the_group_is_one_request_to_stop(
     tmp_path: Path, started: list[Worker]
 ) -> None:
     """The children see the terminal's Ctrl-C only through the parent: still graceful."""
+    # Each job spins some seconds: still running when the children hear of the
+    # Ctrl-C (with 3,000,000 turns a job could end first, and nothing was left to finish).
     root = write_app(tmp_path / "app", {
-        "views/pages/index.liquid": "{% for i in (1..2) %}{% background source_name: 'short', i: i %}{% for k in (1..3000000) %}{% endfor %}{% endbackground %}{% endfor %}",
+        "views/pages/index.liquid": "{% for i in (1..2) %}{% background source_name: 'short', i: i %}{% for k in (1..30000000) %}{% endfor %}{% endbackground %}{% endfor %}",
     }, CONFIG)  # fmt: skip
     db = f"sqlite:///{tmp_path}/q.db"
     with App(root, database_url=db) as app:

@@ -24,7 +24,7 @@ limits:
 
 # The victim is killed as soon as it holds the jobs, and the survivor runs them
 # all: a second or so each is long enough, and keeps the test short.
-KILLED_LOOP = "{% for i in (1..3000000) %}{% endfor %}"
+KILLED_LOOP = "{% for i in (1..10000000) %}{% endfor %}"
 
 
 def states(app: App) -> dict[str, int]:

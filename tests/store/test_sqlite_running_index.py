@@ -1,7 +1,7 @@
-"""SQLite's migration 0014: running jobs in one index of their own (jobs_running),
-the other states in jobs_state_created, and the sweep's index written as
-comparisons. An older file upgrades with its jobs in the right indexes, and
-every reader of running jobs reads jobs_running."""
+"""SQLite's migration 0014: running jobs listed and counted through an index of
+their own (jobs_running), the other states in jobs_state_created, and the
+sweep's index written as comparisons. An older file upgrades with its jobs in
+the right indexes, and the readers of running jobs read their indexes."""
 
 from __future__ import annotations
 
@@ -76,8 +76,8 @@ def test_a_version_13_file_upgrades_with_each_job_in_its_indexes(tmp_path: Path)
         assert store.schema_version() == (14, 14)
         with sqlite3.connect(path) as db:
             indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-        assert {"jobs_running", "jobs_state_created", "jobs_unreadable"} <= indexes
-        assert not {"jobs_lease", "jobs_running_source"} & indexes
+        assert {"jobs_running", "jobs_lease", "jobs_state_created", "jobs_unreadable"} <= indexes
+        assert "jobs_running_source" not in indexes
 
         assert _indexed(path, "jobs_running", "state = 'running'") == ["busy", "lost", "other"]
         in_states = "state = 'scheduled' OR state = 'retry' OR state = 'done'"
@@ -119,7 +119,7 @@ def test_readers_of_running_jobs_read_their_index(tmp_path: Path) -> None:
         store.complete([outcome(job.id) for job in claimed[:290]], T0 + 2)
     now = {"now": T0 + 3, "max_rescues": 3}
     for name in ("rescue_jobs", "kill_lost_jobs"):
-        assert "jobs_running" in _plan(path, SQL[name], now), name
+        assert "jobs_lease (lease_until<?)" in _plan(path, SQL[name], now), name
     plan = _plan(path, SQL["running_of_source"], {"source_name": "common"})
     assert "jobs_running" in plan, plan
     wanted = JobFilter(state=JobState.RUNNING)
@@ -129,7 +129,8 @@ def test_readers_of_running_jobs_read_their_index(tmp_path: Path) -> None:
         ("list_jobs", {"state": "running", "source_name": None, "event_id": None, "limit": 50}),
     ):
         plan = _plan(path, filtered(SQL[name], params), params)
-        assert "jobs_running" in plan, (name, plan)
+        # Either index of running jobs only; a count may take the smaller one.
+        assert "INDEX jobs_running" in plan or "INDEX jobs_lease" in plan, (name, plan)
 
 
 def test_a_claim_and_its_completion_leave_jobs_state_created_alone_while_it_runs(

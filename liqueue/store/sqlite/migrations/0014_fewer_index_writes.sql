@@ -18,14 +18,13 @@ CREATE INDEX jobs_unreadable ON jobs (state)
 
 -- Running jobs were in three indexes: jobs_lease (lease_until), jobs_running_source
 -- (source_name) and jobs_state_created (state, created_at, id), so a claim wrote
--- three entries and its completion took them out again. One index holds them
--- now, for every reader of running jobs (few: at most the workers' concurrency):
--- the rescue's lease_until < now and a limited source's count read it whole, as
--- a list of running jobs (newest first, paged by (created_at, id)) walks it.
-DROP INDEX jobs_lease;
+-- three entries and its completion took them out again. jobs_lease stays (the
+-- rescue's range of expired leases, and heartbeats move only its entry); the
+-- other two become jobs_running, for a list of running jobs (newest first,
+-- paged by (created_at, id)) and a limited source's count, which reads it whole
+-- (running jobs are few: at most the workers' concurrency).
 DROP INDEX jobs_running_source;
-CREATE INDEX jobs_running ON jobs (created_at, id, source_name, lease_until)
-    WHERE state = 'running';
+CREATE INDEX jobs_running ON jobs (created_at, id, source_name) WHERE state = 'running';
 -- The other states keep their place in jobs_state_created. Written as ORs of
 -- equalities: a list filtered by `state = ?` uses a partial index only when
 -- its WHERE is implied, and SQLite sees `x = 'dead'` implying

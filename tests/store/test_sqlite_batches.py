@@ -1,10 +1,11 @@
 """SQLite writes a batch of outcomes with one statement and learns which took effect.
 
-The batch travels as JSON and the statement names the rows it changed, so a
-stale outcome (another worker's claim now) is left out without redoing the
-batch. Outcomes JSON could not carry unchanged (two for one job, text holding
-NUL) go one statement each, which learns the same from row counts; the
-job_counts triggers change rows too, which once made every batch look stale.
+The batch's values are bound as parameters of one multi-row statement, which
+names the rows it changed, so a stale outcome (another worker's claim now) is
+left out without redoing the batch; any text goes as it is, NUL included.
+Two outcomes for one job go one statement each, which learns the same from
+what each changed; the job_counts triggers change rows too, which once made
+every batch look stale.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 from liqueue.store import columns, open_store, rows
 from liqueue.store.base import LogQuery
+from liqueue.store.sqlite.schema import SQL
 from liqueue.store.sqlite.store import _apply_outcomes
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
@@ -41,7 +43,9 @@ def _claimed_params(tmp_path: Path, state: JobState = JobState.DONE) -> tuple[Pa
         store.close()
     fields: dict[str, Any] = {"worker_id": "w1"}
     if state is not JobState.DONE:
-        fields.update(error_class="E", error_message="née: ☃", error_location="a.liquid:1")
+        fields.update(
+            error_class="E", error_message="née: ☃ \0 after NUL", error_location="a.liquid:1"
+        )
         fields.update(next_run_at=T0 + 61.25 if state is JobState.RETRY else None)
     params = [
         rows.outcome_params(outcome(job.id, 1, state, T0 + 1.000123, **fields), T0 + 1)
@@ -73,14 +77,15 @@ def test_fresh_outcomes_take_effect_in_one_statement_as_one_by_one(
             "SELECT state, sum(n) FROM job_counts WHERE n > 0 GROUP BY state"
         ).fetchall()
     assert counts == [(state.value, 3)]
-    path, params = _claimed_params(tmp_path / "nul", state)
-    params = [_with(row, MESSAGE, (row[MESSAGE] or "") + "\0") for row in params]  # one by one
+    path, params = _claimed_params(tmp_path / "one_by_one", state)
     with sqlite3.connect(path) as db:
-        assert _apply_outcomes(db, params) is None
-        one_by_one = [(*row[:5], row[5].removesuffix("\0") or None, row[6]) for row in _stored(db)]
+        for row in params:  # the statement for two outcomes of one job
+            assert db.execute(SQL["complete_jobs"], rows.named_outcome(row)).fetchone()
+        one_by_one = _stored(db)
     assert batched == one_by_one
     assert {row[0] for row in batched} == {state.value}
     assert batched[0][1] == (None if state is JobState.RETRY else T0 + 1.000123)
+    assert batched[0][5] == (None if state is JobState.DONE else "née: ☃ \0 after NUL")
 
 
 def test_a_stale_outcome_is_found_and_left_out(tmp_path: Path) -> None:
@@ -106,9 +111,9 @@ def test_two_outcomes_for_one_job_take_effect_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        'née: ☃ {"a": [1]} \\ \t',  # in one statement
-        "with NUL \0 inside",  # one statement per line
-        "the six characters \\u0000",  # taken for NUL: one statement per line
+        'née: ☃ {"a": [1]} \\ \t',
+        "with NUL \0 inside",
+        "the six characters \\u0000",
     ],
 )
 def test_log_lines_of_a_batch_are_stored_as_written_and_in_order(tmp_path: Path, text: str) -> None:

@@ -1,4 +1,4 @@
-"""SQLite writes a batch of jobs with a few multi-row statements (policy_ops.py):
+"""SQLite writes a batch of jobs with a few multi-row statements (batches.py):
 every job lands once, with its own values, whatever the batch size and however
 few parameters the SQLite build binds to one statement."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from liqueue.store import open_store
 from liqueue.store.browse import JobFilter
-from liqueue.store.sqlite.policy_ops import _statement_sizes
+from liqueue.store.sqlite.batches import statement_sizes
 from liqueue.store.sqlite.store import SQLiteStore
 
 from .factories import enqueue, spec
@@ -20,12 +20,12 @@ from .factories import enqueue, spec
 @pytest.mark.parametrize("count", [1, 7, 512, 1025])
 def test_statement_sizes_cover_the_batch_in_powers_of_two(count: int) -> None:
     db = sqlite3.connect(":memory:")
-    sizes = list(_statement_sizes(db, count))
+    sizes = list(statement_sizes(db, count, 14))
     assert sum(sizes) == count
     assert all(size & (size - 1) == 0 and size <= 512 for size in sizes)
     assert len(sizes) <= 11  # 1025 = 512 + 512 + 1
     db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # builds before SQLite 3.32
-    assert max(_statement_sizes(db, count)) <= 999 // 14
+    assert max(statement_sizes(db, count, 14)) <= 999 // 14
 
 
 @pytest.mark.parametrize("variables", [None, 999])

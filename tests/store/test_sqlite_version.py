@@ -1,4 +1,4 @@
-"""liqueue's SQL needs SQLite 3.38 (`->>` in the batch statements): an older library
+"""liqueue's SQL needs SQLite 3.38 (JSON functions built in): an older library
 is refused in one line when a store is opened, never met as a syntax error later."""
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from types import TracebackType
 
 from liqueue.errors import StoreError, StoreUnavailable
 
-# The batch statements read JSON with `->>` (SQLite 3.38); RETURNING is 3.35.
+# Lists of ids travel as JSON (json_each), built into SQLite from 3.38 on;
+# RETURNING is 3.35.
 OLDEST_SQLITE = (3, 38, 0)
 
 

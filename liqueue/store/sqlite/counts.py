@@ -12,30 +12,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from liqueue.store import columns, rows
+from liqueue.store import columns
+from liqueue.store.sqlite import batches
 from liqueue.store.sqlite.schema import SQL
-
-# How JSON text writes NUL (also matched by a backslash before "u0000" in the
-# text itself, which then only takes the slower way).
-NUL = "\\u0000"
 
 
 def insert_logs(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> None:
-    """Insert log lines (`rows.log_params`) and count their attempt lines.
+    """Insert log lines (`rows.log_params`), in order, and count their attempt lines.
 
-    One statement over the lines as JSON, unless some text holds NUL (which
-    JSON text would not hand back unchanged): then one statement per line.
-    The counts read the new lines back by id (logs.id only grows: AUTOINCREMENT),
-    so they see the values as stored, whichever way the lines went in.
+    A few statements over the lines (batches.py). The counts read the new lines
+    back by id (logs.id only grows: AUTOINCREMENT), so they see the values as
+    stored.
     """
     if not params:
         return
     after = db.execute(SQL["last_log_id"]).fetchone()[0]
-    entries = rows.dumps(params)
-    if NUL in entries:
-        db.executemany(SQL["insert_logs"], params)
-    else:
-        db.execute(SQL["insert_log_batch"], {"entries": entries})
+    for sql, values in batches.chunks(db, SQL["insert_logs"], _ONE_LINE, params, _WIDTH):
+        db.execute(sql, values)
     if any(row[_TYPE] == "attempt" for row in params):
         db.execute(SQL["count_attempts"], {"after": after})
         db.execute(SQL["count_attempt_minutes"], {"after": after})
@@ -57,3 +50,5 @@ def count_left_running(db: sqlite3.Connection, moved: Iterable[Sequence[Any]]) -
 
 # Where a line's type is in its insert parameters.
 _TYPE = columns.LOG_INSERT.index("type")
+_WIDTH = len(columns.LOG_INSERT)
+_ONE_LINE = batches.one_row(_WIDTH)

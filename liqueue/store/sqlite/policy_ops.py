@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import cache
-from itertools import chain
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from liqueue.jobs import JobSpec
@@ -23,6 +21,7 @@ from liqueue.store.policy_rows import (
     runs_from_rows,
     split_unique,
 )
+from liqueue.store.sqlite import batches
 from liqueue.store.sqlite.claim import claim_due_rows, jobs_from_batches
 from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.counts import insert_logs
@@ -86,31 +85,9 @@ def insert_jobs(db: sqlite3.Connection, specs: Sequence[JobSpec], now: float) ->
 _PRIORITY = columns.JOB_INSERT.index("priority")
 _SOURCE_NAME = columns.JOB_INSERT.index("source_name")
 
-# insert_jobs with its one row of VALUES repeated: binding and stepping one
-# statement per few hundred rows costs about two thirds of executemany's
-# statement per row. Sizes are powers of two, so a few statements (each
-# prepared once, then cached) write any batch.
-_ONE_ROW = "('scheduled', 0, " + ", ".join("?" for _ in columns.JOB_INSERT) + ")"
+# insert_jobs with its one row of VALUES repeated (batches.py).
+_ONE_ROW = batches.one_row(len(columns.JOB_INSERT), "'scheduled', 0, ")
 assert SQL["insert_jobs"].count(_ONE_ROW) == 1, "insert_jobs.sql must hold one row of VALUES"
-_MOST_ROWS = 512
-
-
-@cache
-def _insert_rows_sql(rows: int) -> str:
-    return SQL["insert_jobs"].replace(_ONE_ROW, ", ".join([_ONE_ROW] * rows))
-
-
-def _statement_sizes(db: sqlite3.Connection, count: int) -> Iterator[int]:
-    # Older SQLite builds bind at most 999 parameters to a statement.
-    limit = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns.JOB_INSERT)
-    most = _MOST_ROWS
-    while most > limit:
-        most //= 2
-    while count:
-        while most > count:
-            most //= 2
-        yield most
-        count -= most
 
 
 def _count(counted: Counter[tuple[int, str]], params: tuple[Any, ...]) -> None:
@@ -123,11 +100,10 @@ def _insert_plain(
     """A few statements for the batch; a job whose id is stored already (the same
     outbox enqueued again) is skipped, and must not be counted."""
     db.execute("SAVEPOINT insert_jobs")
-    inserted = start = 0
-    for size in _statement_sizes(db, len(params)):
-        values = list(chain.from_iterable(params[start : start + size]))
-        inserted += db.execute(_insert_rows_sql(size), values).rowcount
-        start += size
+    inserted = 0
+    width = len(columns.JOB_INSERT)
+    for sql, values in batches.chunks(db, SQL["insert_jobs"], _ONE_ROW, params, width):
+        inserted += db.execute(sql, values).rowcount
     if inserted == len(params):
         db.execute("RELEASE insert_jobs")
         for row in params:

@@ -26,10 +26,10 @@ from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.sqlfiles import check_schema_version
-from liqueue.store.sqlite import connection, schema
+from liqueue.store.sqlite import batches, connection, schema
 from liqueue.store.sqlite.claim import NO_SOURCES, claim_due_rows, jobs_from_batches
 from liqueue.store.sqlite.connection import Transactions
-from liqueue.store.sqlite.counts import NUL, count_left_running, insert_logs
+from liqueue.store.sqlite.counts import count_left_running, insert_logs
 from liqueue.store.sqlite.policy_ops import SQLiteLimitOps, SQLitePolicyOps, insert_jobs
 from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
 from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
@@ -397,27 +397,30 @@ def _set_parents(
 def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> set[str] | None:
     """Ids of the outcomes that took effect, or None when all did (the usual case).
 
-    One statement over the batch as JSON, which names the rows it changed.
-    Outcomes it could not carry as they are (two for one job, or text holding
-    NUL, which JSON text would not hand back unchanged) go one statement each.
+    One statement over the batch (batches.py), which names the rows it changed.
+    Two outcomes for one job go one statement each, in order, so the second
+    finds the job no longer running.
     """
-    batch = rows.dumps(params)
-    if NUL not in batch and len({row[_OUTCOME_ID] for row in params}) == len(params):
-        changed = db.execute(SQL["complete_outcomes"], {"outcomes": batch}).fetchall()
+    if len({row[_OUTCOME_ID] for row in params}) == len(params):
+        changed: list[Any] = []
+        for sql, values in batches.chunks(
+            db, SQL["complete_outcomes"], _ONE_OUTCOME, params, len(columns.OUTCOME)
+        ):
+            changed += db.execute(sql, values).fetchall()
         count_left_running(db, [row[1:] for row in changed])
         return None if len(changed) == len(params) else {row[0] for row in changed}
     applied: set[str] = set()
     moved: list[tuple[Any, ...]] = []
-    # In order, so the second outcome for one job finds it no longer running.
     for named in map(rows.named_outcome, params):
-        changed = db.execute(SQL["complete_jobs"], named).fetchone()
-        if changed is not None:
+        changed_row = db.execute(SQL["complete_jobs"], named).fetchone()
+        if changed_row is not None:
             applied.add(named["id"])
-            moved.append(changed)
+            moved.append(changed_row)
     count_left_running(db, moved)
     return None if len(applied) == len(params) else applied
 
 
+_ONE_OUTCOME = batches.one_row(len(columns.OUTCOME))
 _OUTCOME_ID = columns.OUTCOME.index("id")
 # Where the columns job_counts needs start in a rescue's RETURNING.
 _RESCUED_COUNTED = 6

@@ -1,8 +1,8 @@
 -- Newest first, one page after the cursor (created_at, id): the row comparison
 -- is a range on the index, so the thousandth page costs what the first does.
 -- A filter line is dropped when its parameter is None (store/filters.py), so a
--- state filter walks jobs_state_created backwards, a source filter
--- jobs_source_created, and the others jobs_created.
+-- state filter walks jobs_state_created backwards (running: jobs_running), a
+-- source filter jobs_source_created, and the others jobs_created.
 SELECT {job_columns}
 FROM jobs
 WHERE (created_at, id) < (:before_at, :before_id)

@@ -11,6 +11,9 @@ SET state = 'dead',
         ELSE 'unknown priority rank ' || CAST(priority AS TEXT)
     END,
     error_location = NULL
-WHERE state NOT IN ('scheduled', 'running', 'retry', 'done', 'dead', 'cancelled')
-   OR (state IN ('scheduled', 'retry') AND priority NOT IN (0, 1, 2))
+-- The WHERE of the jobs_unreadable index, word for word (migration 0014).
+WHERE (state <> 'scheduled' AND state <> 'running' AND state <> 'retry'
+       AND state <> 'done' AND state <> 'dead' AND state <> 'cancelled')
+   OR ((state = 'scheduled' OR state = 'retry')
+       AND priority <> 0 AND priority <> 1 AND priority <> 2)
 RETURNING id, source_name, attempt, max_attempts, error_message

@@ -12,19 +12,13 @@ import ctypes
 import queue
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from liqueue.errors import TimeLimitExceeded
 from liqueue.jobs import Job
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.worker.runner import AttemptRunner
-
-# How long a thread holds off starting its next job while the main thread
-# is busy (see `Executor.paused`): bounded, so a store call that hangs
-# (a database restarting) delays starts by this much, never stops them.
-PAUSE_SECONDS = 0.01
 
 
 @dataclass
@@ -59,8 +53,6 @@ class Executor:
         self._lock = threading.Lock()
         self._running: dict[int, _Running] = {}
         self._queued: set[str] = set()
-        self._open = threading.Event()
-        self._open.set()
         self._threads = [
             threading.Thread(target=self._work, name=f"liqueue-job-{n}", daemon=True)
             for n in range(concurrency)
@@ -72,23 +64,6 @@ class Executor:
         with self._lock:
             self._queued.add(job.id)
         self._jobs.put(job)
-
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        """While the main thread talks to the store, threads start no new job.
-
-        sqlite3 and psycopg let go of the GIL for every statement and every
-        row they step through; a thread rendering takes it each time and
-        keeps it for the switch interval (5 ms), so a claim or a completion
-        could take many times its own work while the renders it waits for
-        drain the queue anyway. Renders under way finish first; then the
-        main thread runs alone until it waits for news again.
-        """
-        self._open.clear()
-        try:
-            yield
-        finally:
-            self._open.set()
 
     def take_back_queued(self) -> list[str]:
         """Ids of submitted jobs no thread has started; they will not start."""
@@ -132,7 +107,6 @@ class Executor:
             job = self._jobs.get()
             if job is None:
                 return
-            self._open.wait(PAUSE_SECONDS)
             with self._lock:
                 if job.id not in self._queued:  # taken back during shutdown
                     continue

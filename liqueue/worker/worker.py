@@ -123,20 +123,16 @@ class Worker:
 
     def _step(self) -> bool:
         """One turn of the loop; True when a burst worker has nothing left to do."""
-        with self.executor.paused():
-            finished = self._drain(block_for=0.0)
-            self._complete(finished)
-            room = self._room_to_claim()
-            claimed = self._claim(room) if room else 0
-            self._housekeeping()
-            if claimed or finished:
-                return False
-            if self.options.burst and not self.in_flight and self._nothing_due_soon():
-                return True
-            wait = self._idle_wait()
-        finished = self._drain(block_for=wait)
-        with self.executor.paused():
-            self._complete(finished)
+        finished = self._drain(block_for=0.0)
+        self._complete(finished)
+        room = self._room_to_claim()
+        claimed = self._claim(room) if room else 0
+        self._housekeeping()
+        if claimed or finished:
+            return False
+        if self.options.burst and not self.in_flight and self._nothing_due_soon():
+            return True
+        self._complete(self._drain(block_for=self._idle_wait()))
         return False
 
     def _store_unavailable(self, err: StoreUnavailable) -> None:

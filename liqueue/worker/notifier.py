@@ -9,6 +9,11 @@ from liqueue.store import Store
 
 WAKE = object()
 
+# A listener's wait cannot be cut short, so `close` waits out the current one:
+# short slices let a worker (a `--burst` one above all) exit without a pause.
+# An idle wait is a poll() of one socket: ten a second cost nothing measurable.
+WAIT_SLICE_SECONDS = 0.1
+
 
 class Notifier:
     def __init__(self, store: Store, inbox: queue.SimpleQueue[object]) -> None:
@@ -20,7 +25,7 @@ class Notifier:
 
     def _listen(self) -> None:
         while not self._closed.is_set():
-            if self._listener.wait(1.0) and not self._closed.is_set():
+            if self._listener.wait(WAIT_SLICE_SECONDS) and not self._closed.is_set():
                 self._inbox.put(WAKE)
 
     def close(self) -> None:

@@ -1,5 +1,5 @@
 """Migration 0014: the indexes by creation time leave running jobs out, so a
-claim feeds two indexes instead of five; listings and counts read running jobs
+claim feeds three indexes instead of five; listings and counts read running jobs
 in a branch of their own and must still show every job, newest first."""
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import psycopg
 from liqueue.jobs import JobState
 from liqueue.store import Store, shared
 from liqueue.store.base import JobQuery, LogQuery
-from liqueue.store.browse import JobFilter, each_page
+from liqueue.store.browse import JobFilter, each_page, find_params
+from liqueue.store.filters import filtered
 from liqueue.store.postgres import PostgresStore
 from liqueue.store.postgres.schema import MIGRATIONS, SQL
-from tests.store.factories import T0
+from tests.store.factories import T0, enqueue, spec
 
 # (id, state, source_name, created_at): running jobs between the others in time.
 ROWS = [
@@ -57,6 +58,9 @@ def test_0014_upgrades_a_store_with_jobs_and_lists_them_all(
         indexes = _indexes(conn)
     for name in ("jobs_created", "jobs_state_created", "jobs_source_created"):
         assert indexes[name].endswith("WHERE (state <> 'running'::text)"), indexes[name]
+    for name in ("jobs_running", "jobs_running_created"):
+        assert indexes[name].endswith("WHERE (state = 'running'::text)"), indexes[name]
+    assert "(source_name, created_at, id, lease_until)" in indexes["jobs_running"]
     assert indexes["logs_type_at"].endswith("WHERE (type <> 'attempt'::text)")
 
     store = open_url(postgres_schema_url)
@@ -78,3 +82,30 @@ def test_0014_upgrades_a_store_with_jobs_and_lists_them_all(
     assert store.count_jobs(JobFilter(source_name="mail", since=T0 + 2)) == 4
     assert store.count_jobs(JobFilter(state=JobState.RUNNING, since=T0 + 3)) == 2
     assert [entry.message for entry in store.read_logs(LogQuery(type="log"))] == ["kept"]
+
+
+def _plan(url: str, name: str, params: dict[str, object]) -> str:
+    sql = filtered(SQL[name], params)
+    with psycopg.connect(url) as conn:
+        conn.execute("ANALYZE jobs")
+        return "\n".join(str(row[0]) for row in conn.execute(f"EXPLAIN {sql}", params))
+
+
+def test_running_jobs_are_listed_through_their_indexes(pg_store: PostgresStore) -> None:
+    """Many running jobs of one source: a page of them, or of another source's,
+    is read in index order; a branch that cannot hold the state asked for is cut."""
+    enqueue(pg_store, *[spec("common") for _ in range(2000)])
+    assert len(pg_store.claim("w", 1000, T0 + 1, 30, ["default"])) == 1000
+    enqueue(pg_store, *[spec("rare") for _ in range(5)])
+    running = _plan(
+        pg_store.url, "find_jobs", find_params(JobFilter(state=JobState.RUNNING), 50, None)
+    )
+    assert "jobs_running_created" in running and "jobs_state_created" not in running, running
+    assert "Index Scan Backward using jobs_running_created" in running, running
+    dead = _plan(pg_store.url, "find_jobs", find_params(JobFilter(state=JobState.DEAD), 50, None))
+    assert "jobs_state" in dead and "jobs_running" not in dead, dead
+    rare = _plan(pg_store.url, "find_jobs", find_params(JobFilter(source_name="rare"), 50, None))
+    assert "jobs_source_created" in rare, rare
+    assert "Index Scan Backward using jobs_running on" in rare, rare
+    listed = pg_store.find_jobs(JobFilter(source_name="common", state=JobState.RUNNING), 2000, None)
+    assert len(listed) == 1000

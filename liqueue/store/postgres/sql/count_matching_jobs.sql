@@ -6,6 +6,7 @@ SELECT (
     SELECT count(*)
     FROM jobs
     WHERE state <> 'running'
+      AND %(state)s <> 'running'
       AND state = %(state)s
       AND source_name = %(source_name)s
       AND priority = %(priority)s
@@ -17,7 +18,7 @@ SELECT (
     SELECT count(*)
     FROM jobs
     WHERE state = 'running'
-      AND state = %(state)s
+      AND %(state)s = 'running'
       AND source_name = %(source_name)s
       AND priority = %(priority)s
       AND event_id = %(event_id)s

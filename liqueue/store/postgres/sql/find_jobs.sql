@@ -4,11 +4,13 @@
 -- state filter walks jobs_state_created backwards, a source filter
 -- jobs_source_created, and the others jobs_created. Those indexes leave running
 -- jobs out (migration 0014: a claim would feed them); the second branch reads
--- those from jobs_running, a few rows however many jobs wait, sorted.
+-- them from jobs_running_created, or for a source from jobs_running. With a
+-- state given, the branch that cannot hold it is cut by its one-time filter.
 (
 SELECT {job_columns}
 FROM jobs
 WHERE state <> 'running'
+  AND %(state)s <> 'running'
   AND (created_at, id) < (%(before_at)s, %(before_id)s)
   AND state = %(state)s
   AND source_name = %(source_name)s
@@ -24,8 +26,8 @@ UNION ALL
 SELECT {job_columns}
 FROM jobs
 WHERE state = 'running'
+  AND %(state)s = 'running'
   AND (created_at, id) < (%(before_at)s, %(before_id)s)
-  AND state = %(state)s
   AND source_name = %(source_name)s
   AND priority = %(priority)s
   AND event_id = %(event_id)s

@@ -3,6 +3,7 @@
 SELECT {job_columns}
 FROM jobs
 WHERE state <> 'running'
+  AND %(state)s <> 'running'
   AND state = %(state)s
   AND source_name = %(source_name)s
   AND event_id = %(event_id)s
@@ -14,7 +15,7 @@ UNION ALL
 SELECT {job_columns}
 FROM jobs
 WHERE state = 'running'
-  AND state = %(state)s
+  AND %(state)s = 'running'
   AND source_name = %(source_name)s
   AND event_id = %(event_id)s
 ORDER BY created_at DESC, id DESC

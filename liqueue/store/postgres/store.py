@@ -172,15 +172,14 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
         if not outcomes:
             return
         params = [rows.outcome_params(outcome, now) for outcome in outcomes]
-        ids = [outcome.job_id for outcome in outcomes]  # complete_jobs.sql's last array
         if _queue_nothing(outcomes):
             logs = [rows.log_params(entry) for outcome in outcomes for entry in outcome.outbox.logs]
-            arrays = [*_log_arrays(logs), *_arrays(params), ids]
+            arrays = [*_log_arrays(logs), *_arrays(params)]
             self._run(lambda conn: autocommit(conn, COMPLETE_AND_LOG, arrays))
             return
 
         def work(conn: Conn) -> None:
-            found = conn.execute(SQL["complete_jobs"], [*_arrays(params), ids]).fetchall()
+            found = conn.execute(SQL["complete_jobs"], _arrays(params)).fetchall()
             applied = {row[0] for row in found}
             merged = shared.outbox_of(outcomes, applied)
             _persist(conn, merged, now)

@@ -1,7 +1,6 @@
-"""Fewer index entries and rows read per job on PostgreSQL. Migration 0014: the
-indexes by creation time leave running jobs out, so a claim feeds three indexes
-instead of five; listings and counts read running jobs in a branch of their own
-and must still show every job, newest first. A completion finds its rows by id."""
+"""Migration 0014: the indexes by creation time leave running jobs out, so a
+claim feeds three indexes instead of five; listings and counts read running jobs
+in a branch of their own and must still show every job, newest first."""
 
 from __future__ import annotations
 
@@ -10,13 +9,13 @@ from collections.abc import Callable
 import psycopg
 
 from liqueue.jobs import JobState
-from liqueue.store import Store, rows, shared
+from liqueue.store import Store, shared
 from liqueue.store.base import JobQuery, LogQuery
 from liqueue.store.browse import JobFilter, each_page, find_params
 from liqueue.store.filters import filtered
 from liqueue.store.postgres import PostgresStore
 from liqueue.store.postgres.schema import MIGRATIONS, SQL
-from tests.store.factories import T0, enqueue, outcome, spec
+from tests.store.factories import T0, enqueue, spec
 
 # (id, state, source_name, created_at): running jobs between the others in time.
 ROWS = [
@@ -110,24 +109,3 @@ def test_running_jobs_are_listed_through_their_indexes(pg_store: PostgresStore) 
     assert "Index Scan Backward using jobs_running on" in rare, rare
     listed = pg_store.find_jobs(JobFilter(source_name="common", state=JobState.RUNNING), 2000, None)
     assert len(listed) == 1000
-
-
-def test_a_completion_finds_its_jobs_by_id_among_many_running(pg_store: PostgresStore) -> None:
-    """Other workers' running jobs are not read: joined on the outcomes alone, the
-    completion hashed every running job (or every job) at each batch."""
-    enqueue(pg_store, *[spec("common") for _ in range(2000)])
-    assert len(pg_store.claim("other", 1500, T0 + 1, 30, ["default"])) == 1500
-    with psycopg.connect(pg_store.url) as conn:
-        conn.execute("ANALYZE jobs")
-    mine = pg_store.claim("w", 20, T0 + 1, 30, ["default"])
-    done = [outcome(job.id, worker_id="w") for job in mine]
-    params = [rows.outcome_params(item, T0 + 2) for item in done]
-    arrays = [list(column) for column in zip(*params, strict=True)]
-    with psycopg.connect(pg_store.url) as conn:
-        found = conn.execute(
-            "EXPLAIN " + SQL["complete_jobs"], [*arrays, [job.id for job in mine]]
-        ).fetchall()
-    plan = "\n".join(str(row[0]) for row in found)
-    assert "jobs_pkey" in plan and "Seq Scan on jobs" not in plan, plan
-    pg_store.complete(done, T0 + 2)
-    assert {pg_store.get_job(job.id).state for job in mine} == {JobState.DONE}

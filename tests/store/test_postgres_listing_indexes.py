@@ -9,13 +9,13 @@ from collections.abc import Callable
 import psycopg
 
 from liqueue.jobs import JobState
-from liqueue.store import Store, shared
+from liqueue.store import Store, rows, shared
 from liqueue.store.base import JobQuery, LogQuery
 from liqueue.store.browse import JobFilter, each_page, find_params
 from liqueue.store.filters import filtered
 from liqueue.store.postgres import PostgresStore
 from liqueue.store.postgres.schema import MIGRATIONS, SQL
-from tests.store.factories import T0, enqueue, spec
+from tests.store.factories import T0, enqueue, outcome, spec
 
 # (id, state, source_name, created_at): running jobs between the others in time.
 ROWS = [
@@ -60,7 +60,8 @@ def test_0014_upgrades_a_store_with_jobs_and_lists_them_all(
         assert indexes[name].endswith("WHERE (state <> 'running'::text)"), indexes[name]
     for name in ("jobs_running", "jobs_running_created"):
         assert indexes[name].endswith("WHERE (state = 'running'::text)"), indexes[name]
-    assert "(source_name, created_at, id, lease_until)" in indexes["jobs_running"]
+    assert "(source_name, created_at, lease_until)" in indexes["jobs_running"]
+    assert "(created_at)" in indexes["jobs_running_created"]
     assert indexes["logs_type_at"].endswith("WHERE (type <> 'attempt'::text)")
 
     store = open_url(postgres_schema_url)
@@ -109,3 +110,26 @@ def test_running_jobs_are_listed_through_their_indexes(pg_store: PostgresStore) 
     assert "Index Scan Backward using jobs_running on" in rare, rare
     listed = pg_store.find_jobs(JobFilter(source_name="common", state=JobState.RUNNING), 2000, None)
     assert len(listed) == 1000
+
+
+def test_a_completion_looks_its_jobs_up_by_primary_key_on_stale_statistics(
+    pg_store: PostgresStore,
+) -> None:
+    """Statistics taken on an empty table, then a batch queued and claimed (a
+    drain right after an enqueue): no index of running jobs holds id, so no
+    outcome looks its row up through one (reading it whole, once per job); a
+    lookup by id goes through jobs_pkey, or the running jobs are read once."""
+    with psycopg.connect(pg_store.url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE jobs")
+    enqueue(pg_store, *[spec("common") for _ in range(300)])
+    mine = pg_store.claim("w", 300, T0 + 1, 30, ["default"])
+    done = [outcome(job.id, worker_id="w") for job in mine]
+    params = [rows.outcome_params(item, T0 + 2) for item in done]
+    arrays = [list(column) for column in zip(*params, strict=True)]
+    with psycopg.connect(pg_store.url) as conn:
+        found = conn.execute("EXPLAIN " + SQL["complete_jobs"], arrays).fetchall()
+    lines = [str(row[0]) for row in found]
+    by_id = [n for n, line in enumerate(lines) if "Index Cond: (id = " in line]
+    assert all("jobs_pkey" in lines[n - 1] for n in by_id), "\n".join(lines)
+    pg_store.complete(done, T0 + 2)
+    assert {pg_store.get_job(job.id).state for job in mine} == {JobState.DONE}

@@ -4,8 +4,8 @@
 -- state filter walks jobs_state_created backwards, a source filter
 -- jobs_source_created, and the others jobs_created. Those indexes leave running
 -- jobs out (migration 0014: a claim would feed them); the second branch reads
--- them from jobs_running_created, or for a source from jobs_running. With a
--- state given, the branch that cannot hold it is cut by its one-time filter.
+-- them from jobs_running, in the same order. With a state given, the branch
+-- that cannot hold it is cut by its one-time filter.
 (
 SELECT {job_columns}
 FROM jobs

@@ -54,7 +54,12 @@ from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import RenderState, state_of
 from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
 from liqueue.liquid.tags.partials import parse_partial_call
-from liqueue.liquid.tags.stored_fields import JOB_ARGUMENTS, json_fields, warn_if_large
+from liqueue.liquid.tags.stored_fields import (
+    ARGUMENTS_WARNING_BYTES,
+    JOB_ARGUMENTS,
+    json_fields,
+    warn_if_large,
+)
 from liqueue.policies import duplicate_entry
 
 if TYPE_CHECKING:
@@ -122,7 +127,7 @@ class BackgroundNode(Node):
         options = self.constant_options
         if options is None or context.autoescape:  # autoescape makes literals Markup
             options = self._options(context)
-        arguments, size = json_fields(context, self.job_arguments, JOB_ARGUMENTS)
+        arguments, size, arguments_json = json_fields(context, self.job_arguments, JOB_ARGUMENTS)
         placement = self._placement(template_path(context))
         if self.partial is None:
             partial = None
@@ -137,6 +142,7 @@ class BackgroundNode(Node):
             partial=partial,
             arguments=arguments,
             context=state.context,
+            arguments_json=arguments_json,
         )
         admission = outside_of(context.env).admission
         spec, holder = admission.admit(spec, state.outbox.jobs, state.clock.now())
@@ -149,7 +155,9 @@ class BackgroundNode(Node):
         if self.target is not None:
             context.assign(self.target, spec.id)
         state.outbox.jobs.append(spec)
-        warn_if_large(context, self.token, f"the arguments of job {spec.source_name} are", size)
+        if size > ARGUMENTS_WARNING_BYTES:  # not naming the job for nothing
+            what = f"the arguments of job {spec.source_name} are"
+            warn_if_large(context, self.token, what, size)
         return 0
 
     def _placement(self, path: str) -> _Placement:

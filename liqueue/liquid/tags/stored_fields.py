@@ -17,6 +17,7 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, cast
 
 from liqueue.errors import JobOptionError
+from liqueue.jobs import stored_json
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, tag_location
 from liqueue.liquid.values import TooLarge, json_text
@@ -43,11 +44,25 @@ JOB_ARGUMENTS = Stored("job argument", "the job's arguments are")
 EVENT_PAYLOAD = Stored("event field", "the event's payload is")
 
 
+# The fields as JSON data, about how many bytes they take as JSON (what the
+# limits go by), and the text the store writes (`stored_json` of the data).
+StoredFields = tuple[dict[str, Any], int, str]
+
+# `,"name":` by field name: names are the templates' own words, so few.
+_KEYS: dict[str, str] = {}
+
+
 def json_fields(
     context: RenderContext, keywords: Iterable[KeywordArgument], stored: Stored
-) -> tuple[dict[str, Any], int]:
-    """The keywords' values as JSON data, and about how many bytes they take as JSON."""
+) -> StoredFields:
+    """The keywords' values as JSON data, their size, and their stored JSON text.
+
+    Each value's JSON is written once, to measure it; the stored text is
+    joined from those pieces (written compact for objects and lists), so the
+    store need not encode the values again.
+    """
     fields: dict[str, Any] = {}
+    pieces: list[str] = []  # `,"name":` then the value's JSON, for each field
     size = 2  # {}
     limit = state_of(context).limits.job_arguments_bytes
     for arg in keywords:
@@ -86,10 +101,22 @@ def json_fields(
                 at(context, arg.token),
             )
         assert text is not None
-        # A string, number, boolean or null is its own JSON value; only
-        # objects and lists need the round trip that makes them plain data.
-        fields[arg.name] = value if scalar else json.loads(text)
-    return fields, size
+        if scalar:
+            # A string, number, boolean or null is its own JSON value, and its
+            # text is what the store writes.
+            fields[arg.name] = value
+        else:
+            # Objects and lists need the round trip that makes them plain
+            # data; the store writes that data compact (json_text spaces it).
+            fields[arg.name] = data = json.loads(text)
+            text = stored_json(data)
+        key = _KEYS.get(arg.name)
+        if key is None:
+            key = _KEYS[arg.name] = f",{encode_basestring(arg.name)}:"
+        pieces += (key, text)
+    if len(pieces) != 2 * len(fields):  # a name given twice: the dict kept one value
+        return fields, size, stored_json(fields)
+    return fields, size, "{" + "".join(pieces)[1:] + "}"
 
 
 def warn_if_large(context: RenderContext, token: Token, what: str, size: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import threading
 import uuid
 
@@ -43,6 +44,8 @@ def test_from_options_makes_the_spec_the_dataclass_makes() -> None:
     names = [f.name for f in dataclasses.fields(JobSpec)]
     assert list(vars(made)) == names  # every field set, in the dataclass's order
     assert [getattr(made, n) for n in names] == [getattr(built, n) for n in names]
+    # Filled key by key, its __dict__ shares the class's keys as __init__'s does.
+    assert sys.getsizeof(vars(made)) == sys.getsizeof(vars(built))
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.source_name = "other"  # type: ignore[misc]
     unnamed = JobSpec.from_options(

@@ -146,3 +146,9 @@ def test_any_json_data_is_written_as_json_dumps_writes_it(a: object, b: object) 
     [spec] = RUNTIME.render("index", {"a": a, "b": b}).outbox.jobs
     written(spec)
     assert json.loads(spec.arguments_json or "") == {"a": a, "b": b}
+
+
+def test_an_int_too_long_to_write_is_an_error_naming_it(app: AppDir) -> None:
+    app.page("index", "{% background source_name: 'big', n: 1, huge: h %}{% endbackground %}")
+    with pytest.raises(JobOptionError, match="job argument 'huge' cannot be stored as JSON"):
+        app.runtime().render("index", {"h": 10**5000})

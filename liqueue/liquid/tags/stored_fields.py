@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from liqueue.errors import JobOptionError
 from liqueue.jobs import stored_json
@@ -66,30 +66,34 @@ def json_fields(
     size = 2  # {}
     limit = state_of(context).limits.job_arguments_bytes
     for arg in keywords:
-        value = arg.value.evaluate(context)
+        name = arg.name
+        value: Any = arg.value.evaluate(context)
         kind = value.__class__
-        scalar = kind in _SCALARS
+        room = limit - size
         text: str | None
         try:
-            # Stops writing as soon as the fields pass the limit (a scalar's
-            # text is one piece: written whole, then measured). A string or
-            # an int is written as the encoder would, without its generic path.
+            # A string or an int is written as the encoder would, without its
+            # generic path. A string, number, boolean or null is its own JSON
+            # value, written whole, then measured; anything else stops being
+            # written as soon as it passes the limit.
             if kind is str:
-                text = encode_basestring(cast(str, value))
+                text = encode_basestring(value)
+                scalar = True
             elif kind is int:
-                text = int.__repr__(cast(int, value))  # what the encoder writes
+                text = int.__repr__(value)  # what the encoder writes (or a ValueError)
+                scalar = True
             else:
-                text = json_text(value) if scalar else json_text(value, max_chars=limit - size)
-            if scalar and len(text) > limit - size:
-                text = None
+                scalar = kind in _SCALARS
+                text = json_text(value, max_chars=None if scalar else room)
         except ValueError as err:
             raise JobOptionError(
-                f"{stored.field} '{arg.name}' cannot be stored as JSON: {err}",
-                at(context, arg.token),
+                f"{stored.field} '{name}' cannot be stored as JSON: {err}", at(context, arg.token)
             ) from None
         except TooLarge:
             text = None
-        size += len(arg.name) + 4  # "name": value,
+        if scalar and text is not None and len(text) > room:
+            text = None
+        size += len(name) + 4  # "name": value,
         if text is None:
             size += limit
         else:
@@ -97,22 +101,19 @@ def json_fields(
         if size > limit:
             raise JobOptionError(
                 f"{stored.whole} more than {limit:,} bytes as JSON "
-                f"(limits.job_arguments_bytes) with '{arg.name}': pass ids, not large objects",
+                f"(limits.job_arguments_bytes) with '{name}': pass ids, not large objects",
                 at(context, arg.token),
             )
         assert text is not None
-        if scalar:
-            # A string, number, boolean or null is its own JSON value, and its
-            # text is what the store writes.
-            fields[arg.name] = value
-        else:
+        if not scalar:
             # Objects and lists need the round trip that makes them plain
             # data; the store writes that data compact (json_text spaces it).
-            fields[arg.name] = data = json.loads(text)
-            text = stored_json(data)
-        key = _KEYS.get(arg.name)
+            value = json.loads(text)
+            text = stored_json(value)
+        fields[name] = value
+        key = _KEYS.get(name)
         if key is None:
-            key = _KEYS[arg.name] = f",{encode_basestring(arg.name)}:"
+            key = _KEYS[name] = f",{encode_basestring(name)}:"
         pieces += (key, text)
     if len(pieces) != 2 * len(fields):  # a name given twice: the dict kept one value
         return fields, size, stored_json(fields)

@@ -8,7 +8,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from liqueue.errors import Location
 from liqueue.jobs.options import JobOptions
@@ -103,11 +103,12 @@ class JobSpec:
     # refuses a second job holding the same key.
     unique_key: str | None = None
     unique_for: float = 0.0
-    # `arguments` as the store writes them (compact JSON), when the tag that
-    # made the spec wrote that text already while measuring them; None: the
-    # store encodes `arguments`. A spec copied with other arguments must
-    # leave it None.
-    arguments_json: str | None = field(default=None, compare=False, repr=False)
+    # `arguments` as the store writes them (compact JSON), set by from_options
+    # when the tag wrote that text already while measuring them; otherwise
+    # None and the store encodes `arguments`. Not a field: a copy made by
+    # dataclasses.replace (which may change the arguments) goes without it,
+    # and asdict, equality and repr never see it.
+    arguments_json: ClassVar[str | None] = None
 
     @classmethod
     def from_options(
@@ -128,8 +129,8 @@ class JobSpec:
         # The dataclass's __init__ sets each field through object.__setattr__
         # (it is frozen): 1.5 us of each job of a 1,000-job page. Filling the
         # new instance's __dict__ gives the same object (tests/jobs/test_spec.py),
-        # key by key in the fields' order so that it stays as small as
-        # __init__ makes it (update() built a dict half as large again).
+        # key by key in the fields' order so that it shares the class's keys
+        # as __init__'s does (update() built a dict half as large again).
         spec = object.__new__(cls)
         fields = spec.__dict__
         fields["source_name"] = options.source_name or default_name
@@ -145,7 +146,8 @@ class JobSpec:
         fields["id"] = new_job_id()
         fields["unique_key"] = None
         fields["unique_for"] = 0.0
-        fields["arguments_json"] = arguments_json
+        if arguments_json is not None:
+            fields["arguments_json"] = arguments_json
         return spec
 
     def __post_init__(self) -> None:

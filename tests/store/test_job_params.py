@@ -10,7 +10,7 @@ import pytest
 
 from liqueue.config import AppConfig
 from liqueue.errors import Location
-from liqueue.jobs import JobSpec
+from liqueue.jobs import JobOptions, JobSpec
 from liqueue.liquid import Runtime
 from liqueue.outbox import Outbox
 from liqueue.store import Store, columns, rows
@@ -43,11 +43,33 @@ def test_batch_params_equal_params_of_each_spec() -> None:
 
 def test_arguments_written_by_a_tag_are_the_parameter_as_they_are() -> None:
     arguments = {"n": 1, "text": "ü\u2028", "list": [1.5, None, {"k": True}]}
-    encoded = JobSpec(source_name="s", origin=Location("p"), body="", arguments=arguments)
-    written = dataclasses.replace(encoded, arguments_json=rows.dumps(arguments))
+    written = JobSpec.from_options(
+        JobOptions(),
+        default_name="s",
+        origin=Location("p"),
+        body="",
+        arguments=arguments,
+        context={},
+        arguments_json=rows.dumps(arguments),
+    )
+    encoded = dataclasses.replace(written)  # the same job, without the text
+    assert encoded.arguments_json is None
     assert rows.job_params([written], 5.0) == rows.job_params([encoded], 5.0)
     assert rows.job_params([written], 5.0)[0][columns.JOB_INSERT.index("arguments")] == (
         '{"n":1,"text":"ü\u2028","list":[1.5,null,{"k":true}]}'
+    )
+    # The text given is what goes in: job_params does not encode again.
+    odd = JobSpec.from_options(
+        JobOptions(),
+        default_name="s",
+        origin=Location("p"),
+        body="",
+        arguments=arguments,
+        context={},
+        arguments_json='{"as":"given"}',
+    )
+    assert rows.job_params([odd], 5.0)[0][columns.JOB_INSERT.index("arguments")] == (
+        '{"as":"given"}'
     )
 
 

@@ -14,7 +14,7 @@ from liqueue.jobs.options import (
     validate_source_name,
 )
 from liqueue.jobs.priority import Priority
-from liqueue.jobs.spec import JobSpec, new_job_id
+from liqueue.jobs.spec import JobSpec, new_job_id, stored_json
 
 __all__ = [
     "JOB_OPTION_NAMES",
@@ -27,6 +27,7 @@ __all__ = [
     "JobState",
     "Priority",
     "new_job_id",
+    "stored_json",
     "validate_delay",
     "validate_job_options",
     "validate_max_attempts",

@@ -14,9 +14,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from liqueue.errors import JobOptionError
+from liqueue.jobs import stored_json
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import at, tag_location
 from liqueue.liquid.values import TooLarge, json_text
@@ -43,38 +44,56 @@ JOB_ARGUMENTS = Stored("job argument", "the job's arguments are")
 EVENT_PAYLOAD = Stored("event field", "the event's payload is")
 
 
+# The fields as JSON data, about how many bytes they take as JSON (what the
+# limits go by), and the text the store writes (`stored_json` of the data).
+StoredFields = tuple[dict[str, Any], int, str]
+
+# `,"name":` by field name: names are the templates' own words, so few.
+_KEYS: dict[str, str] = {}
+
+
 def json_fields(
     context: RenderContext, keywords: Iterable[KeywordArgument], stored: Stored
-) -> tuple[dict[str, Any], int]:
-    """The keywords' values as JSON data, and about how many bytes they take as JSON."""
+) -> StoredFields:
+    """The keywords' values as JSON data, their size, and their stored JSON text.
+
+    Each value's JSON is written once, to measure it; the stored text is
+    joined from those pieces (written compact for objects and lists), so the
+    store need not encode the values again.
+    """
     fields: dict[str, Any] = {}
+    pieces: list[str] = []  # `,"name":` then the value's JSON, for each field
     size = 2  # {}
     limit = state_of(context).limits.job_arguments_bytes
     for arg in keywords:
-        value = arg.value.evaluate(context)
+        name = arg.name
+        value: Any = arg.value.evaluate(context)
         kind = value.__class__
-        scalar = kind in _SCALARS
+        room = limit - size
         text: str | None
         try:
-            # Stops writing as soon as the fields pass the limit (a scalar's
-            # text is one piece: written whole, then measured). A string or
-            # an int is written as the encoder would, without its generic path.
+            # A string or an int is written as the encoder would, without its
+            # generic path. A string, number, boolean or null is its own JSON
+            # value, written whole, then measured; anything else stops being
+            # written as soon as it passes the limit.
             if kind is str:
-                text = encode_basestring(cast(str, value))
+                text = encode_basestring(value)
+                scalar = True
             elif kind is int:
-                text = int.__repr__(cast(int, value))  # what the encoder writes
+                text = int.__repr__(value)  # what the encoder writes (or a ValueError)
+                scalar = True
             else:
-                text = json_text(value) if scalar else json_text(value, max_chars=limit - size)
-            if scalar and len(text) > limit - size:
-                text = None
+                scalar = kind in _SCALARS
+                text = json_text(value, max_chars=None if scalar else room)
         except ValueError as err:
             raise JobOptionError(
-                f"{stored.field} '{arg.name}' cannot be stored as JSON: {err}",
-                at(context, arg.token),
+                f"{stored.field} '{name}' cannot be stored as JSON: {err}", at(context, arg.token)
             ) from None
         except TooLarge:
             text = None
-        size += len(arg.name) + 4  # "name": value,
+        if scalar and text is not None and len(text) > room:
+            text = None
+        size += len(name) + 4  # "name": value,
         if text is None:
             size += limit
         else:
@@ -82,14 +101,23 @@ def json_fields(
         if size > limit:
             raise JobOptionError(
                 f"{stored.whole} more than {limit:,} bytes as JSON "
-                f"(limits.job_arguments_bytes) with '{arg.name}': pass ids, not large objects",
+                f"(limits.job_arguments_bytes) with '{name}': pass ids, not large objects",
                 at(context, arg.token),
             )
         assert text is not None
-        # A string, number, boolean or null is its own JSON value; only
-        # objects and lists need the round trip that makes them plain data.
-        fields[arg.name] = value if scalar else json.loads(text)
-    return fields, size
+        if not scalar:
+            # Objects and lists need the round trip that makes them plain
+            # data; the store writes that data compact (json_text spaces it).
+            value = json.loads(text)
+            text = stored_json(value)
+        fields[name] = value
+        key = _KEYS.get(name)
+        if key is None:
+            key = _KEYS[name] = f",{encode_basestring(name)}:"
+        pieces += (key, text)
+    if len(pieces) != 2 * len(fields):  # a name given twice: the dict kept one value
+        return fields, size, stored_json(fields)
+    return fields, size, "{" + "".join(pieces)[1:] + "}"
 
 
 def warn_if_large(context: RenderContext, token: Token, what: str, size: int) -> None:

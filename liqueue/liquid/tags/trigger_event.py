@@ -49,7 +49,7 @@ class TriggerEventNode(Node):
                 f"trigger_event needs an event type, got {event_type!r}",
                 at(context, type_expression.token),
             )
-        payload, size = json_fields(context, self._fields(context), EVENT_PAYLOAD)
+        payload, size, _ = json_fields(context, self._fields(context), EVENT_PAYLOAD)
         location = tag_location(context, self.token)
         # The stored origin is `path:line`; the column would only clutter it.
         event = new_event(

@@ -152,3 +152,22 @@ def test_an_int_too_long_to_write_is_an_error_naming_it(app: AppDir) -> None:
     app.page("index", "{% background source_name: 'big', n: 1, huge: h %}{% endbackground %}")
     with pytest.raises(JobOptionError, match="job argument 'huge' cannot be stored as JSON"):
         app.runtime().render("index", {"h": 10**5000})
+
+
+@pytest.mark.parametrize("value", ["a\ud800b", ["ok", {"k": "\udfff"}]])
+def test_a_lone_surrogate_is_an_error_naming_the_argument_and_its_place(
+    app: AppDir, value: object
+) -> None:
+    # JSON may escape half a surrogate pair ("\ud800"): it decodes, but is not text.
+    app.page("index", "ok\n{% background source_name: 'x', n: 1, s: v %}{% endbackground %}")
+    with pytest.raises(JobOptionError) as raised:
+        app.runtime().render("index", {"v": value})
+    message = str(raised.value)
+    assert "job argument 's' cannot be stored as JSON" in message and "surrogate" in message
+    assert "index.liquid:2:" in message
+
+
+def test_a_lone_surrogate_in_an_event_field_is_an_error_naming_the_field(app: AppDir) -> None:
+    app.page("index", "{% trigger_event 'order.placed', order_id: 1, note: v %}")
+    with pytest.raises(JobOptionError, match="event field 'note' cannot be stored as JSON"):
+        app.runtime().render("index", {"v": "\ud83d"})

@@ -96,8 +96,18 @@ def json_fields(
         size += len(name) + 4  # "name": value,
         if text is None:
             size += limit
+        elif text.isascii():
+            size += len(text)
         else:
-            size += len(text) if text.isascii() else len(text.encode())
+            try:
+                size += len(text.encode())
+            except UnicodeEncodeError as err:  # a lone surrogate, e.g. from a JSON "\ud800"
+                bad = err.object[err.start : err.end]
+                raise JobOptionError(
+                    f"{stored.field} '{name}' cannot be stored as JSON: it holds {bad!r}, "
+                    "half of a UTF-16 surrogate pair, which is not text",
+                    at(context, arg.token),
+                ) from None
         if size > limit:
             raise JobOptionError(
                 f"{stored.whole} more than {limit:,} bytes as JSON "

@@ -41,36 +41,34 @@ def test_batch_params_equal_params_of_each_spec() -> None:
     ]
 
 
-def test_arguments_written_by_a_tag_are_the_parameter_as_they_are() -> None:
-    arguments = {"n": 1, "text": "ü\u2028", "list": [1.5, None, {"k": True}]}
-    written = JobSpec.from_options(
+def _tagged(arguments: dict[str, object], arguments_json: str) -> JobSpec:
+    """A job as a tag makes it, with the arguments' JSON it wrote."""
+    return JobSpec.from_options(
         JobOptions(),
         default_name="s",
         origin=Location("p"),
         body="",
         arguments=arguments,
         context={},
-        arguments_json=rows.dumps(arguments),
+        arguments_json=arguments_json,
     )
+
+
+_ARGUMENTS = columns.JOB_INSERT.index("arguments")
+
+
+def test_arguments_written_by_a_tag_are_the_parameter_as_they_are() -> None:
+    arguments = {"n": 1, "text": "ü\u2028", "list": [1.5, None, {"k": True}]}
+    written = _tagged(arguments, rows.dumps(arguments))
     encoded = dataclasses.replace(written)  # the same job, without the text
     assert encoded.arguments_json is None
     assert rows.job_params([written], 5.0) == rows.job_params([encoded], 5.0)
-    assert rows.job_params([written], 5.0)[0][columns.JOB_INSERT.index("arguments")] == (
+    assert rows.job_params([written], 5.0)[0][_ARGUMENTS] == (
         '{"n":1,"text":"ü\u2028","list":[1.5,null,{"k":true}]}'
     )
     # The text given is what goes in: job_params does not encode again.
-    odd = JobSpec.from_options(
-        JobOptions(),
-        default_name="s",
-        origin=Location("p"),
-        body="",
-        arguments=arguments,
-        context={},
-        arguments_json='{"as":"given"}',
-    )
-    assert rows.job_params([odd], 5.0)[0][columns.JOB_INSERT.index("arguments")] == (
-        '{"as":"given"}'
-    )
+    odd = _tagged(arguments, '{"as":"given"}')
+    assert rows.job_params([odd], 5.0)[0][_ARGUMENTS] == '{"as":"given"}'
 
 
 def test_an_unknown_priority_is_refused_naming_it() -> None:

@@ -22,8 +22,9 @@ from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 from liqueue.store import columns, open_store, rows
 from liqueue.store.base import LogQuery
+from liqueue.store.sqlite import batches
 from liqueue.store.sqlite.schema import SQL
-from liqueue.store.sqlite.store import _apply_outcomes
+from liqueue.store.sqlite.store import _ONE_OUTCOME, OUTCOMES_PER_STATEMENT, _apply_outcomes
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
 
@@ -141,3 +142,25 @@ def test_log_lines_of_a_batch_are_stored_as_written_and_in_order(tmp_path: Path,
     expected = [log for each in done for log in each.outbox.logs]
     assert [dataclasses.replace(entry, id=None) for entry in stored] == expected
     assert counts == [("first", "SUCCESS", 1)]
+
+
+def test_a_batch_of_outcomes_finds_each_job_by_id_even_with_statistics(tmp_path: Path) -> None:
+    """With sqlite_stat1 (ANALYZE, PRAGMA optimize), 128 or more rows of VALUES
+    make SQLite build a Bloom filter by reading every job, per statement."""
+    path = tmp_path / "liqueue.db"
+    store = open_store(f"sqlite:///{path}")
+    try:
+        store.migrate()
+        enqueue(store, *(spec(f"s{i % 7}") for i in range(2000)))
+    finally:
+        store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("ANALYZE")
+        size = max(
+            batches.statement_sizes(db, 10_000, len(columns.OUTCOME), OUTCOMES_PER_STATEMENT)
+        )
+        sql = batches.repeated(SQL["complete_outcomes"], _ONE_OUTCOME, size)
+        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, ["x"] * (9 * size))]
+    assert size == OUTCOMES_PER_STATEMENT
+    assert not [step for step in plan if "BLOOM" in step or step.startswith("SCAN jobs")], plan
+    assert any("USING INDEX sqlite_autoindex_jobs_1 (id=?)" in step for step in plan), plan

@@ -32,11 +32,13 @@ def repeated(sql: str, row: str, rows: int) -> str:
     return sql.replace(row, ", ".join([row] * rows))
 
 
-def statement_sizes(db: sqlite3.Connection, count: int, width: int) -> Iterator[int]:
+def statement_sizes(
+    db: sqlite3.Connection, count: int, width: int, most_rows: int = MOST_ROWS
+) -> Iterator[int]:
     """Rows per statement for `count` rows of `width` parameters each."""
     # Older SQLite builds bind at most 999 parameters to a statement.
     limit = db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
-    most = MOST_ROWS
+    most = most_rows
     while most > limit:
         most //= 2
     while count:
@@ -47,10 +49,15 @@ def statement_sizes(db: sqlite3.Connection, count: int, width: int) -> Iterator[
 
 
 def chunks(
-    db: sqlite3.Connection, sql: str, row: str, params: Sequence[Sequence[Any]], width: int
+    db: sqlite3.Connection,
+    sql: str,
+    row: str,
+    params: Sequence[Sequence[Any]],
+    width: int,
+    most_rows: int = MOST_ROWS,
 ) -> Iterator[tuple[str, list[Any]]]:
     """(statement, its parameters) for each statement writing `params`, in order."""
     start = 0
-    for size in statement_sizes(db, len(params), width):
+    for size in statement_sizes(db, len(params), width, most_rows):
         yield repeated(sql, row, size), list(chain.from_iterable(params[start : start + size]))
         start += size

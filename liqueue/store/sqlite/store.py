@@ -404,7 +404,12 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> se
     if len({row[_OUTCOME_ID] for row in params}) == len(params):
         changed: list[Any] = []
         for sql, values in batches.chunks(
-            db, SQL["complete_outcomes"], _ONE_OUTCOME, params, len(columns.OUTCOME)
+            db,
+            SQL["complete_outcomes"],
+            _ONE_OUTCOME,
+            params,
+            len(columns.OUTCOME),
+            OUTCOMES_PER_STATEMENT,
         ):
             changed += db.execute(sql, values).fetchall()
         count_left_running(db, [row[1:] for row in changed])
@@ -421,6 +426,12 @@ def _apply_outcomes(db: sqlite3.Connection, params: list[tuple[Any, ...]]) -> se
 
 
 _ONE_OUTCOME = batches.one_row(len(columns.OUTCOME))
+# Once the database has statistics (ANALYZE, PRAGMA optimize), SQLite joins a
+# batch of 128 or more outcomes to jobs through a Bloom filter, built by
+# reading every job: 25 ms a statement with 1,000,000 jobs queued for later,
+# ten times the batch's own work. Up to 64 it looks each job up by id
+# (tests/store/test_sqlite_batches.py checks the plan).
+OUTCOMES_PER_STATEMENT = 64
 _OUTCOME_ID = columns.OUTCOME.index("id")
 # Where the columns job_counts needs start in a rescue's RETURNING.
 _RESCUED_COUNTED = 6

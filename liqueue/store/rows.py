@@ -45,10 +45,14 @@ def _named(listed: tuple[str, ...], row: Sequence[Any]) -> dict[str, Any]:
 
 def stored_priority(name: str) -> int:
     """What the database keeps for a priority: its rank, so claims order by it."""
-    priority = Priority.named(name)
-    if priority is None:
+    rank = _RANK_OF_NAME.get(name) if isinstance(name, str) else None
+    if rank is None:
         raise ValueError(f"unknown priority {name!r}: use high, default or low")
-    return priority.rank
+    return rank
+
+
+# Each job of a page asks for its priority's rank: one lookup, not Priority's two.
+_RANK_OF_NAME: Final = {priority.value: priority.rank for priority in Priority}
 
 
 # The order job_params writes its tuples in, field by field: a dict per job
@@ -59,8 +63,6 @@ _JOB_INSERT_WRITTEN = (
     "event_id",
 )  # fmt: skip
 assert columns.JOB_INSERT == _JOB_INSERT_WRITTEN, "job_params must follow columns.JOB_INSERT"
-
-_RANK_OF_NAME: Final = {priority.value: priority.rank for priority in Priority}
 
 
 def job_params(specs: Sequence[JobSpec], now: float) -> list[tuple[Any, ...]]:
@@ -77,10 +79,6 @@ def job_params(specs: Sequence[JobSpec], now: float) -> list[tuple[Any, ...]]:
         context = contexts.get(id(spec.context))
         if context is None:
             context = contexts[id(spec.context)] = dumps(spec.context)
-        priority = spec.priority
-        rank = _RANK_OF_NAME.get(priority) if isinstance(priority, str) else None
-        if rank is None:
-            rank = stored_priority(priority)  # raises, saying why
         arguments = spec.arguments_json
         if arguments is None:
             arguments = dumps(spec.arguments)
@@ -88,7 +86,7 @@ def job_params(specs: Sequence[JobSpec], now: float) -> list[tuple[Any, ...]]:
         params.append(
             (
                 spec.id,
-                rank,
+                stored_priority(spec.priority),
                 spec.source_name,
                 spec.body,
                 spec.partial,

@@ -54,12 +54,7 @@ from liqueue.liquid.positions import in_liquid_tag, line_col, tag_start
 from liqueue.liquid.state import RenderState, state_of
 from liqueue.liquid.tags.common import at, readable_name, tag_location, template_path
 from liqueue.liquid.tags.partials import parse_partial_call
-from liqueue.liquid.tags.stored_fields import (
-    ARGUMENTS_WARNING_BYTES,
-    JOB_ARGUMENTS,
-    json_fields,
-    warn_if_large,
-)
+from liqueue.liquid.tags.stored_fields import JOB_ARGUMENTS, json_fields, warn_if_large
 from liqueue.policies import duplicate_entry
 
 if TYPE_CHECKING:
@@ -126,7 +121,7 @@ class BackgroundNode(Node):
             self.raise_for_disabled(context.disabled_tags)
         state = state_of(context)
         if len(state.outbox.jobs) >= state.limits.jobs_per_render:
-            self._refuse_past_job_limit(context, state)
+            raise self._past_job_limit(context, state)
         options = self.constant_options
         if options is None or context.autoescape:  # autoescape makes literals Markup
             options = self._options(context)
@@ -160,9 +155,7 @@ class BackgroundNode(Node):
         if self.target is not None:
             context.assign(self.target, spec.id)
         state.outbox.jobs.append(spec)
-        if size > ARGUMENTS_WARNING_BYTES:  # not naming the job for nothing
-            what = f"the arguments of job {spec.source_name} are"
-            warn_if_large(context, self.token, what, size)
+        warn_if_large(context, self.token, f"the arguments of job {spec.source_name} are", size)
         return 0
 
     # One call to python-liquid's Node.render less for each job: a 1,000-job
@@ -179,14 +172,13 @@ class BackgroundNode(Node):
         )
         return placed
 
-    def _refuse_past_job_limit(self, context: RenderContext, state: RenderState) -> None:
+    def _past_job_limit(self, context: RenderContext, state: RenderState) -> JobOptionError:
         limit = state.limits.jobs_per_render
-        if len(state.outbox.jobs) >= limit:
-            raise JobOptionError(
-                f"this render already queued {limit:,} jobs, the most one render may "
-                "(limits.jobs_per_render): queue one job that processes a batch",
-                tag_location(context, self.token),
-            )
+        return JobOptionError(
+            f"this render already queued {limit:,} jobs, the most one render may "
+            "(limits.jobs_per_render): queue one job that processes a batch",
+            tag_location(context, self.token),
+        )
 
     def _options(self, context: RenderContext) -> JobOptions:
         try:

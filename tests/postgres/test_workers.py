@@ -14,7 +14,7 @@ import psycopg
 from liqueue import App
 from liqueue.store import LogQuery
 from liqueue.testing import wait_for
-from tests.apps import write_app
+from tests.apps import sleep, write_app
 from tests.processes import Process, liqueue_cli
 
 from . import server
@@ -22,10 +22,10 @@ from .db import all_done, listeners, state_counts
 
 StartWorker = Callable[..., Process]
 
-# `count` background jobs from one render, each a little Liquid work (`spin` iterations;
-# compiled rendering turns an empty loop in about 0.3 us, so 20,000 take about 7 ms).
-MANY = """
-{% for i in (1..count) %}{% background source_name: 'bulk', i: i, spin: spin %}{% for k in (1..spin) %}{% endfor %}{{ i }}{% endbackground %}{% endfor %}
+# `count` background jobs from one render, each lasting `pause` seconds (a set time,
+# not loop turns, which each speed-up of rendering would shorten).
+MANY = f"""
+{{% for i in (1..count) %}}{{% background source_name: 'bulk', i: i, pause: pause %}}{{% if pause > 0 %}}{sleep("pause")}{{% endif %}}{{{{ i }}}}{{% endbackground %}}{{% endfor %}}
 """
 ONE = "{% background source_name: 'one' %}ok{% endbackground %}"
 
@@ -58,10 +58,10 @@ def test_four_workers_run_twenty_thousand_jobs_exactly_once(
     jobs = 20_000
     # One render queues them all: above the default limits.jobs_per_render.
     config = "limits: {jobs_per_render: 20000}\n"
-    root = write_app(tmp_path / "app", {"views/pages/many.liquid": MANY}, config)
+    root = write_app(tmp_path / "app", {"views/pages/many.liquid": MANY}, config, with_sleep=True)
     with App(root, database_url=pg_url) as app:
         started = time.monotonic()
-        app.render("many", {"count": jobs, "spin": 0})
+        app.render("many", {"count": jobs, "pause": 0})
         assert time.monotonic() - started < 15, "enqueueing 20,000 jobs from one render"
         workers = [start_worker(root, pg_url, "--concurrency", "4", "--burst") for _ in range(4)]
         for worker in workers:
@@ -113,9 +113,11 @@ def test_kill_9_loses_nothing_and_reruns_only_what_the_victim_held(
     tmp_path: Path, pg_url: str, start_worker: StartWorker
 ) -> None:
     jobs = 1000
-    root = write_app(tmp_path / "app", {"views/pages/many.liquid": MANY}, "lease_seconds: 1\n")
+    root = write_app(
+        tmp_path / "app", {"views/pages/many.liquid": MANY}, "lease_seconds: 1\n", with_sleep=True
+    )
     with App(root, database_url=pg_url) as app:
-        app.render("many", {"count": jobs, "spin": 40_000})
+        app.render("many", {"count": jobs, "pause": 0.03})
         victim = start_worker(root, pg_url, "--concurrency", "4")
         survivors = [start_worker(root, pg_url, "--concurrency", "2") for _ in range(2)]
         wait_for(lambda: state_counts(pg_url).get("done", 0) >= 100, timeout=30)
@@ -144,9 +146,9 @@ def test_workers_survive_a_server_restart(
     server.require_restartable()
     jobs = 2000
     pages = {"views/pages/many.liquid": MANY, "views/pages/one.liquid": ONE}
-    root = write_app(tmp_path / "app", pages, "lease_seconds: 3\n")
+    root = write_app(tmp_path / "app", pages, "lease_seconds: 3\n", with_sleep=True)
     with App(root, database_url=pg_url) as app:
-        app.render("many", {"count": jobs, "spin": 20_000})
+        app.render("many", {"count": jobs, "pause": 0.015})
     workers = [start_worker(root, pg_url, "--concurrency", "2") for _ in range(2)]
     try:
         wait_for(lambda: state_counts(pg_url).get("done", 0) >= 100, timeout=30)
@@ -225,9 +227,11 @@ def test_workers_ride_out_connections_dropped_again_and_again(
     tmp_path: Path, pg_url: str, start_worker: StartWorker
 ) -> None:
     jobs = 1200
-    root = write_app(tmp_path / "app", {"views/pages/many.liquid": MANY}, "lease_seconds: 2\n")
+    root = write_app(
+        tmp_path / "app", {"views/pages/many.liquid": MANY}, "lease_seconds: 2\n", with_sleep=True
+    )
     with App(root, database_url=pg_url) as app:
-        app.render("many", {"count": jobs, "spin": 20_000})
+        app.render("many", {"count": jobs, "pause": 0.015})
     workers = [start_worker(root, pg_url, "--concurrency", "2") for _ in range(2)]
     wait_for(lambda: state_counts(pg_url).get("done", 0) >= 100, timeout=30)
     killed = 0

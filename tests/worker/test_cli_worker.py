@@ -9,19 +9,19 @@ from liqueue import App
 from liqueue.jobs import JobState
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import wait_for
-from tests.apps import SLOW_LOOP, write_app
+from tests.apps import sleep, write_app
 from tests.processes import Processes
 
 
 def test_processes_flag_runs_every_job_once_across_processes(
     tmp_path: Path, db_url: str, processes: Processes
 ) -> None:
-    # Each job spins about 5 ms, some 5 s of work in all: far longer than the second
-    # process takes to start. Trivial jobs could all be done by the first process
-    # before the second one claimed any (seen in CI).
+    # Each job lasts 20 ms, some 5 s in all for one process: far longer than the
+    # second process takes to start. Trivial jobs could all be done by the first
+    # process before the second one claimed any (seen in CI).
     root = write_app(tmp_path / "app", {
-        "views/pages/index.liquid": "{% for i in (1..1000) %}{% background source_name: 'bulk', i: i %}{% for k in (1..20000) %}{% endfor %}{% log i %}{% endbackground %}{% endfor %}",
-    })  # fmt: skip
+        "views/pages/index.liquid": f"{{% for i in (1..1000) %}}{{% background source_name: 'bulk', i: i %}}{sleep(0.02)}{{% log i %}}{{% endbackground %}}{{% endfor %}}",
+    }, with_sleep=True)  # fmt: skip
     with App(root, database_url=db_url) as app:
         app.render("index")
         process = processes.cli("worker", str(root), "--db", db_url, "--processes", "2", "--burst")
@@ -37,8 +37,8 @@ def test_sigterm_to_the_supervisor_stops_every_process_cleanly(
     tmp_path: Path, db_url: str, processes: Processes
 ) -> None:
     root = write_app(tmp_path / "app", {
-        "views/pages/index.liquid": f"{{% for i in (1..6) %}}{{% background source_name: 'slow', i: i %}}{SLOW_LOOP}{{% endbackground %}}{{% endfor %}}",
-    }, "limits:\n  loop_iterations: 100000000\n")  # fmt: skip
+        "views/pages/index.liquid": f"{{% for i in (1..6) %}}{{% background source_name: 'slow', i: i %}}{sleep(3)}{{% endbackground %}}{{% endfor %}}",
+    }, with_sleep=True)  # fmt: skip
     with App(root, database_url=db_url) as app:
         app.render("index")
         process = processes.cli(
@@ -70,8 +70,8 @@ def test_worker_processes_are_not_told_the_database_url_on_their_command_line(
     tmp_path: Path, processes: Processes
 ) -> None:
     root = write_app(tmp_path / "app", {
-        "views/pages/index.liquid": f"{{% for i in (1..2) %}}{{% background source_name: 'slow', i: i %}}{SLOW_LOOP}{{% endbackground %}}{{% endfor %}}",
-    }, "limits:\n  loop_iterations: 100000000\n")  # fmt: skip
+        "views/pages/index.liquid": f"{{% for i in (1..2) %}}{{% background source_name: 'slow', i: i %}}{sleep(3)}{{% endbackground %}}{{% endfor %}}",
+    }, with_sleep=True)  # fmt: skip
     db = f"sqlite:///{tmp_path}/secret-name.db"
     with App(root, database_url=db) as app:
         app.render("index")

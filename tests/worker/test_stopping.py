@@ -22,7 +22,7 @@ from liqueue import App
 from liqueue.jobs import JobState
 from liqueue.store import JobQuery
 from liqueue.testing import wait_for
-from tests.apps import write_app
+from tests.apps import sleep, write_app
 
 # Far longer than any test waits: these jobs only end by being handed back.
 ENDLESS = "{% for i in (1..90000000) %}{% endfor %}"
@@ -115,11 +115,11 @@ def test_one_ctrl_c_to_the_group_is_one_request_to_stop(
     tmp_path: Path, started: list[Worker]
 ) -> None:
     """The children see the terminal's Ctrl-C only through the parent: still graceful."""
-    # Each job spins some seconds: still running when the children hear of the
-    # Ctrl-C (with 3,000,000 turns a job could end first, and nothing was left to finish).
+    # Each job lasts 3 s: still running when the children hear of the Ctrl-C (jobs
+    # timed by loop turns ended first as rendering got faster, leaving nothing to finish).
     root = write_app(tmp_path / "app", {
-        "views/pages/index.liquid": "{% for i in (1..2) %}{% background source_name: 'short', i: i %}{% for k in (1..30000000) %}{% endfor %}{% endbackground %}{% endfor %}",
-    }, CONFIG)  # fmt: skip
+        "views/pages/index.liquid": f"{{% for i in (1..2) %}}{{% background source_name: 'short', i: i %}}{sleep(3)}{{% endbackground %}}{{% endfor %}}",
+    }, CONFIG, with_sleep=True)  # fmt: skip
     db = f"sqlite:///{tmp_path}/q.db"
     with App(root, database_url=db) as app:
         app.render("index")

@@ -12,7 +12,7 @@ from liqueue import App
 from liqueue.jobs import JobState
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import wait_for
-from tests.apps import SLOW_LOOP, write_app
+from tests.apps import SLOW_LOOP, sleep, write_app
 from tests.processes import Process
 
 StartWorker = Callable[..., Process]
@@ -23,8 +23,8 @@ limits:
 """
 
 # The victim is killed as soon as it holds the jobs, and the survivor runs them
-# all: a second or so each is long enough, and keeps the test short.
-KILLED_LOOP = "{% for i in (1..10000000) %}{% endfor %}"
+# all: a second and a half each is long enough, and keeps the test short.
+KILLED_JOB = sleep(1.5)
 
 
 def states(app: App) -> dict[str, int]:
@@ -84,9 +84,9 @@ def test_sigterm_finishes_running_jobs_and_hands_back_the_rest(
 ) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": f"""
-            {{% for i in (1..5) %}}{{% background source_name: 'slow', i: i %}}{SLOW_LOOP}{{% endbackground %}}{{% endfor %}}
+            {{% for i in (1..5) %}}{{% background source_name: 'slow', i: i %}}{sleep(3)}{{% endbackground %}}{{% endfor %}}
         """,
-    }, LIMITS)  # fmt: skip
+    }, with_sleep=True)  # fmt: skip
     with App(root, database_url=db_url) as app:
         app.render("index")
         worker = start_worker(root, db_url, "--concurrency", "1", "--grace", "60")
@@ -102,9 +102,9 @@ def test_sigterm_finishes_running_jobs_and_hands_back_the_rest(
 def test_kill_9_loses_nothing(tmp_path: Path, db_url: str, start_worker: StartWorker) -> None:
     root = write_app(tmp_path / "app", {
         "views/pages/index.liquid": f"""
-            {{% for i in (1..3) %}}{{% background source_name: 'slow', i: i %}}{KILLED_LOOP}{{% endbackground %}}{{% endfor %}}
+            {{% for i in (1..3) %}}{{% background source_name: 'slow', i: i %}}{KILLED_JOB}{{% endbackground %}}{{% endfor %}}
         """,
-    }, LIMITS + "lease_seconds: 1\n")  # fmt: skip
+    }, "lease_seconds: 1\n", with_sleep=True)  # fmt: skip
     with App(root, database_url=db_url) as app:
         app.render("index")
         victim = start_worker(root, db_url, "--concurrency", "2")

@@ -51,45 +51,46 @@ class ScopeChain(ReadOnlyChainMap):
         return self.maps.popleft()
 
 
-_MISS = object()
+# What a lookup gives when the fast path cannot answer.
+MISS = object()
 
 
 def fast_lookup(scope: ScopeChain, path: Sequence[object]) -> object:
-    """The value at `path` if only dicts and lists lie on the way; `_MISS` otherwise."""
+    """The value at `path` if only dicts and lists lie on the way; `MISS` otherwise."""
     return lookup_segments(scope, path[0], path[1:])
 
 
 def lookup_segments(scope: ScopeChain, root: object, rest: Sequence[object]) -> object:
     """`fast_lookup` of the path `root` then `rest`, for a caller holding them apart."""
     if root.__class__ is not str:
-        return _MISS
+        return MISS
     for mapping in scope.maps:
         if mapping.__class__ is dict:
-            obj: Any = mapping.get(root, _MISS)
-            if obj is not _MISS:
+            obj: Any = mapping.get(root, MISS)
+            if obj is not MISS:
                 break
         elif root in mapping:
             obj = mapping[root]
             break
     else:
-        return _MISS
+        return MISS
     for segment in rest:
         kind = obj.__class__
         if kind is dict:
             # python-liquid tries `obj[key]` first for every key, `size`,
             # `first` and `last` included: a key present is its answer.
             if segment.__class__ is not str:
-                return _MISS
-            obj = obj.get(segment, _MISS)
-            if obj is _MISS:
-                return _MISS
+                return MISS
+            obj = obj.get(segment, MISS)
+            if obj is MISS:
+                return MISS
         elif kind is list and obj:
             if segment.__class__ is int:
                 if not -len(obj) <= segment < len(obj):
-                    return _MISS
+                    return MISS
                 obj = obj[segment]
             elif segment.__class__ is not str:
-                return _MISS
+                return MISS
             elif segment == "first":
                 obj = obj[0]
             elif segment == "last":
@@ -97,11 +98,11 @@ def lookup_segments(scope: ScopeChain, root: object, rest: Sequence[object]) -> 
             elif segment == "size":
                 obj = len(obj)
             else:
-                return _MISS
+                return MISS
         else:
-            return _MISS
+            return MISS
     return obj
 
 
 def missed(value: object) -> bool:
-    return value is _MISS
+    return value is MISS

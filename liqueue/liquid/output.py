@@ -66,7 +66,14 @@ class AppContext(RenderContext):
         return found
 
     def assign(self, key: str, val: Any) -> None:
-        self._count(key, val)
+        # `_count`, unrolled: this runs for every `assign` of every render.
+        if key.__class__ is not str:
+            key = str(key)
+        self.locals[key] = val
+        size = sys.getsizeof(val, 1)
+        sizes = self._local_sizes
+        self._locals_size += size - sizes.get(key, 0)
+        sizes[key] = size
         limit = self.env.local_namespace_limit
         if limit and self._locals_size + self.local_namespace_size_carry > limit:
             raise LocalNamespaceLimitError("local namespace limit reached", token=None)

@@ -21,7 +21,7 @@ from liquid.exceptions import FilterArgumentError, LiquidTypeError
 from markupsafe import Markup
 
 from liqueue.liquid.compiler.conditions import compile_condition
-from liqueue.liquid.lookups import lookup_segments, missed
+from liqueue.liquid.lookups import MISS, lookup_segments
 
 if TYPE_CHECKING:
     from liquid import Environment, RenderContext
@@ -85,11 +85,25 @@ def _path(expression: Path) -> Evaluate:
     token = expression.token
     root = segments[0]
     rest = tuple(segments[1:])
+    if not rest and root.__class__ is str:
+
+        def name(context: RenderContext) -> object:
+            # `lookup_segments` of one name, unrolled: the commonest path of all.
+            for mapping in context.scope.maps:  # type: ignore[attr-defined]
+                if mapping.__class__ is dict:
+                    found = mapping.get(root, MISS)
+                    if found is not MISS:
+                        return found
+                elif root in mapping:
+                    return mapping[root]
+            return context.get([root], token=token)
+
+        return name
 
     def path(context: RenderContext) -> object:
         # Only an AppContext renders compiled: its scope is a ScopeChain.
         found = lookup_segments(context.scope, root, rest)  # type: ignore[arg-type]
-        if missed(found):
+        if found is MISS:
             return context.get(list(segments), token=token)
         return found
 

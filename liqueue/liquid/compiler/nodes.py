@@ -8,7 +8,7 @@ and expressions compiled too. `Positioned` keeps its error handling.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from liquid.ast import BlockNode, Node
 from liquid.builtin.content import ContentNode
@@ -28,6 +28,7 @@ from liqueue.liquid.positioned import Positioned, positioned_error
 
 if TYPE_CHECKING:
     from liquid import Environment, RenderContext
+    from liquid.token import Token
 
 Render = Callable[["RenderContext", TextIO], int]
 
@@ -59,10 +60,7 @@ def _positioned(node: Positioned, env: Environment) -> Render:
         try:
             return inner(context, buffer)
         except Exception as err:
-            raised = positioned_error(err, token)
-            if raised is err:
-                raise
-            raise raised from err
+            _reraise_placed(err, token)
 
     return positioned
 
@@ -124,7 +122,7 @@ def _capture(node: Node, env: Environment) -> Render:
 
 def _block(node: Node, env: Environment) -> Render:
     assert isinstance(node, BlockNode)
-    renders = compile_nodes(node.nodes, env)
+    steps = _steps(node.nodes, env)
     blank = node.blank
     if blank and all(_writes_nothing(child) for child in node.nodes):
         # Nothing to suppress: the NullIO python-liquid would render into
@@ -133,8 +131,11 @@ def _block(node: Node, env: Environment) -> Render:
         def silent_block(context: RenderContext, buffer: TextIO) -> int:
             if context.disabled_tags:
                 node.raise_for_disabled(context.disabled_tags)
-            for render in renders:
-                render(context, buffer)
+            for render, token in steps:
+                try:
+                    render(context, buffer)
+                except Exception as err:
+                    _reraise_placed(err, token)
             return 0
 
         return silent_block
@@ -142,17 +143,41 @@ def _block(node: Node, env: Environment) -> Render:
     def block(context: RenderContext, buffer: TextIO) -> int:
         if context.disabled_tags:
             node.raise_for_disabled(context.disabled_tags)
+        out = buffer
         if blank and context.env.suppress_blank_control_flow_blocks:
-            buf = NullIO()
-            for render in renders:
-                render(context, buf)
-            return 0
+            out = NullIO()
         count = 0
-        for render in renders:
-            count += render(context, buffer)
-        return count
+        for render, token in steps:
+            try:
+                count += render(context, out)
+            except Exception as err:
+                _reraise_placed(err, token)
+        return 0 if out is not buffer else count
 
     return block
+
+
+def _steps(nodes: Sequence[Node], env: Environment) -> list[tuple[Render, Token | None]]:
+    """A block's children as (render, token): a `Positioned` child is its inner
+    node, its errors placed by the block's own `try` (free until one is raised)
+    rather than by a wrapping closure called on every render."""
+    steps: list[tuple[Render, Token | None]] = []
+    for child in nodes:
+        if type(child) is Positioned:
+            assert isinstance(child, Positioned)
+            steps.append((compile_node(child.inner, env), child.inner.token))
+        else:
+            steps.append((compile_node(child, env), None))
+    return steps
+
+
+def _reraise_placed(err: Exception, token: Token | None) -> NoReturn:
+    if token is None:
+        raise err
+    raised = positioned_error(err, token)
+    if raised is err:
+        raise err
+    raise raised from err
 
 
 def _writes_nothing(node: Node) -> bool:
@@ -215,9 +240,12 @@ def _for(node: Node, env: Environment) -> Render:
             return default(context, buffer) if default else 0
         count = 0
         forloop = ForLoop(name=loop_name, it=it, length=length, parentloop=context.parentloop())
-        namespace = {"forloop": forloop, name: None}
+        namespace: dict[str, object] = {"forloop": forloop, name: None}
         with context.loop(namespace, forloop):
-            for item in forloop:
+            # ForLoop.__next__ is `step()` then `next(it)`: the same, without
+            # two Python calls a turn (and the step of the call that ends it).
+            for item in it:
+                forloop._index += 1
                 namespace[name] = item
                 try:
                     count += block(context, buffer)
@@ -225,6 +253,8 @@ def _for(node: Node, env: Environment) -> Render:
                     continue
                 except BreakLoop:
                     break
+            else:
+                forloop._index += 1
         return count
 
     return for_loop

@@ -85,20 +85,6 @@ def _path(expression: Path) -> Evaluate:
     token = expression.token
     root = segments[0]
     rest = tuple(segments[1:])
-    if not rest and root.__class__ is str:
-
-        def name(context: RenderContext) -> object:
-            # `lookup_segments` of one name, unrolled: the commonest path of all.
-            for mapping in context.scope.maps:  # type: ignore[attr-defined]
-                if mapping.__class__ is dict:
-                    found = mapping.get(root, MISS)
-                    if found is not MISS:
-                        return found
-                elif root in mapping:
-                    return mapping[root]
-            return context.get([root], token=token)
-
-        return name
 
     def path(context: RenderContext) -> object:
         # Only an AppContext renders compiled: its scope is a ScopeChain.
@@ -107,7 +93,32 @@ def _path(expression: Path) -> Evaluate:
             return context.get(list(segments), token=token)
         return found
 
-    return path
+    if root.__class__ is not str or len(rest) > 1 or (rest and rest[0].__class__ is not str):
+        return path
+    key = rest[0] if rest else None
+
+    def name_or_member(context: RenderContext) -> object:
+        # `total` or `item.price`, the commonest paths: `lookup_segments`
+        # unrolled for a name and one key of a dict; anything else goes to `path`.
+        for mapping in context.scope.maps:  # type: ignore[attr-defined]
+            if mapping.__class__ is dict:
+                obj = mapping.get(root, MISS)
+                if obj is not MISS:
+                    break
+            elif root in mapping:
+                obj = mapping[root]
+                break
+        else:
+            return context.get(list(segments), token=token)
+        if key is None:
+            return obj
+        if obj.__class__ is dict:
+            found = obj.get(key, MISS)
+            if found is not MISS:
+                return found
+        return path(context)
+
+    return name_or_member
 
 
 def _filtered(expression: FilteredExpression, env: Environment) -> Evaluate:

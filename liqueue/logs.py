@@ -100,4 +100,6 @@ def message_of(value: object) -> str:
     """Text of a `{% log %}` value: strings as they are, anything else as JSON."""
     if isinstance(value, str):
         return value
+    if value.__class__ is int:
+        return str(value)  # what json.dumps writes, without its encoder's set-up
     return json.dumps(value, ensure_ascii=False, default=str)

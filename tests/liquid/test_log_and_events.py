@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from liqueue.errors import JobOptionError, Location, TemplateError
@@ -85,3 +87,21 @@ def test_trigger_event_payload_must_be_json(app: AppDir) -> None:
     app.page("index", "{% trigger_event 'a.b', bad: thing %}")
     with pytest.raises(JobOptionError, match="event field 'bad' cannot be stored as JSON"):
         app.runtime().render("index", {"thing": object()})
+
+
+@pytest.mark.parametrize(
+    "value", [0, -7, 10**30, True, False, None, 1.5, [1, True], {"n": 2}], ids=repr
+)
+def test_a_logged_value_is_written_as_json_writes_it(app: AppDir, value: object) -> None:
+    app.page("index", "{% log value %}")
+    [entry] = app.runtime().render("index", {"value": value}).outbox.logs
+    assert entry.message == json.dumps(value, ensure_ascii=False)
+
+
+def test_a_log_tag_keeps_its_place_in_the_liquid_tag(app: AppDir) -> None:
+    app.page("index", "x\n{% liquid\n  assign a = 1\n  log a, type: 'n'\n%}\n{% log a %}")
+    first, second = app.runtime().render("index").outbox.logs
+    assert (first.location, second.location) == (
+        "app/views/pages/index.liquid:4",
+        "app/views/pages/index.liquid:6",
+    )

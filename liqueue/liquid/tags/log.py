@@ -14,10 +14,11 @@ from liquid.exceptions import LiquidSyntaxError
 from liquid.tag import Tag
 from liquid.undefined import Undefined
 
-from liqueue.errors import TemplateError
+from liqueue.errors import Location, TemplateError
 from liqueue.liquid.arguments import Arguments, parse_arguments
+from liqueue.liquid.positions import line_col, tag_start
 from liqueue.liquid.state import state_of
-from liqueue.liquid.tags.common import open_tag, tag_location
+from liqueue.liquid.tags.common import open_tag, template_path
 from liqueue.liquid.values import TooLarge, loggable
 from liqueue.logs import message_of
 
@@ -31,11 +32,15 @@ if TYPE_CHECKING:
 
 
 class LogNode(Node):
-    __slots__ = ("arguments",)
+    __slots__ = ("_column", "_line", "_type", "arguments")
 
     def __init__(self, token: Token, arguments: Arguments) -> None:
         super().__init__(token)
         self.arguments = arguments
+        type_arg = arguments.keyword("type")
+        self._type = type_arg.value if type_arg else None
+        # Known once parsed; a job logging on every attempt need not work it out again.
+        self._line, self._column = line_col(token.source, tag_start(token))
 
     def __str__(self) -> str:
         return "{% log %}"
@@ -43,10 +48,10 @@ class LogNode(Node):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         state = state_of(context)
         value = self.arguments.positional[0].evaluate(context)
-        type_arg = self.arguments.keyword("type")
-        log_type = type_arg.value.evaluate(context) if type_arg else None
+        log_type = self._type.evaluate(context) if self._type is not None else None
         if log_type is None or isinstance(log_type, Undefined) or str(log_type).strip() == "":
             log_type = "info"
+        location = Location(template_path(context), self._line, self._column)
         limit = state.limits.log_bytes
         try:
             message: str | None = message_of(loggable(value, limit))
@@ -56,9 +61,9 @@ class LogNode(Node):
             raise TemplateError(
                 f"the log message is more than {limit:,} bytes (limits.log_bytes): "
                 "log ids and sizes, not whole objects",
-                tag_location(context, self.token),
+                location,
             )
-        state.log(str(log_type), message, tag_location(context, self.token))
+        state.log(str(log_type), message, location)
         return 0
 
     def expressions(self) -> Iterable[Expression]:

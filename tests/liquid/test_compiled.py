@@ -159,6 +159,9 @@ TRICKY = [
     "{% for i in xs %}{% assign f = forloop %}{% endfor %}{{ f.index }}{{ f.last }}",
     "{% for i in xs limit: 2 %}{{ i }}{% endfor %}{% for i in xs offset: continue %}{{ i }}"
     "{% endfor %}",
+    "{% for i in xs %}{{ i }}{% endfor %}{% for i in xs offset: continue %}{{ i }}{% else %}"
+    "done{% endfor %}{% for p in h %}{{ p }}{% endfor %}{% for c in s %}[{{ c }}]{% endfor %}"
+    "{% for i in n %}{{ i }}{% else %}not a list{% endfor %}{% for i in (2..4) %}{{ i }}{% endfor %}",
     "{% break %}after",
     "{% include 'breaks' %}",
     "{% for i in xs %}{% include 'breaks' %}{% endfor %}",

@@ -7,11 +7,12 @@ and expressions compiled too. `Positioned` keeps its error handling.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from liquid.ast import BlockNode, Node
 from liquid.builtin.content import ContentNode
+from liquid.builtin.expressions.loop import LoopExpression
 from liquid.builtin.output import OutputNode
 from liquid.builtin.tags.assign_tag import AssignNode
 from liquid.builtin.tags.capture_tag import CaptureNode
@@ -231,11 +232,12 @@ def _for(node: Node, env: Environment) -> Render:
     loop_name = f"{name}-{expression.iterable}"
     block = compile_node(node.block, env)
     default = compile_node(node.default, env) if node.default else None
+    evaluate = _loop_items(expression, loop_name, env)
 
     def for_loop(context: RenderContext, buffer: TextIO) -> int:
         if context.disabled_tags:
             node.raise_for_disabled(context.disabled_tags)
-        it, length = expression.evaluate(context)
+        it, length = evaluate(context)
         if not length:
             return default(context, buffer) if default else 0
         count = 0
@@ -258,6 +260,33 @@ def _for(node: Node, env: Environment) -> Render:
         return count
 
     return for_loop
+
+
+def _loop_items(
+    expression: LoopExpression, loop_name: str, env: Environment
+) -> Callable[[RenderContext], tuple[Iterator[object], int]]:
+    """`LoopExpression.evaluate`, the iterable compiled: a list, with no
+    `limit`, `offset` or `reversed`, is iterated as it is; anything else
+    takes python-liquid's own steps from the value."""
+    if (
+        type(expression).evaluate is not LoopExpression.evaluate
+        or expression.limit is not None
+        or expression.offset is not None
+        or expression.reversed
+    ):
+        return expression.evaluate
+    iterable = compile_expression(expression.iterable, env)
+
+    def loop_items(context: RenderContext) -> tuple[Iterator[object], int]:
+        value = iterable(context)
+        if value.__class__ is list:
+            # What `_slice` records for a later `offset: continue`: the end.
+            context.stopindex(key=loop_name, index=len(value))
+            return iter(value), len(value)
+        it, length = expression._to_iter(value, context)
+        return expression._slice(it, length, context, limit=None, offset=None)
+
+    return loop_items
 
 
 def _liquid(node: Node, env: Environment) -> Render:

@@ -10,7 +10,7 @@ import pytest
 
 from liqueue.app import App
 from liqueue.liquid.routes import Route
-from liqueue.web.inline import SLOW_RENDERS, SLOW_SECONDS, InlinePages
+from liqueue.web.inline import EVERY_KEY, SLOW_RENDERS, SLOW_SECONDS, InlinePages
 from liqueue.web.router import PageRouter
 from tests.web.conftest import write_app
 
@@ -34,6 +34,15 @@ PAGES = {
     "app/views/pages/laid_out.liquid": "inside",
     "app/views/pages/form_layout.liquid": "---\nlayout: with_form\n---\ninside",
     "app/views/pages/broken.liquid": "---\nlayout: ''\n---\n{% if %}",
+    "app/views/pages/spaced.liquid": (
+        "---\nlayout: ''\n---\n{{ context . headers.HTTP_HOST }}{{ context.\n page.slug }}"
+    ),
+    "app/views/pages/not_the_request.liquid": (
+        "---\nlayout: ''\n---\n{{ context.params.x }}{{ context.constants.y }}{{ mycontext }}"
+    ),
+    "app/views/pages/token_named.liquid": (
+        "---\nlayout: ''\n---\n{% assign n = 'authenticity_token' %}{{ n }}"
+    ),
 }
 
 
@@ -48,35 +57,44 @@ def route(app: App, path: str) -> Route:
     return found[0]
 
 
+NONE: frozenset[str] = frozenset()
+
+
 @pytest.mark.parametrize(
-    ("path", "on_loop", "reads_token"),
+    ("path", "on_loop", "reads"),
     [
-        ("/plain", True, False),
-        ("/queues", True, False),  # a background body is not run by the page
-        ("/includes", False, True),
-        ("/renders", False, True),
-        ("/calls", False, True),
-        ("/fetches", False, True),
-        ("/form", True, True),
-        ("/whole", True, True),
-        ("/brackets", True, True),
-        ("/laid-out", True, False),
-        ("/form-layout", True, True),  # the layout reads it
-        ("/broken", False, True),  # the thread pool's render reports the error
+        ("/plain", True, NONE),
+        # a background body is not run by the page; its text still counts for what is read
+        ("/queues", True, {"location", "session"}),
+        ("/includes", False, EVERY_KEY),
+        ("/renders", False, EVERY_KEY),
+        ("/calls", False, EVERY_KEY),
+        ("/fetches", False, EVERY_KEY),
+        ("/form", True, {"authenticity_token"}),
+        ("/whole", True, EVERY_KEY),
+        ("/brackets", True, EVERY_KEY),
+        ("/laid-out", True, NONE),
+        ("/form-layout", True, {"authenticity_token"}),  # the layout reads it
+        ("/broken", False, EVERY_KEY),  # the thread pool's render reports the error
+        ("/spaced", True, {"headers", "page"}),
+        ("/not-the-request", True, NONE),  # params, constants: not the request's keys
+        ("/token-named", True, {"authenticity_token"}),  # named anywhere: it may be read
     ],
 )
-def test_what_a_page_is_judged_to_be(app: App, path: str, on_loop: bool, reads_token: bool) -> None:
-    assert InlinePages(app.runtime).traits(route(app, path)) == (on_loop, reads_token)
+def test_what_a_page_is_judged_to_be(
+    app: App, path: str, on_loop: bool, reads: frozenset[str]
+) -> None:
+    assert InlinePages(app.runtime).traits(route(app, path)) == (on_loop, reads)
 
 
 def test_an_edited_page_is_judged_again(app: App) -> None:
     pages = InlinePages(app.runtime)
     plain = route(app, "/plain")
-    assert pages.traits(plain) == (True, False)
+    assert pages.traits(plain) == (True, NONE)
     file = app.root / plain.path
     file.write_text("---\nlayout: ''\n---\n{% include 'p' %} {{ context.authenticity_token }}")
     os.utime(file, ns=(0, 1))  # another stamp, however fast the edit
-    assert pages.traits(plain) == (False, True)
+    assert pages.traits(plain) == (False, EVERY_KEY)
 
 
 def test_a_page_slow_twice_in_a_row_goes_to_the_thread_pool(app: App) -> None:
@@ -89,6 +107,6 @@ def test_a_page_slow_twice_in_a_row_goes_to_the_thread_pool(app: App) -> None:
     pages.rendered(plain, fast)  # a fast render in between: still on the loop
     for _ in range(SLOW_RENDERS - 1):
         pages.rendered(plain, slow)
-    assert pages.traits(plain) == (True, False)
+    assert pages.traits(plain) == (True, NONE)
     pages.rendered(plain, slow)
-    assert pages.traits(plain) == (False, False)
+    assert pages.traits(plain) == (False, NONE)

@@ -41,8 +41,9 @@ def location(facts: RequestFacts) -> dict[str, Any]:
     }
 
 
-def job_location(facts: RequestFacts, route: Route) -> dict[str, Any]:
-    """A queued job's `context.location`: the request that queued it."""
+def job_location(facts: RequestFacts, route: Route, page: str | None = None) -> dict[str, Any]:
+    """A queued job's `context.location`: the request that queued it (`page`:
+    `page_name(route)`, if known)."""
     url = facts.url
     return {
         "href": url,
@@ -53,7 +54,7 @@ def job_location(facts: RequestFacts, route: Route) -> dict[str, Any]:
         "template": route.path,
         "method": facts.method,
         "url": url,
-        "page": page_name(route),
+        "page": page_name(route) if page is None else page,
     }
 
 

@@ -27,6 +27,17 @@ class PageResponse:
             raw.append((b"content-length", str(len(body)).encode("latin-1")))
         self.raw_headers = raw
 
+    @classmethod
+    def sent_as(
+        cls, body: bytes, status_code: int, raw_headers: list[tuple[bytes, bytes]]
+    ) -> PageResponse:
+        """With `raw_headers` as sent (no Content-Length among them) and a status with a body."""
+        response = cls.__new__(cls)
+        response.status_code = status_code
+        response.body = body
+        response.raw_headers = [*raw_headers, (b"content-length", str(len(body)).encode())]
+        return response
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: ARG002 (ASGI)
         await send(
             {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}

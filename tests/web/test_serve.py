@@ -36,6 +36,7 @@ PAGES = {
     "app/views/pages/old.liquid": "---\nredirect_to: /a/b-c\nredirect_code: 301\n---\nnever shown",
     "app/views/pages/go.liquid": "{% background source_name: 'before_redirect' %}{% log 'x' %}{% endbackground %}{% redirect_to '/orders/' | append: params.to %}",
     "app/views/pages/headers.liquid": "---\nlayout: ''\nresponse_headers:\n  X-From-Matter: matter\n---\n{% response_headers '{\"X-From-Tag\": \"b\"}' %}{% response_status 202 %}ok",
+    "app/views/pages/matter_headers.liquid": "---\nlayout: ''\nformat: json\nresponse_headers:\n  X-From-Matter: m\n  content-type: application/x-own\n---\n{}",
     "app/views/pages/params.liquid": "---\nlayout: ''\nmethod: post\nformat: json\nslug: params/:id\n---\n{{ params | json }}",
     "app/views/pages/params_get.liquid": "---\nlayout: ''\nslug: params\n---\n{{ params | json }}",
     "app/views/pages/context.liquid": "---\nlayout: ''\nmetadata:\n  title: Ctx\n---\n{{ context.location | json }}\n{{ context.headers.REQUEST_METHOD }} {{ context.headers.HTTP_USER_AGENT }} {{ context.headers.HTTP_X_CUSTOM }}\n{{ context.page.slug }} {{ context.page.metadata.title }}\n{{ context.authenticity_token }}",
@@ -145,6 +146,17 @@ def test_response_headers_and_status(client: httpx.Client) -> None:
     assert response.headers["x-from-matter"] == "matter"
     assert response.headers["x-from-tag"] == "b"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_200_with_front_matter_headers_only(client: httpx.Client) -> None:
+    # Headers worked out once per route: the front matter's still win over the defaults.
+    response = client.get("/matter-headers.json")
+    assert response.status_code == 200
+    assert response.headers["x-from-matter"] == "m"
+    assert response.headers["content-type"] == "application/x-own"
+    assert response.headers["content-length"] == str(len(response.content))
+    head = client.head("/matter-headers.json")
+    assert (head.headers["x-from-matter"], head.content) == ("m", b"")
 
 
 def test_params_query_form_json_and_slug(client: httpx.Client) -> None:

@@ -3,14 +3,20 @@ session's token, judged from its templates as they are on disk."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 
 from liqueue.app import App
 from liqueue.liquid.routes import Route
+from liqueue.web.application import create_app
 from liqueue.web.inline import EVERY_KEY, SLOW_RENDERS, SLOW_SECONDS, InlinePages
+from liqueue.web.pages import PageSite
 from liqueue.web.router import PageRouter
 from tests.web.conftest import write_app
 
@@ -110,3 +116,37 @@ def test_a_page_slow_twice_in_a_row_goes_to_the_thread_pool(app: App) -> None:
     assert pages.traits(plain) == (True, NONE)
     pages.rendered(plain, slow)
     assert pages.traits(plain) == (False, NONE)
+
+
+def _get(web: Starlette, path: str) -> bytes:
+    """One GET through the ASGI application, on an event loop of its own."""
+    body: list[bytes] = []
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        body.append(message.get("body", b""))
+
+    asyncio.run(web(scope, receive, send))
+    return b"".join(body)
+
+
+def test_a_page_that_renders_slowly_on_the_loop_goes_to_the_thread_pool(app: App) -> None:
+    slow = app.root / "app/views/pages/slow.liquid"
+    # Far more than SLOW_SECONDS of CPU time on any machine.
+    slow.write_text("---\nlayout: ''\n---\n{% for i in (1..300000) %}{% endfor %}done")
+    web = create_app(app)
+    site = web.routes[-1].endpoint  # type: ignore[attr-defined]
+    assert isinstance(site, PageSite)
+    assert site.inline.traits(route(app, "/slow"))[0]
+    for _ in range(SLOW_RENDERS):
+        assert _get(web, "/slow").strip() == b"done"
+    assert not site.inline.traits(route(app, "/slow"))[0]
+    assert _get(web, "/slow").strip() == b"done"  # rendered in the thread pool

@@ -51,7 +51,8 @@ def create_app(
     # Before the pages' catch-all: /_liqueue/ is the dashboard's, never a page's.
     dashboard = [dashboard_mount(opened, access)] if access.enabled else []
     web = Starlette(
-        routes=[*dashboard, Route("/{path:path}", site.handle, methods=METHODS)],
+        # `site` is an ASGI endpoint: no Starlette Request or Response per page.
+        routes=[*dashboard, Route("/{path:path}", site, methods=METHODS)],
         middleware=[
             Middleware(
                 PageSessions,

@@ -1,5 +1,5 @@
 """What the server needs to know of a page before rendering it: where it
-renders, and whether it may read `context.authenticity_token`.
+renders, and which of its request's keys under `context` it may read.
 
 Handing a render to Starlette's thread pool and back cost more of the
 server's time than rendering a small page (two thread switches and a fight
@@ -16,12 +16,15 @@ Where the page's outbox is committed (on the loop or by the writer thread)
 is group_commit.py's choice, not this module's.
 
 Minting a session's token sets the session cookie, and signing that cookie
-for every cookie-less request cost about a tenth of a small page's time; so
-the token is minted only for a page that may read it: its text names
-`authenticity_token`, or names `context` other than as `context.<key>`
-(handed on whole, or read with brackets), or it uses a partial or an API
-call (which may read it through `context`). Erring means minting a token
-the page did not need, never missing one.
+for every cookie-less request cost about a tenth of a small page's time; and
+building every key of `context` a request gives (its headers renamed, its
+location, session, page) cost more than rendering a small page. So a page
+is given only the keys it may read: `authenticity_token` if its text names
+it anywhere, another key if its text names `context.<key>`, and every key
+if it names `context` other than as `context.<key>` (handed on whole, or
+read with brackets) or uses a partial or an API call (which may read
+anything through `context`). Erring means building a key the page did not
+need, never missing one.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from liqueue.liquid.routes import Route, layout_path
 from liqueue.liquid.tags.api_call import ApiCallNode
 from liqueue.liquid.tags.background import BackgroundNode
 from liqueue.liquid.tags.function import FunctionNode
+from liqueue.web.request_context import REQUEST_KEYS
 
 if TYPE_CHECKING:
     from liquid import BoundTemplate
@@ -49,18 +53,21 @@ if TYPE_CHECKING:
 SLOW_SECONDS = 0.005  # a render taking more CPU time than this is slow
 SLOW_RENDERS = 2  # a page rendered slowly this often in a row goes to the thread pool
 _MAY_BLOCK = (ApiCallNode, FunctionNode, IncludeNode, RenderNode)
-_MAY_READ_TOKEN = re.compile(r"authenticity_token|\bcontext\b(?!\s*\.\s*[A-Za-z_])")
+_READS_WHOLE = re.compile(r"\bcontext\b(?!\s*\.\s*[A-Za-z_])")
+_READS_KEY = re.compile(r"\bcontext\s*\.\s*([A-Za-z_]\w*)")
+_TOKEN = "authenticity_token"
+EVERY_KEY = frozenset(REQUEST_KEYS)
 
 
 @dataclass(frozen=True)
 class _Traits:
     template: BoundTemplate | None  # as judged; None: it could not be loaded
     on_loop: bool
-    reads_token: bool
+    reads: frozenset[str]  # the request's keys under `context` it may read
     slow_renders: int = 0  # in a row
 
 
-_UNKNOWN = _Traits(None, on_loop=False, reads_token=True)
+_UNKNOWN = _Traits(None, on_loop=False, reads=EVERY_KEY)
 
 
 class InlinePages:
@@ -68,11 +75,14 @@ class InlinePages:
         self._runtime = runtime
         self._judged: dict[str, _Traits] = {}  # relative path -> what it was judged to be
 
-    def traits(self, route: Route) -> tuple[bool, bool]:
-        """(renders on the event loop, may read `context.authenticity_token`) for
-        `route`'s page and layout as they are now."""
-        judged = [self._judge(relative) for relative in _files(route)]
-        return all(t.on_loop for t in judged), any(t.reads_token for t in judged)
+    def traits(self, route: Route) -> tuple[bool, frozenset[str]]:
+        """(renders on the event loop, the request keys it may read under
+        `context`) for `route`'s page and layout as they are now."""
+        if not route.layout:
+            judged = self._judge(route.path)
+            return judged.on_loop, judged.reads
+        page, layout = self._judge(route.path), self._judge(layout_path(route.layout))
+        return page.on_loop and layout.on_loop, page.reads | layout.reads
 
     def rendered(self, route: Route, cpu_seconds: float) -> None:
         """Note how long a render on the loop took (no file is looked at)."""
@@ -82,7 +92,7 @@ class InlinePages:
                 continue
             slow = traits.slow_renders + 1 if cpu_seconds > SLOW_SECONDS else 0
             on_loop = traits.on_loop and slow < SLOW_RENDERS
-            self._judged[relative] = _Traits(traits.template, on_loop, traits.reads_token, slow)
+            self._judged[relative] = _Traits(traits.template, on_loop, traits.reads, slow)
 
     def _judge(self, relative: str) -> _Traits:
         loader = self._runtime.loader
@@ -96,9 +106,18 @@ class InlinePages:
             return _UNKNOWN
         context = RenderContext(template)
         partial = any(isinstance(node, _MAY_BLOCK) for node in _walk(template.nodes, context))
-        traits = _Traits(template, not partial, partial or bool(_MAY_READ_TOKEN.search(text)))
+        traits = _Traits(template, not partial, EVERY_KEY if partial else _keys_read(text))
         self._judged[relative] = traits
         return traits
+
+
+def _keys_read(text: str) -> frozenset[str]:
+    if _READS_WHOLE.search(text):
+        return EVERY_KEY
+    named = set(_READS_KEY.findall(text))
+    if _TOKEN in text:
+        named.add(_TOKEN)
+    return EVERY_KEY & named
 
 
 def _files(route: Route) -> list[str]:

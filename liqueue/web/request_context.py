@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,15 +41,20 @@ def location(facts: RequestFacts) -> dict[str, Any]:
     }
 
 
-def job_location(facts: RequestFacts, route: Route) -> dict[str, Any]:
-    """A queued job's `context.location`: the request that queued it."""
+def job_location(facts: RequestFacts, route: Route, page: str | None = None) -> dict[str, Any]:
+    """A queued job's `context.location`: the request that queued it (`page`:
+    `page_name(route)`, if known)."""
+    url = facts.url
     return {
-        **location(facts),
+        "href": url,
+        "host": facts.host,
+        "pathname": facts.path,
+        "search": f"?{facts.query}" if facts.query else "",
         "path": facts.path,
         "template": route.path,
         "method": facts.method,
-        "url": facts.url,
-        "page": page_name(route),
+        "url": url,
+        "page": page_name(route) if page is None else page,
     }
 
 
@@ -85,14 +90,27 @@ def page_variable(route: Route) -> dict[str, Any]:
     }
 
 
+# The keys a page's `context` gains from its request (params are added apart).
+REQUEST_KEYS = ("location", "headers", "page", "session", "authenticity_token")
+
+
 def request_context(
-    facts: RequestFacts, route: Route, session: Mapping[str, Any], token: str
+    facts: RequestFacts,
+    route: Route,
+    session: Mapping[str, Any],
+    token: str,
+    keys: Collection[str] = REQUEST_KEYS,
 ) -> dict[str, Any]:
-    """The keys a page's `context` gains from its request (params are added apart)."""
-    return {
-        "location": {**location(facts), "path": facts.path, "template": route.path},
-        "headers": platform_headers(facts),
-        "page": page_variable(route),
-        "session": {k: v for k, v in session.items() if not k.startswith("_")},
-        "authenticity_token": token,
-    }
+    """The REQUEST_KEYS among `keys`, as the page sees them under `context`."""
+    given: dict[str, Any] = {}
+    if "location" in keys:
+        given["location"] = {**location(facts), "path": facts.path, "template": route.path}
+    if "headers" in keys:
+        given["headers"] = platform_headers(facts)
+    if "page" in keys:
+        given["page"] = page_variable(route)
+    if "session" in keys:
+        given["session"] = {k: v for k, v in session.items() if not k.startswith("_")}
+    if "authenticity_token" in keys:
+        given["authenticity_token"] = token
+    return given

@@ -3,14 +3,20 @@ session's token, judged from its templates as they are on disk."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 
 from liqueue.app import App
 from liqueue.liquid.routes import Route
-from liqueue.web.inline import SLOW_RENDERS, SLOW_SECONDS, InlinePages
+from liqueue.web.application import create_app
+from liqueue.web.inline import EVERY_KEY, SLOW_RENDERS, SLOW_SECONDS, InlinePages
+from liqueue.web.pages import PageSite
 from liqueue.web.router import PageRouter
 from tests.web.conftest import write_app
 
@@ -34,6 +40,15 @@ PAGES = {
     "app/views/pages/laid_out.liquid": "inside",
     "app/views/pages/form_layout.liquid": "---\nlayout: with_form\n---\ninside",
     "app/views/pages/broken.liquid": "---\nlayout: ''\n---\n{% if %}",
+    "app/views/pages/spaced.liquid": (
+        "---\nlayout: ''\n---\n{{ context . headers.HTTP_HOST }}{{ context.\n page.slug }}"
+    ),
+    "app/views/pages/not_the_request.liquid": (
+        "---\nlayout: ''\n---\n{{ context.params.x }}{{ context.constants.y }}{{ mycontext }}"
+    ),
+    "app/views/pages/token_named.liquid": (
+        "---\nlayout: ''\n---\n{% assign n = 'authenticity_token' %}{{ n }}"
+    ),
 }
 
 
@@ -48,35 +63,44 @@ def route(app: App, path: str) -> Route:
     return found[0]
 
 
+NONE: frozenset[str] = frozenset()
+
+
 @pytest.mark.parametrize(
-    ("path", "on_loop", "reads_token"),
+    ("path", "on_loop", "reads"),
     [
-        ("/plain", True, False),
-        ("/queues", True, False),  # a background body is not run by the page
-        ("/includes", False, True),
-        ("/renders", False, True),
-        ("/calls", False, True),
-        ("/fetches", False, True),
-        ("/form", True, True),
-        ("/whole", True, True),
-        ("/brackets", True, True),
-        ("/laid-out", True, False),
-        ("/form-layout", True, True),  # the layout reads it
-        ("/broken", False, True),  # the thread pool's render reports the error
+        ("/plain", True, NONE),
+        # a background body is not run by the page; its text still counts for what is read
+        ("/queues", True, {"location", "session"}),
+        ("/includes", False, EVERY_KEY),
+        ("/renders", False, EVERY_KEY),
+        ("/calls", False, EVERY_KEY),
+        ("/fetches", False, EVERY_KEY),
+        ("/form", True, {"authenticity_token"}),
+        ("/whole", True, EVERY_KEY),
+        ("/brackets", True, EVERY_KEY),
+        ("/laid-out", True, NONE),
+        ("/form-layout", True, {"authenticity_token"}),  # the layout reads it
+        ("/broken", False, EVERY_KEY),  # the thread pool's render reports the error
+        ("/spaced", True, {"headers", "page"}),
+        ("/not-the-request", True, NONE),  # params, constants: not the request's keys
+        ("/token-named", True, {"authenticity_token"}),  # named anywhere: it may be read
     ],
 )
-def test_what_a_page_is_judged_to_be(app: App, path: str, on_loop: bool, reads_token: bool) -> None:
-    assert InlinePages(app.runtime).traits(route(app, path)) == (on_loop, reads_token)
+def test_what_a_page_is_judged_to_be(
+    app: App, path: str, on_loop: bool, reads: frozenset[str]
+) -> None:
+    assert InlinePages(app.runtime).traits(route(app, path)) == (on_loop, reads)
 
 
 def test_an_edited_page_is_judged_again(app: App) -> None:
     pages = InlinePages(app.runtime)
     plain = route(app, "/plain")
-    assert pages.traits(plain) == (True, False)
+    assert pages.traits(plain) == (True, NONE)
     file = app.root / plain.path
     file.write_text("---\nlayout: ''\n---\n{% include 'p' %} {{ context.authenticity_token }}")
     os.utime(file, ns=(0, 1))  # another stamp, however fast the edit
-    assert pages.traits(plain) == (False, True)
+    assert pages.traits(plain) == (False, EVERY_KEY)
 
 
 def test_a_page_slow_twice_in_a_row_goes_to_the_thread_pool(app: App) -> None:
@@ -89,6 +113,40 @@ def test_a_page_slow_twice_in_a_row_goes_to_the_thread_pool(app: App) -> None:
     pages.rendered(plain, fast)  # a fast render in between: still on the loop
     for _ in range(SLOW_RENDERS - 1):
         pages.rendered(plain, slow)
-    assert pages.traits(plain) == (True, False)
+    assert pages.traits(plain) == (True, NONE)
     pages.rendered(plain, slow)
-    assert pages.traits(plain) == (False, False)
+    assert pages.traits(plain) == (False, NONE)
+
+
+def _get(web: Starlette, path: str) -> bytes:
+    """One GET through the ASGI application, on an event loop of its own."""
+    body: list[bytes] = []
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"test")], "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        body.append(message.get("body", b""))
+
+    asyncio.run(web(scope, receive, send))
+    return b"".join(body)
+
+
+def test_a_page_that_renders_slowly_on_the_loop_goes_to_the_thread_pool(app: App) -> None:
+    slow = app.root / "app/views/pages/slow.liquid"
+    # Far more than SLOW_SECONDS of CPU time on any machine.
+    slow.write_text("---\nlayout: ''\n---\n{% for i in (1..300000) %}{% endfor %}done")
+    web = create_app(app)
+    site = web.routes[-1].endpoint  # type: ignore[attr-defined]
+    assert isinstance(site, PageSite)
+    assert site.inline.traits(route(app, "/slow"))[0]
+    for _ in range(SLOW_RENDERS):
+        assert _get(web, "/slow").strip() == b"done"
+    assert not site.inline.traits(route(app, "/slow"))[0]
+    assert _get(web, "/slow").strip() == b"done"  # rendered in the thread pool

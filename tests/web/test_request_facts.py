@@ -64,7 +64,7 @@ def _as_starlette_says(request: Request) -> tuple[object, ...]:
 @pytest.mark.parametrize("query", QUERIES)
 @pytest.mark.parametrize("path", PATHS)
 def test_facts_are_what_starlette_says(path: str, query: bytes, host: bytes | None) -> None:
-    facts = _facts(_request(path, query, host))
+    facts = _facts(_request(path, query, host).scope)
     told = (
         facts.method,
         facts.scheme,
@@ -79,7 +79,7 @@ def test_facts_are_what_starlette_says(path: str, query: bytes, host: bytes | No
 
 @pytest.mark.parametrize("scheme", ["https", "HTTP", "ws"])
 def test_other_schemes_are_what_starlette_says(scheme: str) -> None:
-    facts = _facts(_request("/x", b"a=1", b"example.com", scheme))
+    facts = _facts(_request("/x", b"a=1", b"example.com", scheme).scope)
     expected = _as_starlette_says(_request("/x", b"a=1", b"example.com", scheme))
     assert (facts.scheme, facts.host, facts.path, facts.query) == (
         expected[1],
@@ -92,4 +92,4 @@ def test_other_schemes_are_what_starlette_says(scheme: str) -> None:
 def test_a_request_without_a_client_has_none() -> None:
     request = _request("/x", b"", b"h")
     del request.scope["client"]
-    assert _facts(request).client is None
+    assert _facts(request.scope).client is None

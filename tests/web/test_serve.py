@@ -15,6 +15,7 @@ import pytest
 from liqueue.app import App
 from liqueue.store import JobQuery, LogQuery
 from liqueue.web.pages import FILE_RECHECK_SECONDS
+from liqueue.web.request_context import REQUEST_KEYS
 from tests.web.conftest import write_app
 from tests.web.server import ServerProcess
 
@@ -35,9 +36,12 @@ PAGES = {
     "app/views/pages/old.liquid": "---\nredirect_to: /a/b-c\nredirect_code: 301\n---\nnever shown",
     "app/views/pages/go.liquid": "{% background source_name: 'before_redirect' %}{% log 'x' %}{% endbackground %}{% redirect_to '/orders/' | append: params.to %}",
     "app/views/pages/headers.liquid": "---\nlayout: ''\nresponse_headers:\n  X-From-Matter: matter\n---\n{% response_headers '{\"X-From-Tag\": \"b\"}' %}{% response_status 202 %}ok",
+    "app/views/pages/matter_headers.liquid": "---\nlayout: ''\nformat: json\nresponse_headers:\n  X-From-Matter: m\n  content-type: application/x-own\n---\n{}",
     "app/views/pages/params.liquid": "---\nlayout: ''\nmethod: post\nformat: json\nslug: params/:id\n---\n{{ params | json }}",
     "app/views/pages/params_get.liquid": "---\nlayout: ''\nslug: params\n---\n{{ params | json }}",
     "app/views/pages/context.liquid": "---\nlayout: ''\nmetadata:\n  title: Ctx\n---\n{{ context.location | json }}\n{{ context.headers.REQUEST_METHOD }} {{ context.headers.HTTP_USER_AGENT }} {{ context.headers.HTTP_X_CUSTOM }}\n{{ context.page.slug }} {{ context.page.metadata.title }}\n{{ context.authenticity_token }}",
+    "app/views/pages/whole_context.liquid": "---\nlayout: ''\n---\n{{ context | json }}",
+    "app/views/pages/session_only.liquid": "---\nlayout: ''\n---\n[{{ context.session | json }}]",
     "app/views/pages/form.liquid": '---\nlayout: \'\'\n---\n<input name="authenticity_token" value="{{ context.authenticity_token }}">',
     "app/views/pages/orders/create.liquid": (
         "---\nslug: orders\nmethod: post\nlayout: ''\n---\n"
@@ -144,6 +148,17 @@ def test_response_headers_and_status(client: httpx.Client) -> None:
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+def test_a_200_with_front_matter_headers_only(client: httpx.Client) -> None:
+    # Headers worked out once per route: the front matter's still win over the defaults.
+    response = client.get("/matter-headers.json")
+    assert response.status_code == 200
+    assert response.headers["x-from-matter"] == "m"
+    assert response.headers["content-type"] == "application/x-own"
+    assert response.headers["content-length"] == str(len(response.content))
+    head = client.head("/matter-headers.json")
+    assert (head.headers["x-from-matter"], head.content) == ("m", b"")
+
+
 def test_params_query_form_json_and_slug(client: httpx.Client) -> None:
     token = token_of(client)
     query = (
@@ -183,6 +198,16 @@ def test_request_context(client: httpx.Client, site: ServerProcess) -> None:
     assert lines[1] == "GET tester/1 c"
     assert lines[2] == "context Ctx"
     assert len(lines[3]) > 20
+
+
+def test_a_page_sees_every_key_of_its_request_it_may_read(client: httpx.Client) -> None:
+    # Only the keys a page's text names are built; one handed `context` whole gets them all.
+    whole = client.get("/whole-context", headers={"X-Custom": "c"}).json()
+    assert set(REQUEST_KEYS) <= set(whole)
+    assert whole["headers"]["HTTP_X_CUSTOM"] == "c"
+    assert whole["page"]["slug"] == "whole-context"
+    assert len(whole["authenticity_token"]) > 20
+    assert client.get("/session-only").text.strip() == "[{}]"  # the token's key is not shown
 
 
 def test_csrf(client: httpx.Client) -> None:

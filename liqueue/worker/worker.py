@@ -27,6 +27,7 @@ from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import attempt_entry
 from liqueue.outbox import Outbox
 from liqueue.store.rows import UNREADABLE_ROW, unreadable
+from liqueue.worker.collector import collector_for_jobs
 from liqueue.worker.completer import Completer
 from liqueue.worker.executor import Executor
 from liqueue.worker.limits import Limiter
@@ -364,7 +365,10 @@ def run_in_this_process(
     supervised = parent_pid is not None
     if not supervised:
         worker.stop_hint = "Ctrl-C again to stop now"
-    with stop_on_signals(worker.request_stop, worker.stopping, supervised=supervised):
+    with (
+        stop_on_signals(worker.request_stop, worker.stopping, supervised=supervised),
+        collector_for_jobs(),
+    ):
         if parent_pid is not None:
             stop_with_parent(parent_pid, worker.request_stop)
         worker.run()

@@ -19,7 +19,9 @@ def test_every_placeholder_is_filled() -> None:
     for sql in (SQLITE_SQL, POSTGRES_SQL):
         assert not [name for name, text in sql.items() if "{" in text or "}" in text]
     assert SQLITE_SQL["insert_jobs"].count("?") == len(columns.JOB_INSERT)
-    assert POSTGRES_SQL["insert_logs"].count("%b::") == len(columns.LOG_INSERT)
+    assert POSTGRES_SQL["insert_jobs"].count("%b::") == len(columns.JOB_INSERT)
+    record = POSTGRES_SQL["insert_logs"].split(" AS line (")[1]
+    assert [part.split()[0] for part in record.split(", ")] == list(columns.LOG_INSERT)
 
 
 def test_an_unknown_placeholder_is_refused() -> None:

@@ -3,6 +3,8 @@ what a worker wrote back reads back exactly, floats and any text included."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 import pytest
 
@@ -32,7 +34,8 @@ def test_outcomes_and_lines_read_back_exactly(pg_store: PostgresStore, state: Jo
     for job, text in zip(sorted(claimed, key=lambda job: job.id), TEXTS, strict=True):
         lines = [attempt_log(job.id, "exact", 1, state is not JobState.DONE, 7, at=finished)]
         lines.append(LogEntry(at=finished, type="note", message=text, job_id=job.id))
-        fields = {"error_class": "E", "error_message": text, "error_location": f"{text}:1"}
+        fields: dict[str, Any] = {"error_class": "E", "error_message": text}
+        fields["error_location"] = f"{text}:1"
         if state is JobState.RETRY:
             fields["next_run_at"] = T0 + 99.000000000123
         done.append(outcome(job.id, state=state, at=finished, worker_id="w",

@@ -1,3 +1,3 @@
--- The lines arrive as one jsonb array of objects keyed by column (store.py, json_batch).
+-- The lines arrive as one jsonb array of rows, each an array in column order (batches.py).
 INSERT INTO logs ({log_insert_columns})
-SELECT {log_insert_columns} FROM jsonb_to_recordset(%(logs)s::jsonb) AS line ({log_insert_record})
+SELECT {log_insert_from_json} FROM jsonb_array_elements(%(logs)s::jsonb) AS r

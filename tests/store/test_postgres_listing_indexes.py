@@ -14,6 +14,7 @@ from liqueue.store.base import JobQuery, LogQuery
 from liqueue.store.browse import JobFilter, each_page, find_params
 from liqueue.store.filters import filtered
 from liqueue.store.postgres import PostgresStore
+from liqueue.store.postgres.batches import outcomes_json
 from liqueue.store.postgres.schema import MIGRATIONS, SQL
 from tests.store.factories import T0, enqueue, outcome, spec
 
@@ -126,10 +127,9 @@ def test_a_completion_looks_its_jobs_up_by_primary_key_on_stale_statistics(
     enqueue(pg_store, *[spec("common") for _ in range(300)])
     mine = pg_store.claim("w", 300, T0 + 1, 30, ["default"])
     done = [outcome(job.id, worker_id="w") for job in mine]
-    params = [rows.outcome_params(item, T0 + 2) for item in done]
-    arrays = [list(column) for column in zip(*params, strict=True)]
+    batch = {"outcomes": outcomes_json(rows.outcome_params(item, T0 + 2) for item in done)}
     with psycopg.connect(pg_store.url) as conn:
-        found = conn.execute("EXPLAIN " + SQL["complete_jobs"], arrays).fetchall()
+        found = conn.execute("EXPLAIN " + SQL["complete_jobs"], batch).fetchall()
     lines = [str(row[0]) for row in found]
     by_id = [n for n, line in enumerate(lines) if "Index Cond: (id = " in line]
     assert all("jobs_pkey" in lines[n - 1] for n in by_id), "\n".join(lines)

@@ -4,7 +4,7 @@ a server restart."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -90,7 +90,7 @@ def autocommitted(conn: Conn) -> Iterator[Conn]:
         conn.autocommit = False
 
 
-def autocommit(conn: Conn, sql: str, params: Sequence[Any]) -> None:
+def autocommit(conn: Conn, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> None:
     """Run one statement as its own transaction on a pooled connection."""
     with autocommitted(conn):
         conn.execute(sql, params)

@@ -20,6 +20,7 @@ from liqueue.store.policy_rows import (
     runs_from_rows,
     split_unique,
 )
+from liqueue.store.postgres.batches import logs_json
 from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.schema import SQL
@@ -92,8 +93,7 @@ def insert_jobs(conn: Conn, specs: Sequence[JobSpec], now: float) -> None:
         found.aliases += more.aliases
         unique = [spec for spec in refused if (spec.unique_key or "") not in owners]
     if found.entries:
-        params = _arrays([rows.log_params(entry) for entry in found.entries])
-        conn.execute(SQL["insert_logs"], params)
+        conn.execute(SQL["insert_logs"], {"logs": logs_json(found.entries)})
     if found.aliases:
         aliases, owners_of = (list(column) for column in zip(*found.aliases, strict=True))
         conn.execute(SQL["insert_job_aliases"], {"ids": aliases, "job_ids": owners_of, "now": now})

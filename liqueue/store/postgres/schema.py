@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from liqueue.store import shared
+from liqueue.store import columns, shared
 from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.wake import CHANNEL_SQL
 from liqueue.store.sqlfiles import Migration, load_migrations, load_queries
@@ -31,7 +31,23 @@ def _params_of(columns: Sequence[str]) -> str:
     return ", ".join(f"%b::{_ARRAY_TYPES[column]}[]" for column in columns)
 
 
-SQL = load_queries("liqueue.store.postgres", _params_of, {"wake_channel": CHANNEL_SQL})
+def _select_from_json(listed: str) -> str:
+    """The columns of `columns.LISTS[listed]` from `r`, one row as a JSON array in that order."""
+    return ", ".join(
+        f"(r->>{place})::{_ARRAY_TYPES[column]} AS {column}"
+        for place, column in enumerate(columns.LISTS[listed])
+    )
+
+
+# Completions and log lines travel as one jsonb array of rows (batches.py):
+# psycopg builds each binary array of `_params_of` in Python, element by element;
+# json.dumps is C. Each row is an array, read by position (no key per value).
+_FRAGMENTS: Final = {
+    "wake_channel": CHANNEL_SQL,
+    "outcome_from_json": _select_from_json("outcome"),
+    "log_insert_from_json": _select_from_json("log_insert"),
+}
+SQL = load_queries("liqueue.store.postgres", _params_of, _FRAGMENTS)
 MIGRATIONS: list[Migration] = load_migrations("liqueue.store.postgres")
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -21,13 +21,14 @@ from liqueue.jobs import Job, JobState
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store import browse, columns, log_pages, overview, pauses, rows, shared
+from liqueue.store import browse, log_pages, overview, pauses, rows, shared
 from liqueue.store.base import JobQuery, LogQuery, SourceStats
 from liqueue.store.browse import JobCount, JobCursor, JobFamily, JobFilter
 from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
+from liqueue.store.postgres.batches import logs_json, outcomes_json
 from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit, autocommitted
 from liqueue.store.postgres.failures import one_line
@@ -171,15 +172,14 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
     def complete(self, outcomes: Sequence[AttemptOutcome], now: float) -> None:
         if not outcomes:
             return
-        params = [rows.outcome_params(outcome, now) for outcome in outcomes]
+        batch = {"outcomes": outcomes_json(rows.outcome_params(o, now) for o in outcomes)}
         if _queue_nothing(outcomes):
-            logs = [rows.log_params(entry) for outcome in outcomes for entry in outcome.outbox.logs]
-            arrays = [*_log_arrays(logs), *_arrays(params)]
-            self._run(lambda conn: autocommit(conn, COMPLETE_AND_LOG, arrays))
+            batch["logs"] = logs_json(line for outcome in outcomes for line in outcome.outbox.logs)
+            self._run(lambda conn: autocommit(conn, COMPLETE_AND_LOG, batch))
             return
 
         def work(conn: Conn) -> None:
-            found = conn.execute(SQL["complete_jobs"], _arrays(params)).fetchall()
+            found = conn.execute(SQL["complete_jobs"], batch).fetchall()
             applied = {row[0] for row in found}
             merged = shared.outbox_of(outcomes, applied)
             _persist(conn, merged, now)
@@ -452,11 +452,6 @@ def _queue_nothing(outcomes: Sequence[AttemptOutcome]) -> bool:
     )
 
 
-def _log_arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
-    """insert_logs' arrays, empty ones too (unnest of empty arrays inserts nothing)."""
-    return _arrays(params) if params else [[] for _ in columns.LOG_INSERT]
-
-
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
     if outbox.events:
         params = [rows.event_params(event) for event in outbox.events]
@@ -468,4 +463,4 @@ def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
 
 
 def _insert_logs(conn: Conn, entries: Sequence[LogEntry]) -> None:
-    conn.execute(SQL["insert_logs"], _arrays([rows.log_params(entry) for entry in entries]))
+    conn.execute(SQL["insert_logs"], {"logs": logs_json(entries)})

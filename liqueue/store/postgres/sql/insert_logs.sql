@@ -1,2 +1,3 @@
+-- The lines arrive as one jsonb array of rows, each an array in column order (batches.py).
 INSERT INTO logs ({log_insert_columns})
-SELECT * FROM unnest({log_insert_params})
+SELECT {log_insert_from_json} FROM jsonb_array_elements(%(logs)s::jsonb) AS r

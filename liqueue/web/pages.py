@@ -35,7 +35,7 @@ from liqueue.web.inline import SLOW_SECONDS, InlinePages
 from liqueue.web.limits import RequestLimits, RequestRejected
 from liqueue.web.params import nest, parse_json_body, parse_query
 from liqueue.web.request_context import RequestFacts, job_location, page_name, request_context
-from liqueue.web.responses import PageResponse
+from liqueue.web.responses import PageMessages
 from liqueue.web.router import PageRouter
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from liqueue.app import App
 
-    Answer = Response | PageResponse
+    Answer = Response | PageMessages
     Session = MutableMapping[str, Any]
 
 log = logging.getLogger("liqueue.web")
@@ -407,13 +407,13 @@ def _facts(scope: Scope) -> RequestFacts:
 
 def _page_response(
     page: PageRender, known: _Known, method: str, status: int | None, extra: dict[str, str]
-) -> PageResponse:
+) -> PageMessages:
     wanted = page.response
     body = b"" if method == "HEAD" else page.output.encode("utf-8")
     code = wanted.status or status or 200
     plain = not wanted.headers and not extra and wanted.redirect_to is None
     if code == 200 and plain and known.raw_headers is not None:
-        return PageResponse.sent_as(body, 200, known.raw_headers)
+        return PageMessages.sent_as(body, 200, known.raw_headers)
     headers = dict(known.headers)
     _put(headers, wanted.headers)
     _put(headers, extra)
@@ -427,7 +427,7 @@ def _page_response(
         body = b""
     if code >= 400:
         _put(headers, {"Cache-Control": "no-store"})
-    return PageResponse(body, code, headers)
+    return PageMessages(body, code, headers)
 
 
 def _put(headers: dict[str, str], given: Mapping[str, str]) -> None:

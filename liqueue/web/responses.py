@@ -2,7 +2,7 @@
 
 Starlette's `Response` copies and lower-cases its headers into a list and
 is awaited through one more coroutine; for a page that is most of what
-sending it costs beyond the messages. `PageResponse` sends what
+sending it costs beyond the messages. `PageMessages` sends what
 `Response(body, status, headers=headers)` sends: the same headers,
 lower-cased, in order, and a Content-Length unless one is given or the
 status has no body (1xx, 204, 304).
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from starlette.types import Receive, Scope, Send
 
 
-class PageResponse:
+class PageMessages:
     __slots__ = ("body", "raw_headers", "status_code")
 
     def __init__(self, body: bytes, status_code: int, headers: Mapping[str, str]) -> None:
@@ -30,7 +30,7 @@ class PageResponse:
     @classmethod
     def sent_as(
         cls, body: bytes, status_code: int, raw_headers: list[tuple[bytes, bytes]]
-    ) -> PageResponse:
+    ) -> PageMessages:
         """With `raw_headers` as sent (no Content-Length among them) and a status with a body."""
         response = cls.__new__(cls)
         response.status_code = status_code

@@ -1,4 +1,4 @@
-"""A page's `PageResponse` sends what Starlette's `Response` would have sent."""
+"""A page's `PageMessages` sends what Starlette's `Response` would have sent."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from starlette.responses import Response
 
-from liqueue.web.responses import PageResponse
+from liqueue.web.responses import PageMessages
 
 
 def _sent(response: Any) -> list[dict[str, Any]]:
@@ -35,11 +35,11 @@ def _sent(response: Any) -> list[dict[str, Any]]:
     ],
 )
 def test_the_messages_are_starlettes(status: int, body: bytes, headers: dict[str, str]) -> None:
-    assert _sent(PageResponse(body, status, headers)) == _sent(Response(body, status, headers))
+    assert _sent(PageMessages(body, status, headers)) == _sent(Response(body, status, headers))
 
 
 @pytest.mark.parametrize("body", [b"", b"caf\xc3\xa9"])
 def test_headers_worked_out_once_send_the_same(body: bytes) -> None:
     headers = {"content-type": "text/html; charset=utf-8", "x-from-matter": "m"}
     raw = [(k.encode(), v.encode()) for k, v in headers.items()]
-    assert _sent(PageResponse.sent_as(body, 200, raw)) == _sent(Response(body, 200, headers))
+    assert _sent(PageMessages.sent_as(body, 200, raw)) == _sent(Response(body, 200, headers))

@@ -44,16 +44,13 @@ def location(facts: RequestFacts) -> dict[str, Any]:
 def job_location(facts: RequestFacts, route: Route, page: str | None = None) -> dict[str, Any]:
     """A queued job's `context.location`: the request that queued it (`page`:
     `page_name(route)`, if known)."""
-    url = facts.url
+    where = location(facts)
     return {
-        "href": url,
-        "host": facts.host,
-        "pathname": facts.path,
-        "search": f"?{facts.query}" if facts.query else "",
+        **where,
         "path": facts.path,
         "template": route.path,
         "method": facts.method,
-        "url": url,
+        "url": where["href"],  # the URL built once
         "page": page_name(route) if page is None else page,
     }
 

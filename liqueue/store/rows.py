@@ -9,6 +9,7 @@ here and nowhere else.
 from __future__ import annotations
 
 import json
+import json.scanner
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -142,7 +143,18 @@ _STATES: Final = {state.value: state for state in JobState}
 _PRIORITIES: Final = {priority.rank: priority for priority in Priority}
 
 
-def job_from_row(row: Sequence[Any]) -> Job:
+def jobs_from_rows(found: Iterable[Sequence[Any]]) -> list[Job]:
+    """`job_from_row` for each row; equal `context` texts are decoded once.
+
+    The jobs of one page share its context, so a claimed batch holds the
+    same text many times over; its jobs share the one decoded dict, which
+    nothing changes (a job's render copies what it hands on).
+    """
+    contexts: dict[str, Any] = {}
+    return [job_from_row(row, contexts) for row in found]
+
+
+def job_from_row(row: Sequence[Any], contexts: dict[str, Any] | None = None) -> Job:
     """A job from a row of `columns.JOB`; never raises on what the row holds.
 
     Rows that read cleanly (all of them, but for hand edits) are built here
@@ -179,9 +191,15 @@ def job_from_row(row: Sequence[Any]) -> Job:
         return checked_job_from_row(row)
     try:
         if type(arguments) is str:
-            arguments = json.loads(arguments)
+            arguments = stored_json_value(arguments)
         if type(context) is str:
-            context = json.loads(context)
+            if contexts is None:
+                context = stored_json_value(context)
+            else:
+                text = context
+                context = contexts.get(text)
+                if context is None:
+                    context = contexts[text] = stored_json_value(text)
     except (ValueError, RecursionError):
         return checked_job_from_row(row)
     if type(arguments) is not dict or type(context) is not dict:
@@ -209,6 +227,24 @@ def job_from_row(row: Sequence[Any]) -> Job:
         error_message=error_message,
         error_location=error_location,
     )
+
+
+# The C scanner under json.loads, called directly: loads' Python wrapper and
+# its two whitespace matches cost as much as decoding a job's small objects.
+# (typeshed types its argument as a scanner, not as the decoder it reads.)
+_scan_json: Final = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def stored_json_value(text: str) -> Any:
+    """`json.loads(text)` for JSON the store wrote (no surrounding whitespace);
+    anything else (a hand edit) is left to `json.loads` itself, errors and all."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    if end != len(text):
+        return json.loads(text)
+    return value
 
 
 def _clean_line(value: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,13 @@ import pytest
 
 from liqueue.jobs import Job
 from liqueue.store import columns
-from liqueue.store.rows import UnreadableJob, checked_job_from_row, job_from_row
+from liqueue.store.rows import (
+    UnreadableJob,
+    checked_job_from_row,
+    job_from_row,
+    jobs_from_rows,
+    stored_json_value,
+)
 from liqueue.store.sqlite import SQLiteStore
 from tests.store.factories import T0, enqueue, spec
 
@@ -48,6 +55,7 @@ def test_a_clean_row_reads_as_the_checked_reading_does(tmp_path: Path) -> None:
         {"origin_line": None, "origin_column": None},
         {"origin_line": 0, "origin_column": 0},
         {"arguments": {"n": 2}, "context": {}},  # jsonb, as psycopg decodes it
+        {"arguments": ' {"n": 2}\n', "context": "{}  "},  # whitespace of a hand edit
         {"finished_at": T0 + 1.5, "error_class": "E", "error_message": "m"},
         {"state": "retry", "priority": 2, "attempt": 0, "max_attempts": 0},
     ],
@@ -71,6 +79,9 @@ def test_unusual_clean_values_read_as_the_checked_reading_does(
         {"priority": True},
         {"priority": "1"},
         {"arguments": "{not json"},
+        {"arguments": '{"n": 1} and more'},
+        {"context": "{}{}"},
+        {"context": ""},
         {"arguments": "[1]"},
         {"context": "null"},
         {"context": "[" * 100_000},
@@ -98,3 +109,53 @@ def test_a_bad_value_is_read_value_by_value_and_said(
     assert isinstance(job, UnreadableJob)
     assert job == checked_job_from_row(row)
     assert job.problem.startswith("unreadable job row: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}',
+        '[1, "x", null]',
+        '"text"',
+        "7",
+        "NaN",
+        " {}",
+        "{} ",
+        "{}\n",
+        "{}{}",
+        "",
+        " ",
+        "{",
+    ],
+)
+def test_stored_json_reads_as_json_loads_does(text: str) -> None:
+    try:
+        expected: Any = json.loads(text)
+    except ValueError as err:
+        with pytest.raises(type(err)):
+            stored_json_value(text)
+        return
+    value = stored_json_value(text)
+    assert value == expected or (value != value and expected != expected)  # NaN
+
+
+def test_a_batch_decodes_each_context_text_once_and_reads_bad_rows_apart(
+    tmp_path: Path,
+) -> None:
+    row = _claimed_row(tmp_path)
+    other = '{"environment": "staging"}'
+    found = [
+        _with(row, id="a", context='{"environment": "test"}'),
+        _with(row, id="b", context='{"environment": "test"}'),
+        _with(row, id="c", context=other),
+        _with(row, id="d", context="{broken"),
+        _with(row, id="e", context='{"environment": "test"}'),
+    ]
+    jobs = jobs_from_rows(found)
+    assert jobs == [job_from_row(one) for one in found]
+    first, second, third, broken, fifth = jobs
+    assert first.context is second.context is fifth.context
+    assert first.context == {"environment": "test"}
+    assert third.context == {"environment": "staging"}
+    assert isinstance(broken, UnreadableJob)
+    assert [type(job) for job in (first, second, third, fifth)] == [Job] * 4

@@ -50,7 +50,7 @@ def claim_due_rows(
 def jobs_from_batches(found: Sequence[Sequence[Any]]) -> list[Job]:
     claimed: list[Job] = []
     for found_rows in found:
-        batch = [rows.job_from_row(row) for row in found_rows]
+        batch = rows.jobs_from_rows(found_rows)
         # RETURNING does not keep the subquery's order.
         batch.sort(key=lambda job: (job.run_at, job.id))
         claimed.extend(batch)

@@ -70,12 +70,19 @@ class AppLoader(BaseLoader):
         """Within this block (this thread), a partial found or a file checked less
         than `seconds` ago is not looked up on disk again: a changed or removed
         file is picked up `seconds` later at most."""
-        previous = getattr(self._reuse, "seconds", 0.0)
-        self._reuse.seconds = seconds
+        previous = self.reuse_checks(seconds)
         try:
             yield
         finally:
-            self._reuse.seconds = previous
+            self.reuse_checks(previous)
+
+    def reuse_checks(self, seconds: float) -> float:
+        """`reusing_checks` without its block: set this thread's reuse to `seconds`
+        and return what it was, for the caller to set back."""
+        reuse = self._reuse
+        previous: float = getattr(reuse, "seconds", 0.0)
+        reuse.seconds = seconds
+        return previous
 
     def forget_checks(self) -> None:
         """Make the next lookups within `reusing_checks` look at the files."""

@@ -6,7 +6,13 @@ from io import StringIO
 from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import BoundTemplate
-from liquid.exceptions import LiquidError, LiquidInterrupt, LiquidSyntaxError, StopRender
+from liquid.exceptions import (
+    ContextDepthError,
+    LiquidError,
+    LiquidInterrupt,
+    LiquidSyntaxError,
+    StopRender,
+)
 
 from liqueue.liquid.compiler import compile_nodes
 from liqueue.liquid.output import AppContext, output_buffer
@@ -72,7 +78,15 @@ class AppTemplate(BoundTemplate):
             # Two threads may both compile: the closures are alike and either will do.
             renders = self._renders = compile_nodes(self.nodes, self.env)
         namespace = self.make_partial_namespace(partial, dict(*args, **kwargs))
-        with context.extend(namespace=namespace):
+        # `context.extend(namespace)` by hand: its generator-based context
+        # manager cost more than a small job body's whole render.
+        scope = context.scope
+        if scope.size() > self.env.context_depth_limit:
+            raise ContextDepthError(
+                "maximum context depth reached, possible recursive include", token=None
+            )
+        scope.push(namespace)
+        try:
             for node, render in zip(self.nodes, renders, strict=True):
                 try:
                     render(context, buffer)
@@ -85,3 +99,5 @@ class AppTemplate(BoundTemplate):
                     break
                 except LiquidError as err:
                     self.env.error(err, token=node.token)
+        finally:
+            scope.pop()

@@ -9,6 +9,8 @@ buffers keep the limit and leave the text alone.
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
+from collections.abc import Mapping
 from io import StringIO
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -21,6 +23,8 @@ from liquid.undefined import UNDEFINED
 from liqueue.liquid.lookups import ScopeChain, fast_lookup, missed
 
 if TYPE_CHECKING:
+    from liquid import BoundTemplate
+
     from liqueue.liquid.state import RenderState
 
 
@@ -45,10 +49,43 @@ class AppContext(RenderContext):
     `liqueue.liquid.lookups` (a fast path for plain data).
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        template: BoundTemplate,
+        *,
+        globals: Mapping[str, object] | None = None,  # python-liquid's name
+        disabled_tags: list[str] | None = None,
+        copy_depth: int = 0,
+        parent_context: RenderContext | None = None,
+        loop_iteration_carry: int = 1,
+        local_namespace_size_carry: int = 0,
+    ) -> None:
+        # python-liquid's `RenderContext.__init__`, field for field, without
+        # its scope (replaced below) and without `globals or {}`, which sums
+        # the lengths of a chain of mappings: every job and page builds one
+        # of these. tests/liquid/test_output.py checks that every slot of
+        # RenderContext is set.
+        self.env = template.env
+        self.template = template
+        self.locals = {}
+        self.globals = {} if globals is None else globals
+        self.counters = {}
         # The namespaces of python-liquid's own scope, in its order.
         self.scope: ScopeChain = ScopeChain(self.locals, self.globals, builtin, self.counters)
+        self.tag_namespace = {
+            "cycles": {},
+            "ifchanged": "",
+            "stopindex": {},
+            "extends": defaultdict(list),
+            "macros": {},
+        }
+        self.loops = []
+        self.disabled_tags = disabled_tags or []
+        self.autoescape = self.env.autoescape
+        self._copy_depth = copy_depth
+        self.parent_context = parent_context
+        self.loop_iteration_carry = loop_iteration_carry
+        self.local_namespace_size_carry = local_namespace_size_carry
         self.liqueue_state: RenderState | None = None
         self._local_sizes: dict[str, int] = {}
         self._locals_size = 0

@@ -189,22 +189,29 @@ class Runtime:
     def attempt_job(self, job: Job) -> RenderResult:
         """`run_job`, with any failure but a time limit raised as `JobRenderFailed`."""
         state = self._job_state(job)
+        loader = self.loader
+        # Not `with loader.reusing_checks(...)`: a generator's context manager
+        # costs more than a no-op job's render spends on anything else here.
+        previous = loader.reuse_checks(JOB_FILE_RECHECK_SECONDS)
         try:
-            with self.loader.reusing_checks(JOB_FILE_RECHECK_SECONDS):
-                output = self._job_output(job, state)
+            output = self._job_output(job, state)
         except TimeLimitExceeded:
             raise
         except Exception as err:
             # A failure is what gets a template fixed and the job retried at
             # once: the next attempts look at the files again.
-            self.loader.forget_checks()
+            loader.forget_checks()
             raise JobRenderFailed(err, state.outbox) from err
+        finally:
+            loader.reuse_checks(previous)
         return RenderResult(output, state.outbox)
 
     def _job_state(self, job: Job) -> RenderState:
         # Rows written before constants left them still hold a copy: the
         # settings win, and jobs queued from here do not carry it on.
-        stored = {k: v for k, v in job.context.items() if k != "constants"}
+        stored = job.context
+        if "constants" in stored:
+            stored = {k: v for k, v in stored.items() if k != "constants"}
         return RenderState(self.clock, context=stored, job=job, limits=self.config.limits)
 
     def _job_output(self, job: Job, state: RenderState) -> str:
@@ -222,7 +229,7 @@ class Runtime:
             "priority": job.priority,
         }
         scope = {"context": self._context_variable(state.context), "job": job_variable}
-        output = self._run(template, state, scope, dict(job.arguments), job.origin.path)
+        output = self._run(template, state, scope, job.arguments, job.origin.path)
         if job.body is not None:
             # The padding that placed the body at its origin renders as text.
             padding = _padding(job.origin)

@@ -37,6 +37,7 @@ from liqueue.worker.pacing import Pacing
 from liqueue.worker.registry import register
 from liqueue.worker.scheduler import Scheduler
 from liqueue.worker.signals import stop_on_signals, stop_with_parent
+from liqueue.worker.switching import switching_for_jobs
 from liqueue.worker.wiring import attempt_parts
 
 log = logging.getLogger("liqueue.worker")
@@ -368,6 +369,7 @@ def run_in_this_process(
     with (
         stop_on_signals(worker.request_stop, worker.stopping, supervised=supervised),
         collector_for_jobs(),
+        switching_for_jobs(),
     ):
         if parent_pid is not None:
             stop_with_parent(parent_pid, worker.request_stop)

@@ -15,7 +15,13 @@ from liqueue.store.sqlite import SQLiteStore, loop_writes
 
 from .factories import T0, spec
 
-COMMITS = 10 * loop_writes.CHECKPOINT_EVERY
+EVERY = 100  # commits between checkpoints here (fewer commits to test with)
+COMMITS = 10 * EVERY
+
+
+@pytest.fixture(autouse=True)
+def _checkpoint_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loop_writes, "CHECKPOINT_EVERY", EVERY)
 
 
 def _wal_pages(path: Path) -> int:

@@ -29,10 +29,14 @@ request most of the time. A turn in which none joins costs the loop one
 poll of its sockets. When the lock is held (the writer thread, a
 worker, another server), when the store is PostgreSQL (a round trip the
 loop must not wait for) or when an event's fan-out would run a schema
-template (which may block), the writer thread writes it as before. A
-commit on the loop that reaches SQLite's WAL checkpoint holds the loop for
-the checkpoint's writes and fsync (a few ms, each time the log has
-grown by 1,000 pages).
+template (which may block), the writer thread writes it as before. The
+loop's commits go through a SQLite connection of their own that never
+checkpoints the WAL (store/sqlite/loop_writes.py): a checkpoint inside a
+commit held the loop for its fsyncs (a few ms, on a slow host over 20, each
+time the WAL had grown by 1,000 pages), which was the p99 latency of the
+pages that queue jobs. A thread checkpoints instead; while it holds the
+write lock (a few ms every 200 commits) the loop's batches go to the writer
+thread.
 """
 
 from __future__ import annotations

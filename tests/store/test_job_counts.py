@@ -49,6 +49,18 @@ def test_an_outbox_enqueued_again_counts_only_its_new_jobs(store: Store) -> None
     assert _counts(store) == _jobs(store) == expected
 
 
+def test_a_one_job_outbox_enqueued_again_is_counted_once(store: Store) -> None:
+    """One job goes in by a statement of its own (no savepoint): its count too."""
+    job = spec("mail")
+    enqueue(store, job)
+    enqueue(store, job)  # its id is stored already
+    if store.writes_in_process:  # SQLite: the event loop's connection, the same rule
+        assert store.enqueue_now(Outbox(jobs=[job]), T0) is True
+        assert store.enqueue_now(Outbox(jobs=[spec("mail")]), T0) is True
+    expected = {("scheduled", "default", "mail"): 2 if store.writes_in_process else 1}
+    assert _counts(store) == _jobs(store) == expected
+
+
 def test_jobs_a_unique_key_refuses_are_not_counted(store: Store) -> None:
     unique = spec("digest", unique_key="digest:5", unique_for=600.0)
     enqueue(store, unique, replace(unique, id="second-digest"), spec("mail"))

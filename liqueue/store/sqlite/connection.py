@@ -115,23 +115,6 @@ class Transactions:
                 yield db
 
     @contextmanager
-    def write_now(self) -> Iterator[sqlite3.Connection | None]:
-        """`write`, or None (nothing begun) while another thread or process holds
-        the write lock: for a caller that must not wait (an event loop)."""
-        if not self.lock.acquire_now():
-            yield None
-            return
-        try:
-            with self.lock:  # re-entered: SQLite failures are translated on the way out
-                if not self._begin_now():
-                    yield None
-                    return
-                with self._committed() as db:
-                    yield db
-        finally:
-            self.lock.release()
-
-    @contextmanager
     def _committed(self) -> Iterator[sqlite3.Connection]:
         """The transaction begun: rolled back if its body raises, else committed
         (and rolled back if the commit fails)."""
@@ -147,18 +130,6 @@ class Transactions:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             raise
-
-    def _begin_now(self) -> bool:
-        self.db.execute("PRAGMA busy_timeout = 0")
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            return True
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error):
-                raise
-            return False
-        finally:
-            self.db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
 
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE, retried in short steps while another connection writes,

@@ -30,6 +30,7 @@ from liqueue.store.sqlite import batches, connection, schema
 from liqueue.store.sqlite.claim import NO_SOURCES, claim_due_rows, jobs_from_batches
 from liqueue.store.sqlite.connection import Transactions
 from liqueue.store.sqlite.counts import count_left_running, insert_logs
+from liqueue.store.sqlite.loop_writes import LoopWrites
 from liqueue.store.sqlite.policy_ops import SQLiteLimitOps, SQLitePolicyOps, insert_jobs
 from liqueue.store.sqlite.schema import LATEST_VERSION, SQL
 from liqueue.store.sqlite.wake import SocketWakeListener, WakeSender, wake_dir_for
@@ -48,6 +49,8 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
             connection.open_database(self.path, busy_timeout), self.path, busy_timeout
         )
         self._waker = WakeSender(wake_dir_for(self.path))
+        # enqueue_now's transactions, on a connection of their own (loop_writes.py).
+        self._loop_writes = LoopWrites(self.path, busy_timeout)
         if migrate:
             self.migrate()
 
@@ -85,8 +88,10 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
 
     def enqueue_now(self, outbox: Outbox, now: float) -> bool:
         """`enqueue`, or False with nothing written while another thread or
-        process holds the write lock (waiting for it could take long)."""
-        with self._tx.write_now() as db:
+        process holds the write lock (waiting for it could take long). Made for an
+        event loop: neither this nor a later call does a WAL checkpoint, which
+        a thread takes (loop_writes.py)."""
+        with self._loop_writes.write_now() as db:
             if db is None:
                 return False
             _persist(db, outbox, now)
@@ -367,6 +372,7 @@ class SQLiteStore(SQLitePolicyOps, SQLiteLimitOps):
         return SocketWakeListener(self._waker.directory)
 
     def close(self) -> None:
+        self._loop_writes.close()
         with self._tx.lock:
             self._waker.close()
             self._tx.db.close()

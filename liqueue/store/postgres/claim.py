@@ -4,47 +4,11 @@ out the limited sources: `limited`, empty for the plain claim)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from psycopg.rows import TupleRow
 
 from liqueue.jobs import Job
 from liqueue.store import rows
 from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.schema import SQL
-
-
-def claim_params(
-    worker_id: str,
-    limit: int,
-    now: float,
-    lease_seconds: float,
-    priorities: Sequence[str],
-    limited: Sequence[str] = (),
-) -> dict[str, Any] | None:
-    """claim_jobs' parameters; None when such a claim takes nothing (no room, no priority)."""
-    order = [rows.stored_priority(name) for name in priorities]
-    if limit <= 0 or not order:
-        return None
-    ranks = [*order, None, None, None][:3]
-    return {
-        "now": now,
-        "lease_until": now + lease_seconds,
-        "worker_id": worker_id,
-        "first": ranks[0],
-        "second": ranks[1],
-        "third": ranks[2],
-        "limit": limit,
-        "limited": list(limited),
-    }
-
-
-def jobs_claimed(found: Sequence[TupleRow]) -> list[Job]:
-    """The jobs of claim_jobs' rows: priorities in the order tried, then due time,
-    as a claim per priority would give them."""
-    ranked = [(row[-1], rows.job_from_row(row[:-1])) for row in found]
-    ranked.sort(key=lambda pair: (pair[0], pair[1].run_at, pair[1].id))
-    return [job for _, job in ranked]
 
 
 def claim_due(
@@ -58,7 +22,22 @@ def claim_due(
 ) -> list[Job]:
     """Up to `limit` due jobs in one statement, priorities in the order given,
     without the source_names in `limited`."""
-    params = claim_params(worker_id, limit, now, lease_seconds, priorities, limited)
-    if params is None:
+    order = [rows.stored_priority(name) for name in priorities]
+    if limit <= 0 or not order:
         return []
-    return jobs_claimed(conn.execute(SQL["claim_jobs"], params).fetchall())
+    ranks = [*order, None, None, None][:3]
+    params = {
+        "now": now,
+        "lease_until": now + lease_seconds,
+        "worker_id": worker_id,
+        "first": ranks[0],
+        "second": ranks[1],
+        "third": ranks[2],
+        "limit": limit,
+        "limited": list(limited),
+    }
+    found = conn.execute(SQL["claim_jobs"], params).fetchall()
+    ranked = [(row[-1], rows.job_from_row(row[:-1])) for row in found]
+    # Priorities in the order tried, then due time: as a claim per priority would.
+    ranked.sort(key=lambda pair: (pair[0], pair[1].run_at, pair[1].id))
+    return [job for _, job in ranked]

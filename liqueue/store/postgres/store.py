@@ -29,7 +29,7 @@ from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
 from liqueue.store.postgres.batches import logs_json, outcomes_json
-from liqueue.store.postgres.claim import claim_due, claim_params, jobs_claimed
+from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit, autocommitted
 from liqueue.store.postgres.failures import one_line
 from liqueue.store.postgres.policy_ops import PostgresLimitOps, PostgresPolicyOps, insert_jobs
@@ -174,7 +174,7 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             return
         batch = {"outcomes": outcomes_json(rows.outcome_params(o, now) for o in outcomes)}
         if _queue_nothing(outcomes):
-            batch["logs"] = _logs_of(outcomes)
+            batch["logs"] = logs_json(line for outcome in outcomes for line in outcome.outbox.logs)
             self._run(lambda conn: autocommit(conn, COMPLETE_AND_LOG, batch))
             return
 
@@ -188,41 +188,6 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
                 conn.execute(SQL["notify_jobs"])
 
         self._run(work)
-
-    def complete_and_claim(
-        self,
-        outcomes: Sequence[AttemptOutcome],
-        now: float,
-        worker_id: str,
-        limit: int,
-        lease_seconds: float,
-        priorities: Sequence[str],
-    ) -> list[Job]:
-        """`complete(outcomes, now)`, then `claim(worker_id, limit, now, ...)`.
-
-        For the common outcomes (log lines and new states only, see
-        `_queue_nothing`) both statements go in one pipeline: one round trip
-        and one commit instead of two, so a busy worker's threads wait for one
-        answer between batches, not two. They are one transaction: should the
-        claim fail, the completion is undone with it and the caller keeps its
-        outcomes, as for a failed `complete`.
-        """
-        params = claim_params(worker_id, limit, now, lease_seconds, priorities)
-        if not outcomes or params is None or not _queue_nothing(outcomes):
-            self.complete(outcomes, now)
-            return self.claim(worker_id, limit, now, lease_seconds, priorities)
-        batch = {
-            "outcomes": outcomes_json(rows.outcome_params(o, now) for o in outcomes),
-            "logs": _logs_of(outcomes),
-        }
-
-        def work(conn: Conn) -> list[Job]:
-            with autocommitted(conn), conn.pipeline():
-                conn.execute(COMPLETE_AND_LOG, batch)
-                claimed = conn.execute(SQL["claim_jobs"], params)
-            return jobs_claimed(claimed.fetchall())
-
-        return self._run(work)
 
     def heartbeat(self, worker_id: str, job_ids: Sequence[str], lease_until: float) -> None:
         if not job_ids:
@@ -485,10 +450,6 @@ def _queue_nothing(outcomes: Sequence[AttemptOutcome]) -> bool:
         outcome.outbox.jobs or outcome.outbox.events or outcome.state is JobState.RETRY
         for outcome in outcomes
     )
-
-
-def _logs_of(outcomes: Sequence[AttemptOutcome]) -> str:
-    return logs_json(line for outcome in outcomes for line in outcome.outbox.logs)
 
 
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:

@@ -3,6 +3,7 @@ a server restart."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 
 import psycopg
 from psycopg.rows import TupleRow
+from psycopg.types.json import set_json_loads
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from liqueue.errors import StoreUnavailable
@@ -35,7 +37,13 @@ class Transactions:
         # can be used: a missing database or a wrong role is reported at once,
         # not after the pool's timeout of identical background attempts.
         self._pool: ConnectionPool = ConnectionPool(
-            url, min_size=min_size, max_size=max_size, open=False, timeout=15.0, name="liqueue"
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            open=False,
+            timeout=15.0,
+            name="liqueue",
+            configure=configure,
         )
         self._open_lock = threading.Lock()
 
@@ -77,6 +85,22 @@ class Transactions:
 
     def close(self) -> None:
         self._pool.close()
+
+
+def json_loads(data: str | bytes) -> Any:
+    """JSON and jsonb values as the server sends them (UTF-8 text) to Python.
+
+    psycopg hands its loads function bytes; json.loads(bytes) first guesses
+    the encoding and decodes with the surrogatepass handler, in Python: for
+    a claimed job's 1 KB of arguments 27 us against 16 us from a str, on the
+    worker's main thread, for every job claimed (timeit on this host).
+    """
+    return json.loads(data if isinstance(data, str) else data.decode())
+
+
+def configure(conn: Conn) -> None:
+    """Each pooled connection, once, as it is opened."""
+    set_json_loads(json_loads, conn)
 
 
 @contextmanager

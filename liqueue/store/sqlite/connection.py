@@ -111,25 +111,8 @@ class Transactions:
         # only fail when it later tries to write.
         with self.lock:
             self._begin_immediate()
-            with self._committed() as db:
+            with committed(self.db) as db:
                 yield db
-
-    @contextmanager
-    def _committed(self) -> Iterator[sqlite3.Connection]:
-        """The transaction begun: rolled back if its body raises, else committed
-        (and rolled back if the commit fails)."""
-        try:
-            yield self.db
-        except BaseException:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise
-        try:
-            self.db.execute("COMMIT")
-        except sqlite3.Error:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
-            raise
 
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE, retried in short steps while another connection writes,
@@ -161,6 +144,24 @@ class Transactions:
             finally:
                 if self.db.in_transaction:
                     self.db.execute("COMMIT")
+
+
+@contextmanager
+def committed(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """The transaction begun on `db`: rolled back if the body raises, else
+    committed (and rolled back if the commit fails)."""
+    try:
+        yield db
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    try:
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

@@ -26,7 +26,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from liqueue.store.sqlite.connection import _is_busy, _TranslatingLock, open_database
+from liqueue.store.sqlite.connection import (
+    _is_busy,
+    _TranslatingLock,
+    committed,
+    open_database,
+)
 
 log = logging.getLogger("liqueue.store")
 
@@ -66,18 +71,8 @@ class LoopWrites:
                 if not _begin(db):
                     yield None
                     return
-                try:
+                with committed(db):
                     yield db
-                except BaseException:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
-                try:
-                    db.execute("COMMIT")
-                except sqlite3.Error:
-                    if db.in_transaction:
-                        db.execute("ROLLBACK")
-                    raise
                 self._commits += 1
                 if self._commits % CHECKPOINT_EVERY == 0:
                     self._checkpoints.request()

@@ -148,7 +148,8 @@ def jobs_from_rows(found: Iterable[Sequence[Any]]) -> list[Job]:
 
     The jobs of one page share its context, so a claimed batch holds the
     same text many times over; its jobs share the one decoded dict, which
-    nothing changes (a job's render copies what it hands on).
+    nothing changes: a render reads it and builds its `context` variable
+    anew (`Runtime._context_variable`), and jobs it queues store it as JSON.
     """
     contexts: dict[str, Any] = {}
     return [job_from_row(row, contexts) for row in found]

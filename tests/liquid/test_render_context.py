@@ -29,7 +29,7 @@ def test_every_slot_of_python_liquids_context_is_set() -> None:
     assert list(ours.scope.maps) == [{}, {"a": 1}, *list(plain.scope._maps)[2:]]
 
 
-def test_a_copied_context_keeps_the_render_state_and_the_depth(app: AppDir) -> None:
+def test_a_rendered_partial_gets_its_variables_and_the_context(app: AppDir) -> None:
     app.partial("inner", "{{ x }}:{{ context.environment }}")
     app.page(
         "index", "{% render 'inner', x: 1 %}{% assign two = 2 %}{% render 'inner' with two as x %}"

@@ -126,9 +126,12 @@ class Worker:
     def _step(self) -> bool:
         """One turn of the loop; True when a burst worker has nothing left to do."""
         finished = self._drain(block_for=0.0)
-        self._complete(finished)
+        self.completer.take(finished)  # kept, whether the claim below fails or not
+        if not self.completer.claim_first:
+            self._complete([])
         room = self._room_to_claim()
         claimed = self._claim(room) if room else 0
+        self._complete([])
         self._housekeeping()
         if claimed or finished:
             return False
@@ -206,7 +209,8 @@ class Worker:
 
     def _room_to_claim(self) -> int:
         """How many jobs to claim now: 0 until enough slots are free (see pacing.py)."""
-        free = self.options.concurrency + self.pacing.prefetch() - len(self.in_flight)
+        running = len(self.in_flight) - self.completer.not_holding_claims()
+        free = self.options.concurrency + self.pacing.prefetch() - running
         return free if free >= self.pacing.claim_at_least() else 0
 
     def _idle_wait(self) -> float:

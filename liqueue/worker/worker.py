@@ -127,11 +127,13 @@ class Worker:
         """One turn of the loop; True when a burst worker has nothing left to do."""
         finished = self._drain(block_for=0.0)
         self.completer.take(finished)  # kept, whether the claim below fails or not
-        if not self.completer.claim_first:
+        claim_first = self.completer.claim_first  # see completer.py
+        if not claim_first:
             self._complete([])
         room = self._room_to_claim()
         claimed = self._claim(room) if room else 0
-        self._complete([])
+        if claim_first:
+            self._complete([])
         self._housekeeping()
         if claimed or finished:
             return False

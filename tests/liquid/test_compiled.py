@@ -63,6 +63,8 @@ FILTERS = [
 # since an error ends the whole render.
 FAILING_FILTERS = ["| divided_by: 0", "| nosuch", "| upcase: 1", "| plus: 1, 2", "| at_least"]
 
+LOG_TYPES = ["s", "nil", "missing", "n", "'t'", "''", "s | upcase"]
+
 CONDITIONS = [
     "{e}", "{e} == {f}", "{e} != {f}", "{e} > {f}", "{e} contains 'l'", "{e} and {f}",
     "{e} or {f}", "{e} == blank", "{e} == empty", "not_there", "{e} < {f}", "{e} <= {f}",
@@ -79,6 +81,7 @@ def _statement(rng: random.Random, depth: int) -> str:
         lambda: f"{{% echo {e} {f} %}}",
         lambda: rng.choice(["text ", "\n  ", " ", "\r\n", "<b>&</b>"]),
         lambda: f"{{% log {e} {f} %}}",
+        lambda: f"{{% log {e}, type: {rng.choice(LOG_TYPES)} %}}",
         lambda: rng.choice(["{% break %}", "{% continue %}", "{% increment k %}{{ k }}"]),
         lambda: "{% include 'inner' %}",
         lambda: f"{{% include 'shows' with {rng.choice(['xs', 'h', 'n', 'missing'])} %}}",

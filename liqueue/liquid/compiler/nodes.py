@@ -49,6 +49,10 @@ def compile_node(node: Node, env: Environment) -> Render:
         return _positioned(node, env)
     if kind.render is not _NODE_RENDER:
         return node.render
+    compiled = getattr(node, "compiled", None)
+    if compiled is not None:  # a liqueue tag compiling itself (tags/log.py)
+        render: Render = compiled(env)
+        return render
     # Keyed by the method, not the class: a subclass rendering differently
     # is not mistaken for its base.
     compiler = _COMPILERS.get(kind.render_to_output)

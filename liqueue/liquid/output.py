@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import RenderContext
 from liquid.context import builtin
-from liquid.exceptions import LocalNamespaceLimitError
+from liquid.exceptions import LocalNamespaceLimitError, OutputStreamLimitError
 from liquid.output import LimitedStringIO
 from liquid.undefined import UNDEFINED
 
@@ -29,8 +29,20 @@ if TYPE_CHECKING:
 
 
 class ExactLimitedStringIO(LimitedStringIO):
+    # Every job's render opens one and most writes are short ASCII text:
+    # python-liquid's own steps (a chain of __init__s, an encode per write)
+    # cost a small job more than its text does.
     def __init__(self, limit: int) -> None:
-        super().__init__(limit, newline="")
+        StringIO.__init__(self, None, "")
+        self.limit = limit
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        if text:
+            self.size += len(text) if text.isascii() else len(text.encode("utf-8"))
+            if self.size > self.limit:
+                raise OutputStreamLimitError("output stream limit reached", token=None)
+        return StringIO.write(self, text)
 
 
 def output_buffer(limit: int | None) -> StringIO:

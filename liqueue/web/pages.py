@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from liqueue.errors import TemplateError
 from liqueue.liquid.routes import Route, RouteTable, layout_path
@@ -116,7 +116,14 @@ class PageSite:
         self._routes: dict[int, _Known] = {}  # by id(route)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        answer = await self.handle(scope, receive)
+        try:
+            answer = await self.handle(scope, receive)
+        except Exception:
+            # What Starlette's ServerErrorMiddleware answers, which a page's
+            # request no longer passes (application.py's PagesFirst); the
+            # server logs the error.
+            await PlainTextResponse("Internal Server Error", 500)(scope, receive, send)
+            raise
         await answer(scope, receive, send)
 
     async def handle(self, scope: Scope, receive: Receive) -> Answer:
@@ -168,7 +175,10 @@ class PageSite:
         extra: dict[str, str] | None = None,
     ) -> Answer:
         outcome: PageRender | Failure | Gone
-        with self.app.runtime.loader.reusing_checks(FILE_RECHECK_SECONDS):
+        loader = self.app.runtime.loader
+        # `with loader.reusing_checks(...)` without its generator's cost.
+        previous = loader.reuse_checks(FILE_RECHECK_SECONDS)
+        try:
             on_loop, reads = self.inline.traits(route)
             # Unread, a token would cost a signed session cookie on every response.
             token = csrf.session_token(session) if "authenticity_token" in reads else ""
@@ -183,6 +193,8 @@ class PageSite:
                 if took > SLOW_SECONDS:
                     took = time.thread_time() - cpu_began
                 self.inline.rendered(route, took)
+        finally:
+            loader.reuse_checks(previous)
         if not on_loop:
             outcome = await run_in_threadpool(self._render_in_pool, *args)
         if isinstance(outcome, PageRender) and enqueue:

@@ -41,6 +41,7 @@ PARTIALS = {
     "breaks": "{{ i }}{% if i == 2 %}{% break %}{% endif %}",
     "shows": "[{{ shows }}|{{ k }}]",
     "fails": "ok\n  {{ xs | nosuch }}",
+    "itself": "{{ forloop.index }}{% include 'itself' %}",
 }
 
 EXPRESSIONS = [
@@ -62,6 +63,8 @@ FILTERS = [
 # since an error ends the whole render.
 FAILING_FILTERS = ["| divided_by: 0", "| nosuch", "| upcase: 1", "| plus: 1, 2", "| at_least"]
 
+LOG_TYPES = ["s", "nil", "missing", "n", "'t'", "''", "s | upcase"]
+
 CONDITIONS = [
     "{e}", "{e} == {f}", "{e} != {f}", "{e} > {f}", "{e} contains 'l'", "{e} and {f}",
     "{e} or {f}", "{e} == blank", "{e} == empty", "not_there", "{e} < {f}", "{e} <= {f}",
@@ -78,10 +81,13 @@ def _statement(rng: random.Random, depth: int) -> str:
         lambda: f"{{% echo {e} {f} %}}",
         lambda: rng.choice(["text ", "\n  ", " ", "\r\n", "<b>&</b>"]),
         lambda: f"{{% log {e} {f} %}}",
+        lambda: f"{{% log {e}, type: {rng.choice(LOG_TYPES)} %}}",
         lambda: rng.choice(["{% break %}", "{% continue %}", "{% increment k %}{{ k }}"]),
         lambda: "{% include 'inner' %}",
         lambda: f"{{% include 'shows' with {rng.choice(['xs', 'h', 'n', 'missing'])} %}}",
         lambda: f"{{% render 'shows', k: {e} %}}",
+        lambda: f"{{% include 'shows', k: {e} {f}, shows: {rng.choice(EXPRESSIONS)} %}}",
+        lambda: f"{{% include 'shows' for {rng.choice(['xs', 'h', 'n'])} as k %}}",
         lambda: (
             f"{{% cycle 'a', 'b' %}}{{% case {e} %}}{{% when 1 %}}one{{% else %}}other"
             "{% endcase %}"
@@ -164,6 +170,9 @@ TRICKY = [
     "{% for i in n %}{{ i }}{% else %}not a list{% endfor %}{% for i in (2..4) %}{{ i }}{% endfor %}",
     "{% break %}after",
     "{% include 'breaks' %}",
+    "{% for i in xs %}{% include 'itself' %}{% endfor %}",
+    "{% include 'nosuch' %}",
+    "{% assign p = 'shows' %}{% include p with 3 %}{% include p, k: s | upcase %}",
     "{% for i in xs %}{% include 'breaks' %}{% endfor %}",
     "{% for i in (1..100) %}{{ i }}{% endfor %}",
     "{% for i in xs %}{% for j in xs %}{% for k in xs %}x{% endfor %}{% endfor %}{% endfor %}",

@@ -110,6 +110,21 @@ def test_output_limit(app: AppDir) -> None:
     assert "limit" in err.message
 
 
+@pytest.mark.parametrize(
+    ("text", "fits"),
+    [("x" * 50, True), ("x" * 51, False), ("é" * 25, True), ("é" * 26, False), ("€" * 17, False)],
+)
+def test_output_limit_counts_utf8_bytes(app: AppDir, text: str, fits: bool) -> None:
+    config = AppConfig(limits=Limits(output_bytes=50))
+    app.page("index", "{% for c in chars %}{{ c }}{% endfor %}")
+    runtime = app.runtime(config)
+    if fits:
+        assert runtime.render("index", {"chars": list(text)}).output == text
+    else:
+        with pytest.raises(TemplateError, match="limit"):
+            runtime.render("index", {"chars": list(text)})
+
+
 def test_local_namespace_limit_points_at_the_assign(app: AppDir) -> None:
     # Page params are locals too (`params` is an empty hash here).
     first = sys.getsizeof({}) + sys.getsizeof("x")

@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from liquid.ast import BlockNode, Node
 from liquid.builtin.content import ContentNode
+from liquid.builtin.drops import IterableDrop
 from liquid.builtin.expressions.loop import LoopExpression
 from liquid.builtin.output import OutputNode
 from liquid.builtin.tags.assign_tag import AssignNode
 from liquid.builtin.tags.capture_tag import CaptureNode
 from liquid.builtin.tags.for_tag import ForLoop, ForNode
 from liquid.builtin.tags.if_tag import IfNode
+from liquid.builtin.tags.include_tag import IncludeNode
 from liquid.builtin.tags.liquid_tag import LiquidNode
 from liquid.builtin.tags.unless_tag import UnlessNode
-from liquid.exceptions import BreakLoop, ContinueLoop
+from liquid.exceptions import BreakLoop, ContextDepthError, ContinueLoop, TemplateNotFoundError
 from liquid.output import NullIO
 from liquid.stringify import to_liquid_string
 
@@ -47,6 +49,10 @@ def compile_node(node: Node, env: Environment) -> Render:
         return _positioned(node, env)
     if kind.render is not _NODE_RENDER:
         return node.render
+    compiled = getattr(node, "compiled", None)
+    if compiled is not None:  # a liqueue tag compiling itself (tags/log.py)
+        render: Render = compiled(env)
+        return render
     # Keyed by the method, not the class: a subclass rendering differently
     # is not mistaken for its base.
     compiler = _COMPILERS.get(kind.render_to_output)
@@ -243,7 +249,14 @@ def _for(node: Node, env: Environment) -> Render:
         count = 0
         forloop = ForLoop(name=loop_name, it=it, length=length, parentloop=context.parentloop())
         namespace: dict[str, object] = {"forloop": forloop, name: None}
-        with context.loop(namespace, forloop):
+        # `with context.loop(namespace, forloop)` by hand: its two nested
+        # generator context managers cost a job's 20-item loop more than
+        # three of its turns.
+        context.raise_for_loop_limit(length)
+        loops = context.loops
+        loops.append(forloop)
+        _push(context, namespace)
+        try:
             # ForLoop.__next__ is `step()` then `next(it)`: the same, without
             # two Python calls a turn (and the step of the call that ends it).
             for item in it:
@@ -257,6 +270,9 @@ def _for(node: Node, env: Environment) -> Render:
                     break
             else:
                 forloop._index += 1
+        finally:
+            context.scope.pop()
+            loops.pop()
         return count
 
     return for_loop
@@ -289,6 +305,63 @@ def _loop_items(
     return loop_items
 
 
+def _include(node: Node, env: Environment) -> Render:
+    """`{% include %}`: python-liquid's steps, with `context.extend` by hand."""
+    assert isinstance(node, IncludeNode)
+    template_name = compile_expression(node.name, env)
+    name_token = node.name.token
+    arguments = [(arg.name, compile_expression(arg.value, env)) for arg in node.args]
+    bound = None if node.var is None else compile_expression(node.var, env)
+    alias = node.alias
+    tag = node.tag
+
+    def include(context: RenderContext, buffer: TextIO) -> int:
+        if context.disabled_tags:
+            node.raise_for_disabled(context.disabled_tags)
+        try:
+            template = context.env.get_template(
+                str(template_name(context)), context=context, tag=tag
+            )
+        except TemplateNotFoundError as err:
+            err.token = name_token
+            err.template_name = context.template.full_name()
+            raise
+        namespace = {key: evaluate(context) for key, evaluate in arguments}
+        caller = context.template
+        _push(context, namespace)
+        context.template = template
+        try:
+            if bound is None:
+                template.render_with_context(context, buffer, partial=True)
+                return True
+            value = bound(context)
+            key = alias or template.name.split(".")[0]
+            if isinstance(value, (tuple, list, IterableDrop)):
+                context.raise_for_loop_limit(len(value))
+                for item in value:
+                    namespace[key] = item
+                    template.render_with_context(context, buffer, partial=True)
+            else:
+                namespace[key] = value
+                template.render_with_context(context, buffer, partial=True)
+        finally:
+            context.template = caller
+            context.scope.pop()
+        return True
+
+    return include
+
+
+def _push(context: RenderContext, namespace: dict[str, object]) -> None:
+    """The first steps of python-liquid's `context.extend(namespace)`."""
+    scope = context.scope
+    if scope.size() > context.env.context_depth_limit:
+        raise ContextDepthError(
+            "maximum context depth reached, possible recursive include", token=None
+        )
+    scope.push(namespace)
+
+
 def _liquid(node: Node, env: Environment) -> Render:
     """`{% liquid %}`: the block of its lines."""
     assert isinstance(node, LiquidNode)
@@ -311,5 +384,6 @@ _COMPILERS: dict[object, Callable[[Node, Environment], Render]] = {
     IfNode.render_to_output: _if,
     UnlessNode.render_to_output: _unless,
     ForNode.render_to_output: _for,
+    IncludeNode.render_to_output: _include,
     LiquidNode.render_to_output: _liquid,
 }

@@ -16,6 +16,7 @@ from liquid.undefined import Undefined
 
 from liqueue.errors import Location, TemplateError
 from liqueue.liquid.arguments import Arguments, parse_arguments
+from liqueue.liquid.compiler.expressions import compile_expression
 from liqueue.liquid.positions import line_col, tag_start
 from liqueue.liquid.state import state_of
 from liqueue.liquid.tags.common import open_tag, template_path
@@ -25,10 +26,12 @@ from liqueue.logs import message_of
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from liquid import RenderContext
+    from liquid import Environment, RenderContext
     from liquid.expression import Expression
     from liquid.stream import TokenStream
     from liquid.token import Token
+
+    from liqueue.liquid.compiler.nodes import Render
 
 
 class LogNode(Node):
@@ -46,9 +49,28 @@ class LogNode(Node):
         return "{% log %}"
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
-        state = state_of(context)
         value = self.arguments.positional[0].evaluate(context)
         log_type = self._type.evaluate(context) if self._type is not None else None
+        return self._log(context, value, log_type)
+
+    def compiled(self, env: Environment) -> Render:
+        """This node's `render` as a closure, its value and type compiled
+        (liquid/compiler): a job logging on every attempt evaluates them so."""
+        if type(self).render_to_output is not LogNode.render_to_output:
+            return self.render  # a subclass renders its own way
+        value = compile_expression(self.arguments.positional[0], env)
+        log_type = None if self._type is None else compile_expression(self._type, env)
+
+        def log(context: RenderContext, _buffer: TextIO) -> int:
+            if context.disabled_tags:
+                self.raise_for_disabled(context.disabled_tags)
+            kind = None if log_type is None else log_type(context)
+            return self._log(context, value(context), kind)
+
+        return log
+
+    def _log(self, context: RenderContext, value: object, log_type: object) -> int:
+        state = state_of(context)
         if log_type is None or isinstance(log_type, Undefined) or str(log_type).strip() == "":
             log_type = "info"
         location = Location(template_path(context), self._line, self._column)

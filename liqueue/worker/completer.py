@@ -21,10 +21,12 @@ import time
 from liqueue.clock import Clock
 from liqueue.jobs.outcome import AttemptOutcome
 from liqueue.store import Store
-from liqueue.worker.pacing import HOLD_SECONDS, MAX_BATCH, Pacing
+from liqueue.worker.pacing import HOLD_SECONDS, Pacing
 
-# Unsaved outcomes that do not hold up claims, at most (see `not_holding_claims`).
-MAX_UNSAVED_AHEAD = 2 * MAX_BATCH
+# Unsaved outcomes that do not hold up claims, at most (see `not_holding_claims`):
+# a batch being written and the next one filling, at the rates where claiming
+# first was measured (a few hundred outcomes a batch).
+MAX_UNSAVED_AHEAD = 512
 
 
 class Completer:

@@ -103,7 +103,7 @@ class Transactions:
         self.db = db
         self.busy_timeout = busy_timeout
         # Whatever runs holding the lock has its SQLite failures translated.
-        self.lock = _TranslatingLock(path)
+        self.lock = TranslatingLock(path)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -126,7 +126,7 @@ class Transactions:
                     self.db.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as error:
-                    if not _is_busy(error) or time.monotonic() >= deadline:
+                    if not is_busy(error) or time.monotonic() >= deadline:
                         raise
                 time.sleep(pause)
                 pause = min(pause * 2, _MOST_RETRY_SECONDS)
@@ -164,11 +164,11 @@ def committed(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
+def is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
-class _TranslatingLock:
+class TranslatingLock:
     """A re-entrant lock that turns SQLite's exceptions into liqueue's on the way out."""
 
     def __init__(self, path: Path) -> None:

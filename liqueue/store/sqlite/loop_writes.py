@@ -27,9 +27,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from liqueue.store.sqlite.connection import (
-    _is_busy,
-    _TranslatingLock,
+    TranslatingLock,
     committed,
+    is_busy,
     open_database,
 )
 
@@ -53,7 +53,7 @@ class LoopWrites:
         self._db: sqlite3.Connection | None = None
         self._closed = False
         # Whatever runs holding it has its SQLite failures translated (connection.py).
-        self._lock = _TranslatingLock(path)
+        self._lock = TranslatingLock(path)
         self._commits = 0
         self._checkpoints = _Checkpointer(path, busy_timeout)
 
@@ -104,7 +104,7 @@ def _begin(db: sqlite3.Connection) -> bool:
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
-        if not _is_busy(error):
+        if not is_busy(error):
             raise
         return False
     return True

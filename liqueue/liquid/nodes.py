@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from liquid import BoundTemplate
 from liquid.exceptions import (
-    ContextDepthError,
     LiquidError,
     LiquidInterrupt,
     LiquidSyntaxError,
@@ -15,6 +14,7 @@ from liquid.exceptions import (
 )
 
 from liqueue.liquid.compiler import compile_nodes
+from liqueue.liquid.compiler.nodes import push_scope
 from liqueue.liquid.output import AppContext, output_buffer
 from liqueue.liquid.positions import placed
 
@@ -80,12 +80,8 @@ class AppTemplate(BoundTemplate):
         namespace = self.make_partial_namespace(partial, dict(*args, **kwargs))
         # `context.extend(namespace)` by hand: its generator-based context
         # manager cost more than a small job body's whole render.
+        push_scope(context, namespace)
         scope = context.scope
-        if scope.size() > self.env.context_depth_limit:
-            raise ContextDepthError(
-                "maximum context depth reached, possible recursive include", token=None
-            )
-        scope.push(namespace)
         try:
             for node, render in zip(self.nodes, renders, strict=True):
                 try:

@@ -7,7 +7,7 @@ and expressions compiled too. `Positioned` keeps its error handling.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from liquid.ast import BlockNode, Node
@@ -255,7 +255,7 @@ def _for(node: Node, env: Environment) -> Render:
         context.raise_for_loop_limit(length)
         loops = context.loops
         loops.append(forloop)
-        _push(context, namespace)
+        push_scope(context, namespace)
         try:
             # ForLoop.__next__ is `step()` then `next(it)`: the same, without
             # two Python calls a turn (and the step of the call that ends it).
@@ -328,7 +328,7 @@ def _include(node: Node, env: Environment) -> Render:
             raise
         namespace = {key: evaluate(context) for key, evaluate in arguments}
         caller = context.template
-        _push(context, namespace)
+        push_scope(context, namespace)
         context.template = template
         try:
             if bound is None:
@@ -352,8 +352,9 @@ def _include(node: Node, env: Environment) -> Render:
     return include
 
 
-def _push(context: RenderContext, namespace: dict[str, object]) -> None:
-    """The first steps of python-liquid's `context.extend(namespace)`."""
+def push_scope(context: RenderContext, namespace: Mapping[str, object]) -> None:
+    """The first steps of python-liquid's `context.extend(namespace)`: its depth
+    check, then the push (the caller pops in its `finally`)."""
     scope = context.scope
     if scope.size() > context.env.context_depth_limit:
         raise ContextDepthError(

@@ -163,7 +163,9 @@ class App:
         routes = build_routes(self.root, self.runtime.front_matter).problems
         problems = [
             *self.runtime.check(publishable_event_types(self.root)),
-            *check_events(self.root, self.runtime.front_matter),
+            *check_events(
+                self.root, self.runtime.front_matter, self.runtime.loader.partial_candidates
+            ),
             *check_api_calls(self.runtime),
             *routes,
             *check_policies(self.root, self.policies, self.runtime.loader.partial_candidates),

@@ -18,8 +18,13 @@ from liqueue.events.consumers import (
 from liqueue.liquid.problems import Problem
 
 
-def check_events(root: Path, front_matter: Callable[[str], dict[str, Any]]) -> list[Problem]:
-    """`front_matter` reads a template's front matter by its path relative to `root`."""
+def check_events(
+    root: Path,
+    front_matter: Callable[[str], dict[str, Any]],
+    partial_candidates: Callable[[str], list[str]],
+) -> list[Problem]:
+    """`front_matter` reads a template's front matter by its path relative to
+    `root`; `partial_candidates` gives the paths a partial name is looked up at."""
     problems: list[Problem] = []
     for event_type in event_types(root):
         paths = consumer_paths(root, event_type)
@@ -46,6 +51,9 @@ def check_events(root: Path, front_matter: Callable[[str], dict[str, Any]]) -> l
             problems.extend(
                 Problem(err.location or Location(relative), err.message, "error") for err in found
             )
+            shadow = _shadowing(root, relative, event_type, path, partial_candidates)
+            if shadow is not None:
+                problems.append(shadow)
         if schema.exists() and "return" not in schema.read_text(encoding="utf-8-sig"):
             problems.append(
                 Problem(
@@ -55,6 +63,29 @@ def check_events(root: Path, front_matter: Callable[[str], dict[str, Any]]) -> l
                 )
             )
     return problems
+
+
+def _shadowing(
+    root: Path,
+    relative: str,
+    event_type: str,
+    path: Path,
+    partial_candidates: Callable[[str], list[str]],
+) -> Problem | None:
+    """A partial found before the consumer under its partial name, which its
+    jobs would render instead of it (partials are looked up in order)."""
+    name = f"consumers/{event_type}/{path.name.removesuffix('.liquid')}"
+    for candidate in partial_candidates(name):
+        if candidate == relative:
+            return None
+        if (root / candidate).is_file():
+            return Problem(
+                Location(candidate),
+                f"this partial is found before the consumer {relative} (both are partial "
+                f"'{name}'): its jobs would render this file; rename or move it",
+                "error",
+            )
+    return None
 
 
 def publishable_event_types(root: Path) -> set[str]:

@@ -37,3 +37,17 @@ def test_the_first_consumer_of_a_new_type_counts_at_once(app: App) -> None:
         app.trigger_event("order.paid", {})
     write_file(app.root, "app/lib/consumers/order.paid/a.liquid", "{% log 'paid' %}")
     assert len(app.trigger_event("order.paid", {}).job_ids) == 1
+
+
+def test_check_names_a_partial_that_would_run_instead_of_a_consumer(app: App) -> None:
+    write_file(app.root, "app/views/partials/consumers/order.placed/a.liquid", "{% log 'p' %}")
+    [problem] = [p for p in app.check() if "found before the consumer" in p.message]
+    assert problem.location.path == "app/views/partials/consumers/order.placed/a.liquid"
+    assert problem.severity == "error"
+    assert "app/lib/consumers/order.placed/a.liquid" in problem.message
+    assert "'consumers/order.placed/a'" in problem.message
+
+
+def test_check_is_quiet_about_a_consumer_nothing_shadows(app: App) -> None:
+    write_file(app.root, "app/views/partials/consumers/order.placed/b.liquid", "{% log 'b' %}")
+    assert not [p for p in app.check() if "found before the consumer" in p.message]

@@ -375,7 +375,7 @@ def run_in_this_process(
     with (
         stop_on_signals(worker.request_stop, worker.stopping, supervised=supervised),
         collector_for_jobs(),
-        switching_for_jobs(),
+        switching_for_jobs(app.store.writes_in_process),
     ):
         if parent_pid is not None:
             stop_with_parent(parent_pid, worker.request_stop)

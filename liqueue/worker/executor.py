@@ -4,11 +4,20 @@ Job bodies are pure-Python Liquid rendering, so an over-time job is stopped
 by raising `TimeLimitExceeded` inside its thread (PyThreadState_SetAsyncExc):
 the interpreter delivers it at the next bytecode, wherever the template is.
 A thread blocked inside a C call gets it when the call returns.
+
+A thread of its own (the watchdog) does that at each deadline. The main
+thread did it between its store calls, and those can take long while a job
+renders: sqlite3 lets go of the GIL at every statement and every row, and
+each time the rendering thread keeps it for a switch interval, so a 0.3 s
+limit was enforced after the job's whole second. The watchdog wakes only
+for the earliest deadline it has not seen pass, so jobs that start and
+finish within their limits do not wake it.
 """
 
 from __future__ import annotations
 
 import ctypes
+import math
 import queue
 import threading
 import time
@@ -59,6 +68,11 @@ class Executor:
         ]
         for thread in self._threads:
             thread.start()
+        # The watchdog sleeps on it until `_watching_until` (time.monotonic()).
+        self._deadline_sooner = threading.Condition(self._lock)
+        self._watching_until = math.inf
+        self._stopped = False
+        threading.Thread(target=self._watch, name="liqueue-time-limits", daemon=True).start()
 
     def submit(self, job: Job) -> None:
         with self._lock:
@@ -90,16 +104,35 @@ class Executor:
             return min(deadlines, default=None)
 
     def enforce_time_limits(self) -> None:
-        now = time.monotonic()
         with self._lock:
-            for running in self._running.values():
-                if running.deadline <= now and not running.stopping:
-                    running.stopping = True
-                    _raise_in_thread(running.thread_id, TimeLimitExceeded)
+            self._enforce(time.monotonic())
 
     def stop(self) -> None:
         for _ in self._threads:
             self._jobs.put(None)
+        with self._lock:
+            self._stopped = True
+            self._deadline_sooner.notify()
+
+    def _enforce(self, now: float) -> float:
+        """Stop the jobs past their deadline (the lock held); the next deadline."""
+        upcoming = math.inf
+        for running in self._running.values():
+            if running.stopping:
+                continue
+            if running.deadline <= now:
+                running.stopping = True
+                _raise_in_thread(running.thread_id, TimeLimitExceeded)
+            else:
+                upcoming = min(upcoming, running.deadline)
+        return upcoming
+
+    def _watch(self) -> None:
+        with self._lock:
+            while not self._stopped:
+                self._watching_until = self._enforce(time.monotonic())
+                timeout = self._watching_until - time.monotonic()
+                self._deadline_sooner.wait(None if timeout == math.inf else max(timeout, 0.0))
 
     def _work(self) -> None:
         ident = threading.get_ident()
@@ -112,7 +145,11 @@ class Executor:
                     continue
                 self._queued.discard(job.id)
                 limit = self._time_limits[job.priority]
-                self._running[ident] = _Running(job, time.monotonic() + limit, ident)
+                deadline = time.monotonic() + limit
+                self._running[ident] = _Running(job, deadline, ident)
+                if deadline < self._watching_until:
+                    self._watching_until = deadline  # one wake-up for it is enough
+                    self._deadline_sooner.notify()
             self._results.put(self._attempt(job, ident, limit))
 
     def _attempt(self, job: Job, ident: int, limit: float) -> AttemptOutcome:

@@ -62,16 +62,16 @@ class Executor:
         self._lock = threading.Lock()
         self._running: dict[int, _Running] = {}
         self._queued: set[str] = set()
+        # The watchdog sleeps on it until `_watching_until` (time.monotonic()).
+        self._deadline_sooner = threading.Condition(self._lock)
+        self._watching_until = math.inf
+        self._stopped = False
         self._threads = [
             threading.Thread(target=self._work, name=f"liqueue-job-{n}", daemon=True)
             for n in range(concurrency)
         ]
         for thread in self._threads:
             thread.start()
-        # The watchdog sleeps on it until `_watching_until` (time.monotonic()).
-        self._deadline_sooner = threading.Condition(self._lock)
-        self._watching_until = math.inf
-        self._stopped = False
         threading.Thread(target=self._watch, name="liqueue-time-limits", daemon=True).start()
 
     def submit(self, job: Job) -> None:

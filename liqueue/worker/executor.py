@@ -90,23 +90,6 @@ class Executor:
         with self._lock:
             return [running.job.id for running in self._running.values()]
 
-    def next_deadline(self) -> float | None:
-        """The earliest time limit to enforce, counting jobs submitted but not yet started.
-
-        A job a thread has not picked up yet cannot run out of time before
-        now + its limit; without that bound the main loop could sleep a whole
-        poll interval past the limit of a job that starts just after it looked.
-        """
-        with self._lock:
-            deadlines = [r.deadline for r in self._running.values()]
-            if self._queued:
-                deadlines.append(time.monotonic() + min(self._time_limits.values()))
-            return min(deadlines, default=None)
-
-    def enforce_time_limits(self) -> None:
-        with self._lock:
-            self._enforce(time.monotonic())
-
     def stop(self) -> None:
         for _ in self._threads:
             self._jobs.put(None)

@@ -147,7 +147,6 @@ class Worker:
         if self._unavailable_since is None:
             self._unavailable_since = time.monotonic()
             log.warning("store unavailable, trying again until it answers: %s", err)
-        self.executor.enforce_time_limits()
         self._wait_inbox(self._retry_wait)  # STOP ends the wait; outcomes are kept
         self._retry_wait = min(self._retry_wait * 2, RETRY_MAX_SECONDS)
 
@@ -200,7 +199,6 @@ class Worker:
         self.limiter.wake_if_freed()
 
     def _housekeeping(self) -> None:
-        self.executor.enforce_time_limits()
         if self.in_flight and time.monotonic() >= self._next_heartbeat:
             lease_until = self.clock.now() + self.app.config.lease_seconds
             self.store.heartbeat(self.id, list(self.in_flight), lease_until)
@@ -220,9 +218,6 @@ class Worker:
         waits.append(self.scheduler.seconds_until_due())
         if self.in_flight:
             waits.append(max(0.0, self._next_heartbeat - time.monotonic()))
-        deadline = self.executor.next_deadline()
-        if deadline is not None:
-            waits.append(max(0.0, deadline - time.monotonic()))
         if self.completer.unsaved:  # back within milliseconds: no need to look for due jobs
             waits.append(max(0.0, self.completer.hold_until - time.monotonic()))
         elif self._room_to_claim():  # else finishing jobs wake the loop, not due ones

@@ -1,6 +1,6 @@
 """The executor's watchdog stops over-time jobs by itself (worker/executor.py).
 
-Nothing here calls `enforce_time_limits`: a worker's main thread may be
+Only the watchdog enforces limits: a worker's main thread may be
 busy in a store call for longer than a job's limit.
 """
 

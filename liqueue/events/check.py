@@ -51,7 +51,7 @@ def check_events(
             problems.extend(
                 Problem(err.location or Location(relative), err.message, "error") for err in found
             )
-            shadow = _shadowing(root, relative, event_type, path, partial_candidates)
+            shadow = _shadowing(root, path, event_type, partial_candidates)
             if shadow is not None:
                 problems.append(shadow)
         if schema.exists() and "return" not in schema.read_text(encoding="utf-8-sig"):
@@ -67,13 +67,13 @@ def check_events(
 
 def _shadowing(
     root: Path,
-    relative: str,
-    event_type: str,
     path: Path,
+    event_type: str,
     partial_candidates: Callable[[str], list[str]],
 ) -> Problem | None:
     """A partial found before the consumer under its partial name, which its
     jobs would render instead of it (partials are looked up in order)."""
+    relative = path.relative_to(root).as_posix()
     name = f"consumers/{event_type}/{path.name.removesuffix('.liquid')}"
     for candidate in partial_candidates(name):
         if candidate == relative:

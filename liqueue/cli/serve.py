@@ -47,7 +47,7 @@ def serve(
     front matter sets (slug: orders/:id); method, layout, format, redirect_to
     and response_headers come from front matter too (see docs/pages.md).
     A request's jobs and events are queued only if its page rendered.
-    Templates are re-read when they change; Ctrl-C stops the server (and
+    Templates are re-read when they change; Ctrl-C or SIGTERM stops the server (and
     the worker, which finishes its running jobs first).
 
     \b

@@ -25,7 +25,16 @@ def parse_param(
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", ctx, param)
         try:
             params[key.strip()] = load_json(raw)
-        except json.JSONDecodeError:
+        except json.JSONDecodeError as err:
+            if raw.lstrip()[:1] in ("{", "["):
+                # Meant as an object or a list: a typo must not pass as text.
+                raise click.BadParameter(
+                    f"{key.strip()}: not valid JSON: {err} (a value starting with "
+                    "{ or [ is read as JSON; for the text, quote it: "
+                    f"{key.strip()}='\"...\"')",
+                    ctx,
+                    param,
+                ) from None
             params[key.strip()] = raw  # not JSON: keep the text as it was typed
         except ValueError as err:
             raise click.BadParameter(f"{key.strip()}: {err}", ctx, param) from None
@@ -60,7 +69,8 @@ def parse_params_json(
     callback=parse_param,
     help="A variable for the template (repeatable). VALUE is read as JSON when it is "
     'JSON, else as text: user_id=5 gives the number 5, name=Ann the text "Ann", '
-    "name='\"5\"' the text \"5\", tags='[1,2]' a list.",
+    "name='\"5\"' the text \"5\", tags='[1,2]' a list (one starting with { or [ "
+    "must be JSON).",
 )
 @click.option(
     "--params-json",

@@ -33,6 +33,13 @@ def test_bad_param() -> None:
         parse("=5")
 
 
+@pytest.mark.parametrize("raw", ["{bad", "[1, 2", " {'id': 7}"])
+def test_an_object_or_list_that_is_not_json_is_an_error_not_text(raw: str) -> None:
+    with pytest.raises(click.BadParameter, match=r"^order: not valid JSON: .* line 1 column"):
+        parse(f"order={raw}")
+    assert parse('order="{bad"') == {"order": "{bad"}  # quoted, it is the text
+
+
 def test_short_ids_are_unique_and_at_least_18() -> None:
     ids = ["01a2224d-9012-7dc2-97d7-6b8e338baea5", "01a2224d-9012-7dc2-97d8-6b8e338baea5"]
     assert short_ids(ids) == ["01a2224d-9012-7dc2-97d7", "01a2224d-9012-7dc2-97d8"]

@@ -268,7 +268,7 @@ def _duration(
     value: object, key: KeyPath, *, minimum: float = 0.0, positive: bool = False
 ) -> float:
     try:
-        seconds = parse_duration(value)
+        seconds = _seconds(value)  # the bounds below, in a setting's own words
     except ValueError as err:
         raise SettingInvalid(key, str(err)) from None
     if not math.isfinite(seconds) or seconds > MAX_DURATION_SECONDS:
@@ -343,7 +343,22 @@ _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def parse_duration(value: object) -> float:
-    """Seconds from a number or a text like `500ms`, `5s`, `10m`, `4h`, `7d`."""
+    """Seconds from a number or a text like `500ms`, `5s`, `10m`, `4h`, `7d`.
+
+    Never negative, infinite or NaN: `--grace -5` or `--since nan` is a typo
+    that must not pass as no grace at all or an empty window.
+    """
+    seconds = _seconds(value)
+    if math.isnan(seconds):
+        raise ValueError(f"not a duration: {value!r} is not a number")
+    if seconds < 0:
+        raise ValueError(f"not a duration: {value!r} (a duration cannot be negative)")
+    if math.isinf(seconds):
+        raise ValueError(f"not a duration: {value!r} is too large")
+    return seconds
+
+
+def _seconds(value: object) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return float(value)

@@ -56,3 +56,9 @@ def test_parse_duration() -> None:
     assert parse_duration("10m") == 600.0
     assert parse_duration(3) == 3.0
     assert parse_duration("7d") == 7 * 86400.0
+
+
+@pytest.mark.parametrize("typo", ["-5", "-1m", -3, "nan", "inf", float("inf"), "1e400s"])
+def test_a_duration_is_never_negative_nor_endless(typo: object) -> None:
+    with pytest.raises(ValueError, match=r"^not a duration: .*(negative|too large|not a number)"):
+        parse_duration(typo)

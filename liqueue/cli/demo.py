@@ -11,6 +11,7 @@ from liqueue.cli._common import with_app
 from liqueue.cli._worker_options import worker_options
 from liqueue.cli.stats import stats_table
 from liqueue.config import parse_duration
+from liqueue.lifeline import sigterm_raises
 from liqueue.services import running_services
 from liqueue.store.stats import stats_report
 
@@ -61,7 +62,7 @@ def demo(
     You watch jobs being queued, running, failing, retrying with backoff,
     dying after their last attempt and succeeding; when nothing is due
     within --horizon the stats table is printed. Then APP stays served at
-    the printed URL, with a worker, until Ctrl-C (unless --exit-when-idle).
+    the printed URL, with a worker, until Ctrl-C or SIGTERM (unless --exit-when-idle).
 
     \b
     Examples:
@@ -73,7 +74,11 @@ def demo(
     if fresh:
         forget_default_database(app)
     # The app's own services (liqueue.yml `services:`) run while its pages and jobs do.
-    with running_services(app.root, app.config.services) as services:
+    # SIGTERM stops the demo as Ctrl-C does: running jobs finish, services stop.
+    with (
+        sigterm_raises(KeyboardInterrupt),
+        running_services(app.root, app.config.services) as services,
+    ):
         for service in services:
             click.echo(f"started service {service.spec.name}: {shlex.join(service.command)}")
         show = Demo(app, host=host, port=port, concurrency=concurrency, grace=grace, out=click.echo)

@@ -10,18 +10,16 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import signal
 import socket
-import threading
 from collections.abc import Iterator
 from multiprocessing.process import BaseProcess
-from types import FrameType
 
 import uvicorn
 from starlette.applications import Starlette
 
 from liqueue.app import DATABASE_URL_ENV, App
 from liqueue.errors import ConfigError
+from liqueue.lifeline import sigterm_raises
 from liqueue.services import running_services
 from liqueue.web.application import create_app
 from liqueue.web.dashboard import dashboard_access
@@ -61,7 +59,7 @@ def serve(
     ensure_port_free(host, port)
     app.store.migrate()  # the first request must not find the schema missing
     with contextlib.suppress(_Terminated), contextlib.ExitStack() as stack:
-        stack.enter_context(_sigterm_unwinds())
+        stack.enter_context(sigterm_raises(_Terminated))
         if with_worker:
             # The app's own services (liqueue.yml `services:`) run while its jobs do.
             stack.enter_context(running_services(app.root, app.config.services))
@@ -81,33 +79,13 @@ def serve(
 
 
 class _Terminated(Exception):
-    """SIGTERM, raised where the main thread is so that `serve`'s blocks unwind."""
-
-
-@contextlib.contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """SIGTERM stops `serve` as Ctrl-C does: the worker and services stop first.
+    """SIGTERM, raised where the main thread is so that `serve`'s blocks unwind.
 
     uvicorn stops gracefully on SIGTERM, then raises the signal again with the
-    handler it found (so that a process exits as the signal says). Python's
-    default handler for SIGTERM ends the process on the spot, before the
-    worker beside the server was told to stop: it lived on, orphaned, with
-    its jobs. Raised once; a second SIGTERM meanwhile is ignored, as the
-    worker's stop is bounded by its grace period anyway.
+    handler it found; with Python's default one the process ended there,
+    before the worker beside the server was told to stop, which lived on,
+    orphaned, with its jobs.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers belong to the main thread; it handles them
-        return
-
-    def terminated(_signum: int, _frame: FrameType | None) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise _Terminated
-
-    previous = signal.signal(signal.SIGTERM, terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def ensure_port_free(host: str, port: int) -> None:

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from liqueue.store import LogQuery
 from tests.cli.test_example_shop import copy_shop
@@ -54,7 +55,8 @@ def test_demo_serves_the_shop_and_runs_its_jobs_through_retries_to_the_stats_tab
     assert "still serving" not in out
 
 
-def test_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_demo_keeps_serving_until_ctrl_c_or_sigterm(tmp_path: Path, stop: signal.Signals) -> None:
     app = copy_shop(tmp_path / "shop")
     log = tmp_path / "demo.log"
     with log.open("w") as sink:
@@ -83,9 +85,11 @@ def test_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
             assert found is not None, log.read_text()
             assert httpx.get(found.group(1) + "/products").status_code == 200
         finally:
-            process.send_signal(signal.SIGINT)
+            process.send_signal(stop)
             code = process.wait(timeout=60)
     assert code == 0, log.read_text()
+    # the worker was stopped as Ctrl-C stops it (SIGTERM used to end the process at once)
+    assert "stopping: running jobs finish" in log.read_text()
 
 
 def test_demo_keeps_the_apps_queue_unless_asked_for_fresh(tmp_path: Path) -> None:

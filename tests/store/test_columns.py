@@ -19,12 +19,14 @@ def test_every_placeholder_is_filled() -> None:
     for sql in (SQLITE_SQL, POSTGRES_SQL):
         assert not [name for name, text in sql.items() if "{" in text or "}" in text]
     assert SQLITE_SQL["insert_jobs"].count("?") == len(columns.JOB_INSERT)
-    assert POSTGRES_SQL["insert_jobs"].count("%b::") == len(columns.JOB_INSERT)
-    selected = POSTGRES_SQL["insert_logs"].split("SELECT ")[1].split(" FROM ")[0]
-    named = [
-        (part.split("->>")[1].split(")")[0], part.split(" AS ")[1]) for part in selected.split(", ")
-    ]
-    assert named == [(str(n), column) for n, column in enumerate(columns.LOG_INSERT)]
+    for name, listed in (("insert_logs", columns.LOG_INSERT), ("insert_jobs", columns.JOB_INSERT)):
+        selected = POSTGRES_SQL[name].split("(SELECT " if name == "insert_jobs" else "SELECT ")
+        fields = selected[1].split(" FROM ")[0]
+        named = [
+            (part.split("->>")[1].split(")")[0], part.split(" AS ")[1])
+            for part in fields.split(", ")
+        ]
+        assert named == [(str(n), column) for n, column in enumerate(listed)], name
 
 
 def test_an_unknown_placeholder_is_refused() -> None:

@@ -1,5 +1,6 @@
-"""Completions and log lines travel as one jsonb parameter (store/postgres/batches.py):
-what a worker wrote back reads back exactly, floats and any text included."""
+"""New jobs, completions and log lines travel as one jsonb parameter
+(store/postgres/batches.py): what a page queued and a worker wrote back reads
+back exactly, floats and any text included."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 import psycopg
 import pytest
 
-from liqueue.errors import StoreError
+from liqueue.errors import Location, StoreError
 from liqueue.jobs import JobState
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
-from liqueue.store.base import LogQuery
+from liqueue.store.base import JobQuery, LogQuery
 from liqueue.store.postgres import PostgresStore
 
 from .factories import T0, attempt_log, enqueue, outcome, spec
@@ -71,3 +72,32 @@ def test_text_postgresql_cannot_hold_is_refused_as_before(pg_store: PostgresStor
     with pytest.raises((StoreError, psycopg.Error)):
         pg_store.complete([bad], T0 + 1)
     assert pg_store.get_job(job_id).state is JobState.RUNNING
+
+
+@pytest.mark.parametrize("alone", [True, False], ids=["jobs-alone", "with-a-log-line"])
+def test_queued_jobs_read_back_exactly(pg_store: PostgresStore, alone: bool) -> None:
+    """Both ways in: the one-statement insert of jobs alone, and the outbox's transaction."""
+    specs = [
+        spec(f"src {text}", body=text, arguments={"text": text, "ratio": 0.1 + 0.2, "n": 2**53},
+             origin=Location(f"{text}.liquid", 7, 9), delay_minutes=1.0000000001234567,
+             context={"location": {"href": text}})
+        for text in TEXTS
+    ]  # fmt: skip
+    logs = [] if alone else [LogEntry(at=T0, type="note", message="with the jobs")]
+    pg_store.enqueue(Outbox(jobs=specs, logs=logs), T0)
+    for queued in specs:
+        job = pg_store.get_job(queued.id)
+        assert (job.source_name, job.body, job.arguments) == (
+            queued.source_name, queued.body, queued.arguments,
+        )  # fmt: skip
+        assert (job.origin, job.context) == (queued.origin, queued.context)
+        assert (job.run_at, job.created_at) == (queued.run_at(T0), T0)
+
+
+def test_a_job_postgresql_cannot_hold_is_refused_and_nothing_queued(
+    pg_store: PostgresStore,
+) -> None:
+    good, bad = spec("fine"), spec("nul", body="a\0b")
+    with pytest.raises((StoreError, psycopg.Error)):
+        pg_store.enqueue(Outbox(jobs=[good, bad]), T0)
+    assert pg_store.list_jobs(JobQuery()) == []  # the good job went nowhere either

@@ -1,4 +1,5 @@
-"""Outcomes and log lines as one jsonb parameter (complete_jobs.sql, insert_logs.sql).
+"""New jobs, outcomes and log lines as one jsonb parameter (insert_jobs.sql,
+complete_jobs.sql, insert_logs.sql).
 
 psycopg dumps a list parameter in Python, element by element, after scanning
 it for its element type: the completion's 20 arrays (its log lines' and its
@@ -14,6 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from liqueue.jobs import JobSpec
 from liqueue.logs import LogEntry
 from liqueue.store import rows
 
@@ -25,6 +27,12 @@ def json_rows(params: Iterable[Sequence[Any]]) -> str:
     return _dumps(list(params))
 
 
+def jobs_json(specs: Sequence[JobSpec], now: float) -> str:
+    """insert_jobs' `jobs` parameter: rows of `columns.JOB_INSERT`. Arguments and
+    context, JSON text already, go as strings, which the server parses once."""
+    return json_rows(rows.job_params(specs, now))
+
+
 def logs_json(entries: Iterable[LogEntry]) -> str:
     """insert_logs' `logs` parameter: rows of `columns.LOG_INSERT`."""
     return json_rows(rows.log_params(entry) for entry in entries)
@@ -33,3 +41,9 @@ def logs_json(entries: Iterable[LogEntry]) -> str:
 def outcomes_json(params: Iterable[Sequence[Any]]) -> str:
     """complete_jobs' `outcomes` parameter, from rows.outcome_params (`columns.OUTCOME`)."""
     return json_rows(params)
+
+
+def column_arrays(params: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Parameter rows (never none) as one list per column, for an unnest() of
+    arrays: what events and unique jobs, seldom many at once, still send."""
+    return [list(column) for column in zip(*params, strict=True)]

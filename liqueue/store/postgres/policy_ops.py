@@ -6,7 +6,7 @@ A mixin of `PostgresStore`, so the plain operations stay as they were.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from liqueue.jobs import JobSpec
 from liqueue.policies import ScheduledTick, SourcePolicy
@@ -20,7 +20,7 @@ from liqueue.store.policy_rows import (
     runs_from_rows,
     split_unique,
 )
-from liqueue.store.postgres.batches import logs_json
+from liqueue.store.postgres.batches import column_arrays, jobs_json, logs_json
 from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.schema import SQL
@@ -82,7 +82,7 @@ def insert_jobs(conn: Conn, specs: Sequence[JobSpec], now: float) -> None:
     and its id as an alias of the job holding the key."""
     plain, unique = split_unique(specs)
     if plain:
-        conn.execute(SQL["insert_jobs"], _arrays(rows.job_params(plain, now)))
+        conn.execute(SQL["insert_jobs"], {"jobs": jobs_json(plain, now)})
     found = Refusals()
     for _ in range(_INSERT_TRIES):
         if not unique:
@@ -106,7 +106,7 @@ def _insert_unique(
     """(jobs the index refused, the job now holding each refused key)."""
     keys = [spec.unique_key for spec in unique]
     conn.execute(SQL["release_unique_keys"], {"keys": keys, "now": now})
-    columns = _arrays(rows.job_params(unique, now))
+    columns = column_arrays(rows.job_params(unique, now))
     columns += [keys, [spec.unique_for for spec in unique]]
     inserted = {row[0] for row in conn.execute(SQL["insert_unique_jobs"], columns)}
     refused = [spec for spec in unique if spec.id not in inserted]
@@ -116,10 +116,6 @@ def _insert_unique(
     params = {"keys": [spec.unique_key for spec in refused]}
     owners = {row[0]: row[1] for row in conn.execute(SQL["unique_key_owners"], params)}
     return refused, owners
-
-
-def _arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
-    return [list(column) for column in zip(*params, strict=True)]
 
 
 class PostgresLimitOps:

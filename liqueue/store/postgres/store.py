@@ -28,7 +28,7 @@ from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
-from liqueue.store.postgres.batches import logs_json, outcomes_json
+from liqueue.store.postgres.batches import column_arrays, jobs_json, logs_json, outcomes_json
 from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit, autocommitted
 from liqueue.store.postgres.failures import one_line
@@ -55,11 +55,6 @@ COMPLETE_AND_LOG = f"WITH logged AS (\n{SQL['insert_logs'].rstrip()}\n)\n{SQL['c
 
 
 T = TypeVar("T")
-
-
-def _arrays(params: list[tuple[Any, ...]]) -> list[list[Any]]:
-    """Parameter tuples (never none) to one list per column, for unnest()."""
-    return [list(column) for column in zip(*params, strict=True)]
 
 
 class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
@@ -137,7 +132,7 @@ class PostgresStore(PostgresPolicyOps, PostgresLimitOps):
             return
         plain_jobs = not any(spec.unique_key for spec in outbox.jobs)  # policy_ops.py
         if connection is None and not outbox.events and not outbox.logs and plain_jobs:
-            params = _arrays(rows.job_params(outbox.jobs, now))
+            params = {"jobs": jobs_json(outbox.jobs, now)}
             self._run(lambda conn: autocommit(conn, INSERT_JOBS_AND_NOTIFY, params))
             return
         if connection is None:
@@ -455,7 +450,7 @@ def _queue_nothing(outcomes: Sequence[AttemptOutcome]) -> bool:
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
     if outbox.events:
         params = [rows.event_params(event) for event in outbox.events]
-        conn.execute(SQL["insert_events"], _arrays(params))
+        conn.execute(SQL["insert_events"], column_arrays(params))
     if outbox.jobs:
         insert_jobs(conn, outbox.jobs, now)  # unique jobs apart (policy_ops.py)
     if outbox.logs:

@@ -10,7 +10,8 @@ import psycopg
 import pytest
 
 from liqueue.errors import Location, StoreError
-from liqueue.jobs import JobState
+from liqueue.events.event import Event
+from liqueue.jobs import JobState, new_job_id
 from liqueue.logs import LogEntry
 from liqueue.outbox import Outbox
 from liqueue.store.base import JobQuery, LogQuery
@@ -101,3 +102,20 @@ def test_a_job_postgresql_cannot_hold_is_refused_and_nothing_queued(
     with pytest.raises((StoreError, psycopg.Error)):
         pg_store.enqueue(Outbox(jobs=[good, bad]), T0)
     assert pg_store.list_jobs(JobQuery()) == []  # the good job went nowhere either
+
+
+def test_published_events_read_back_exactly(pg_store: PostgresStore) -> None:
+    events = [
+        Event(id=new_job_id(), type=f"order.{n}", payload={"text": text, "ratio": 0.1 + 0.2},
+              at=T0 + 0.000000000123, valid=n % 2 == 0, errors=[] if n % 2 == 0 else [text],
+              origin=Location(f"{text}.liquid", 3), context={"location": {"href": text}})
+        for n, text in enumerate(TEXTS)
+    ]  # fmt: skip
+    pg_store.enqueue(Outbox(events=events), T0)
+    for published in events:
+        stored = pg_store.get_event(published.id)
+        assert (stored.type, stored.payload, stored.at) == (
+            published.type, published.payload, published.at,
+        )  # fmt: skip
+        assert (stored.valid, stored.errors) == (published.valid, published.errors)
+        assert (stored.origin, stored.context) == (published.origin, published.context)

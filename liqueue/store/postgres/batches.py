@@ -1,5 +1,5 @@
-"""New jobs, outcomes and log lines as one jsonb parameter (insert_jobs.sql,
-complete_jobs.sql, insert_logs.sql).
+"""New jobs and events, outcomes and log lines as one jsonb parameter
+(insert_jobs.sql, insert_events.sql, complete_jobs.sql, insert_logs.sql).
 
 psycopg dumps a list parameter in Python, element by element, after scanning
 it for its element type: the completion's 20 arrays (its log lines' and its
@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from liqueue.events.event import Event
 from liqueue.jobs import JobSpec
 from liqueue.logs import LogEntry
 from liqueue.store import rows
@@ -33,6 +34,11 @@ def jobs_json(specs: Sequence[JobSpec], now: float) -> str:
     return json_rows(rows.job_params(specs, now))
 
 
+def events_json(events: Iterable[Event]) -> str:
+    """insert_events' `events` parameter: rows of `columns.EVENT`."""
+    return json_rows(rows.event_params(event) for event in events)
+
+
 def logs_json(entries: Iterable[LogEntry]) -> str:
     """insert_logs' `logs` parameter: rows of `columns.LOG_INSERT`."""
     return json_rows(rows.log_params(entry) for entry in entries)
@@ -45,5 +51,5 @@ def outcomes_json(params: Iterable[Sequence[Any]]) -> str:
 
 def column_arrays(params: Sequence[Sequence[Any]]) -> list[list[Any]]:
     """Parameter rows (never none) as one list per column, for an unnest() of
-    arrays: what events and unique jobs, seldom many at once, still send."""
+    arrays: what unique jobs, seldom many at once, still send."""
     return [list(column) for column in zip(*params, strict=True)]

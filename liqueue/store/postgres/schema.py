@@ -39,7 +39,7 @@ def _select_from_json(listed: str) -> str:
     )
 
 
-# New jobs, completions and log lines travel as one jsonb array of rows (batches.py):
+# New jobs and events, completions and log lines travel as one jsonb array of rows (batches.py):
 # psycopg builds each binary array of `_params_of` in Python, element by element;
 # json.dumps is C. Each row is an array, read by position (no key per value).
 _FRAGMENTS: Final = {
@@ -47,6 +47,7 @@ _FRAGMENTS: Final = {
     "outcome_from_json": _select_from_json("outcome"),
     "log_insert_from_json": _select_from_json("log_insert"),
     "job_insert_from_json": _select_from_json("job_insert"),
+    "event_from_json": _select_from_json("event"),
 }
 SQL = load_queries("liqueue.store.postgres", _params_of, _FRAGMENTS)
 MIGRATIONS: list[Migration] = load_migrations("liqueue.store.postgres")

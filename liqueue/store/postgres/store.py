@@ -28,7 +28,7 @@ from liqueue.store.filters import filtered
 from liqueue.store.overview import AttemptCount, MinuteCount, WorkerInfo
 from liqueue.store.pauses import Pause, PauseTarget
 from liqueue.store.postgres import schema
-from liqueue.store.postgres.batches import column_arrays, jobs_json, logs_json, outcomes_json
+from liqueue.store.postgres.batches import events_json, jobs_json, logs_json, outcomes_json
 from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn, Transactions, autocommit, autocommitted
 from liqueue.store.postgres.failures import one_line
@@ -449,8 +449,7 @@ def _queue_nothing(outcomes: Sequence[AttemptOutcome]) -> bool:
 
 def _persist(conn: Conn, outbox: Outbox, now: float) -> None:
     if outbox.events:
-        params = [rows.event_params(event) for event in outbox.events]
-        conn.execute(SQL["insert_events"], column_arrays(params))
+        conn.execute(SQL["insert_events"], {"events": events_json(outbox.events)})
     if outbox.jobs:
         insert_jobs(conn, outbox.jobs, now)  # unique jobs apart (policy_ops.py)
     if outbox.logs:

@@ -1,7 +1,8 @@
 -- One statement for the whole batch. The jobs arrive as one jsonb array of rows,
 -- each an array in column order (batches.py): psycopg built the 14 binary
--- arrays of the unnest() this replaced in Python, about 140 us of a one-job
--- page's request, twice what json.dumps and the server's parse cost.
+-- arrays of the unnest() this replaced in Python, element by element; a
+-- one-job insert cost the client about twice the CPU it costs this way
+-- (docs/benchmarks-postgres.md, "Session 26").
 -- Ids come from the JobSpec, so a repeated enqueue of the same outbox is a no-op.
 INSERT INTO jobs (state, attempt, {job_insert_columns})
 SELECT 'scheduled', 0, {job_insert_columns}

@@ -47,9 +47,3 @@ def logs_json(entries: Iterable[LogEntry]) -> str:
 def outcomes_json(params: Iterable[Sequence[Any]]) -> str:
     """complete_jobs' `outcomes` parameter, from rows.outcome_params (`columns.OUTCOME`)."""
     return json_rows(params)
-
-
-def column_arrays(params: Sequence[Sequence[Any]]) -> list[list[Any]]:
-    """Parameter rows (never none) as one list per column, for an unnest() of
-    arrays: what unique jobs, seldom many at once, still send."""
-    return [list(column) for column in zip(*params, strict=True)]

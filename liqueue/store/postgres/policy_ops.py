@@ -20,7 +20,7 @@ from liqueue.store.policy_rows import (
     runs_from_rows,
     split_unique,
 )
-from liqueue.store.postgres.batches import column_arrays, jobs_json, logs_json
+from liqueue.store.postgres.batches import jobs_json, json_rows, logs_json
 from liqueue.store.postgres.claim import claim_due
 from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.schema import SQL
@@ -106,9 +106,9 @@ def _insert_unique(
     """(jobs the index refused, the job now holding each refused key)."""
     keys = [spec.unique_key for spec in unique]
     conn.execute(SQL["release_unique_keys"], {"keys": keys, "now": now})
-    columns = column_arrays(rows.job_params(unique, now))
-    columns += [keys, [spec.unique_for for spec in unique]]
-    inserted = {row[0] for row in conn.execute(SQL["insert_unique_jobs"], columns)}
+    paired = zip(rows.job_params(unique, now), unique, strict=True)
+    batch = json_rows((*row, spec.unique_key, spec.unique_for) for row, spec in paired)
+    inserted = {row[0] for row in conn.execute(SQL["insert_unique_jobs"], {"jobs": batch})}
     refused = [spec for spec in unique if spec.id not in inserted]
     if not refused:
         return [], {}

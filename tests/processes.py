@@ -134,3 +134,18 @@ def finish(process: subprocess.Popen[str], timeout: float = 60) -> str:
     output, errors = process.communicate(timeout=timeout)
     assert process.returncode == 0, errors
     return output.strip()
+
+
+def children(pid: int) -> list[int]:
+    """The pids of a running process's children (Linux: /proc)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()]
+
+
+def gone(pid: int) -> bool:
+    """Exited: no such process, or a zombie nobody reaped yet."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"

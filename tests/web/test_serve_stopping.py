@@ -18,23 +18,10 @@ from liqueue.jobs import JobState
 from liqueue.store import JobQuery
 from liqueue.testing import wait_for
 from tests.apps import sleep, write_app
+from tests.processes import children, gone
 from tests.web.conftest import Serve
 
 BOUND = 60  # seconds: a hang, not a slow machine, goes past this
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()]
-
-
-def _gone(pid: int) -> bool:
-    """Exited: no such process, or a zombie nobody reaped yet."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 def test_sigterm_lets_the_running_job_finish_and_stops_the_worker_first(
@@ -48,13 +35,13 @@ def test_sigterm_lets_the_running_job_finish_and_stops_the_worker_first(
     assert httpx.get(server.url + "/slow").text == "queued"
     with App(root) as app:
         wait_for(lambda: app.store.list_jobs(JobQuery(state=JobState.RUNNING)) != [], timeout=BOUND)
-        workers = _children(server.process.pid)
+        workers = children(server.process.pid)
         assert workers, server.output()
         stopped_at = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
         assert server.process.wait(timeout=BOUND) == 0, server.output()
         assert time.monotonic() - stopped_at < 600  # not by the grace period running out
-        assert all(_gone(pid) for pid in workers), server.output()  # nobody left behind
+        assert all(gone(pid) for pid in workers), server.output()  # nobody left behind
         output = server.output()
         assert "Traceback" not in output and "leaked" not in output, output
         [job] = app.store.list_jobs(JobQuery())

@@ -10,7 +10,7 @@ from liqueue.jobs import JobState
 from liqueue.store import JobQuery, LogQuery
 from liqueue.testing import wait_for
 from tests.apps import sleep, write_app
-from tests.processes import Processes
+from tests.processes import Processes, children
 
 
 def test_processes_flag_runs_every_job_once_across_processes(
@@ -61,11 +61,6 @@ def test_sigterm_to_the_supervisor_stops_every_process_cleanly(
         assert len(done) >= 2 and len(done) + len(waiting) == 6
 
 
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()]
-
-
 def test_worker_processes_are_not_told_the_database_url_on_their_command_line(
     tmp_path: Path, processes: Processes
 ) -> None:
@@ -83,7 +78,7 @@ def test_worker_processes_are_not_told_the_database_url_on_their_command_line(
             wait_for(lambda: len(app.store.list_jobs(JobQuery(state=JobState.RUNNING))) == 2)
             command_lines = [
                 Path(f"/proc/{child}/cmdline").read_bytes().decode()
-                for child in _children(process.pid)
+                for child in children(process.pid)
             ]
             assert len([line for line in command_lines if "spawn_main" in line]) == 2
             assert not [line for line in command_lines if "secret-name" in line], command_lines

@@ -23,6 +23,7 @@ from liqueue.jobs import JobState
 from liqueue.store import JobQuery
 from liqueue.testing import wait_for
 from tests.apps import sleep, write_app
+from tests.processes import children, gone
 
 # Far longer than any test waits: these jobs only end by being handed back.
 ENDLESS = "{% for i in (1..90000000) %}{% endfor %}"
@@ -49,8 +50,7 @@ class Worker:
         os.killpg(self.process.pid, signal.SIGINT)
 
     def children(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(child) for child in path.read_text().split()]
+        return children(self.process.pid)
 
 
 @pytest.fixture
@@ -65,15 +65,6 @@ def started() -> Iterator[list[Worker]]:
 
 def running(app: App) -> int:
     return len(app.store.list_jobs(JobQuery(state=JobState.RUNNING)))
-
-
-def gone(pid: int) -> bool:
-    """Exited: no such process, or a zombie nobody reaped yet."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return True
-    return stat.rsplit(")", 1)[1].split()[0] == "Z"
 
 
 def endless_app(tmp_path: Path, jobs: int) -> Path:
@@ -150,11 +141,11 @@ def test_children_stop_when_the_parent_is_killed(tmp_path: Path, started: list[W
         )  # fmt: skip
         started.append(worker)
         wait_for(lambda: running(app) == 2, timeout=BOUND)
-        children = worker.children()
-        assert len(children) >= 2
+        pids = worker.children()
+        assert len(pids) >= 2
         worker.process.send_signal(signal.SIGKILL)  # the parent only
         worker.process.wait(timeout=BOUND)
-        wait_for(lambda: all(gone(pid) for pid in children), timeout=BOUND)
+        wait_for(lambda: all(gone(pid) for pid in pids), timeout=BOUND)
         # They stopped as on SIGTERM: what they ran went back at once.
         jobs = app.store.list_jobs(JobQuery())
         assert [job.state for job in jobs] == [JobState.SCHEDULED] * 2, worker.output()

@@ -7,10 +7,9 @@ import shlex
 import click
 
 from liqueue.app import App
-from liqueue.cli._common import with_app
+from liqueue.cli._common import duration_option, with_app
 from liqueue.cli._worker_options import worker_options
 from liqueue.cli.stats import stats_table
-from liqueue.config import parse_duration
 from liqueue.lifeline import sigterm_raises
 from liqueue.services import running_services
 from liqueue.store.stats import stats_report
@@ -30,6 +29,7 @@ from liqueue.store.stats import stats_report
     default="15s",
     show_default=True,
     help="First run the jobs due within this long (retries, short delays), then print the stats.",
+    callback=lambda _ctx, _param, value: duration_option(value),
 )
 @worker_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
@@ -48,7 +48,7 @@ from liqueue.store.stats import stats_report
 def demo(
     app: App,
     fresh: bool,
-    horizon: str,
+    horizon: float,
     concurrency: int,
     grace: float,
     host: str,
@@ -86,7 +86,7 @@ def demo(
         click.echo(f"serving {app.root.name} at {url}")
         try:
             show.click_through()
-            show.work(burst=True, horizon=parse_duration(horizon))
+            show.work(burst=True, horizon=horizon)
             click.echo("")
             click.echo(stats_table(stats_report(app.store.stats())))
             if not exit_when_idle:

@@ -99,3 +99,20 @@ def test_trigger_data_must_be_an_object(run: Run, app_dir: Path) -> None:
     result = run("trigger", app_dir, "user.signed_up", "--data", "5")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: --data must be a JSON object")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["demo", "{app}", "--horizon", "-1s"], ["demo", "{app}", "--horizon", "banana"],
+        ["worker", "{app}", "--grace", "-5"], ["serve", "{app}", "--grace", "inf"],
+        ["logs", "{app}", "--since", "nan"],
+    ],
+)  # fmt: skip
+def test_a_bad_duration_is_a_usage_error_before_anything_starts(
+    run: Run, app_dir: Path, args: list[str]
+) -> None:
+    result = run(*[a.format(app=app_dir) for a in args])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{args[2]}': not a duration: " in result.stderr
+    assert "Traceback" not in result.output

@@ -5,20 +5,27 @@ Scenarios: (a) a page with no tags, (b) a page with one `background` tag,
 job), on SQLite and PostgreSQL; beside them, the page of (a) rendered by a
 plain Starlette + python-liquid endpoint under the same uvicorn (no liqueue).
 
-Each measurement: the peak rate (CONNECTIONS closed-loop keep-alive clients
-for --seconds), then latency at half that rate (open loop, requests paced
-per client; latency from send to last byte), and the server process's CPU
-time per request at the peak (what the server costs, whatever the client's
-own share of the cores). Each is repeated --runs times; the median is
-printed with its range. The load generator (http.client in
-threads) shares the machine's cores with the server: figures are relative.
+Each measurement: the peak rate, then latency at half that rate (open
+loop, requests paced per client; latency from send to last byte), and the
+server process's CPU time per request at the peak (what the server costs,
+whatever the client's own share of the cores). The peak is the best rate
+of closed-loop keep-alive clients over --seconds, tried with each number
+of --connections, the same for every server: a server that commits the
+jobs of concurrent requests together (liqueue's group commit) answers more
+of them per second the more come at once, while a plain endpoint is bound
+by its CPU from a few connections on; eight clients in lockstep measure
+the first one's commit latency rather than its capacity. The rate at each
+number of connections is printed too. Each measurement is repeated --runs
+times; the median is printed with its range. The load generator
+(http.client in threads) shares the machine's cores with the server:
+figures are relative.
 
-    .venv/bin/python bench/serve.py                  # about 3 minutes
+    .venv/bin/python bench/serve.py                  # about 5 minutes
     .venv/bin/python bench/serve.py --runs 1 --seconds 2 --no-postgres
     .venv/bin/python bench/serve.py --in-process     # no HTTP: the ASGI apps called directly
 
 --in-process calls each ASGI application directly on one event loop (no
-socket, no uvicorn), CONNECTIONS requests at a time, and prints the CPU
+socket, no uvicorn), IN_PROCESS_CONCURRENCY requests at a time, and prints the CPU
 time of the whole process per request: what the application itself costs,
 for profiling (py-spy or cProfile around it).
 """
@@ -52,7 +59,8 @@ from serve_pages import CONSUMER, ONE_JOB_PAGE, ORDER_PAGE, PLAIN_PAGE
 
 BENCH_DIR = Path(__file__).resolve().parent
 POSTGRES_URL = os.environ.get("LIQUEUE_BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/postgres")
-CONNECTIONS = 8
+CONNECTIONS = (8, 16, 32)  # closed-loop clients tried for each peak
+IN_PROCESS_CONCURRENCY = 8
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,14 @@ class Measured:
     p99_ms: float
     errors: int
     cpu_us: float = 0.0  # the server process's CPU time per request (user + system)
+    connections: int = 0
+
+
+@dataclass
+class Measurement:
+    top: Measured  # the best of `by_connections`
+    half: Measured  # paced at half the top rate
+    by_connections: dict[int, float]  # peak rate with each number of connections
 
 
 def uvicorn_parts() -> str:
@@ -139,7 +155,7 @@ def one(connection: http.client.HTTPConnection, request: Request) -> int:
     return response.status
 
 
-def peak(port: int, request: Request, seconds: float) -> Measured:
+def peak(port: int, request: Request, seconds: float, connections: int) -> Measured:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -157,22 +173,24 @@ def peak(port: int, request: Request, seconds: float) -> Measured:
             latencies.extend(mine)
             errors[0] += bad
 
-    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    threads = [threading.Thread(target=client) for _ in range(connections)]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    return _measured(latencies, elapsed, errors[0])
+    measured = _measured(latencies, elapsed, errors[0])
+    measured.connections = connections
+    return measured
 
 
-def paced(port: int, request: Request, rate: float, seconds: float) -> Measured:
-    """Open loop: each client sends on its own schedule, rate/CONNECTIONS per second."""
+def paced(port: int, request: Request, rate: float, seconds: float, connections: int) -> Measured:
+    """Open loop: each client sends on its own schedule, rate/connections per second."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    interval = CONNECTIONS / rate
+    interval = connections / rate
     began = time.perf_counter()
 
     def client(offset: float) -> None:
@@ -194,8 +212,8 @@ def paced(port: int, request: Request, rate: float, seconds: float) -> Measured:
             errors[0] += bad
 
     threads = [
-        threading.Thread(target=client, args=(i * interval / CONNECTIONS,))
-        for i in range(CONNECTIONS)
+        threading.Thread(target=client, args=(i * interval / connections,))
+        for i in range(connections)
     ]
     for thread in threads:
         thread.start()
@@ -237,12 +255,20 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def measure(pid: int, port: int, request: Request, seconds: float) -> tuple[Measured, Measured]:
-    used = cpu_seconds(pid)
-    top = peak(port, request, seconds)
-    top.cpu_us = (cpu_seconds(pid) - used) / (top.rate * seconds) * 1e6
-    half = paced(port, request, top.rate / 2, seconds)
-    return top, half
+def measure(
+    pid: int, port: int, request: Request, seconds: float, connections: tuple[int, ...]
+) -> Measurement:
+    tried = []
+    for clients in connections:
+        used = cpu_seconds(pid)
+        top = peak(port, request, seconds, clients)
+        top.cpu_us = (cpu_seconds(pid) - used) / (top.rate * seconds) * 1e6
+        tried.append(top)
+    top = max(tried, key=lambda measured: measured.rate)
+    # Open loop: the number of clients matters only once a request takes longer
+    # than its client's interval, so the fewest, as the runs before the sweep.
+    half = paced(port, request, top.rate / 2, seconds, connections[0])
+    return Measurement(top, half, {m.connections: m.rate for m in tried})
 
 
 def spread(values: list[float], digits: int = 0) -> str:
@@ -256,6 +282,12 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument(
+        "--connections",
+        type=connection_counts,
+        default=CONNECTIONS,
+        help="closed-loop clients tried for each peak, comma-separated (default: 8,16,32)",
+    )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--in-process", action="store_true")
     parser.add_argument("--requests", type=int, default=8000, help="per scenario, --in-process")
@@ -267,12 +299,14 @@ def main() -> None:
     info = machine()
     print("command:", shlex.join([Path(sys.executable).name, *sys.argv]))
     print("machine:", ", ".join(f"{k} {v}" for k, v in info.items()))
+    levels: tuple[int, ...] = options.connections
     print(
-        f"{CONNECTIONS} keep-alive connections; {options.runs} run(s) of {options.seconds:g}s each"
+        f"peak: the best of {', '.join(map(str, levels))} keep-alive connections; "
+        f"{options.runs} run(s) of {options.seconds:g}s per measurement"
     )
     print("both servers: 1 uvicorn process, access log off, " + uvicorn_parts())
 
-    results: dict[str, list[tuple[Measured, Measured]]] = {}
+    results: dict[str, list[Measurement]] = {}
     backends = ["sqlite"] + ([] if options.no_postgres else ["postgresql"])
     with tempfile.TemporaryDirectory(prefix="liqueue-bench-serve-") as tmp:
         root = make_app(Path(tmp) / "app")
@@ -281,8 +315,8 @@ def main() -> None:
             plain = [sys.executable, "-m", "uvicorn", "plain_page:app", "--port", str(port),
                      "--no-access-log"]  # fmt: skip
             with server(plain, port, "/plain") as pid:
-                results.setdefault("plain Starlette + python-liquid, page (a)", []).append(
-                    measure(pid, port, GET_PLAIN, options.seconds)
+                results.setdefault(PLAIN, []).append(
+                    measure(pid, port, GET_PLAIN, options.seconds, levels)
                 )
             for backend in backends:
                 with _database(backend, Path(tmp)) as url:
@@ -299,43 +333,67 @@ def main() -> None:
                         url,
                     ]
                     with server(command, port, "/plain") as pid:
-                        for label, request in (
-                            ("(a) page, no tags", GET_PLAIN),
-                            ("(b) page, one background tag", GET_ONE_JOB),
-                            ("(c) POST, 3 jobs + 1 event", POST_ORDER),
+                        for label, request in zip(
+                            SCENARIOS, (GET_PLAIN, GET_ONE_JOB, POST_ORDER), strict=True
                         ):
                             results.setdefault(f"liqueue {backend}: {label}", []).append(
-                                measure(pid, port, request, options.seconds)
+                                measure(pid, port, request, options.seconds, levels)
                             )
+    report(results, backends, levels)
+    print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def connection_counts(text: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        counts = ()
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: positive whole numbers, comma-separated")
+    return counts
+
+
+PLAIN = "plain Starlette + python-liquid, page (a)"
+SCENARIOS = ("(a) page, no tags", "(b) page, one background tag", "(c) POST, 3 jobs + 1 event")
+
+
+def report(
+    results: dict[str, list[Measurement]], backends: list[str], levels: tuple[int, ...]
+) -> None:
     print()
     print(
-        f"{'scenario':<48} {'peak req/s':>20} {'server CPU us/req':>18} {'p50 ms @peak':>18} "
-        f"{'p99 ms @half':>20} {'p50 ms @half':>18} errors"
+        f"{'scenario':<48} {'peak req/s':>20} {'conns':>5} {'server CPU us/req':>18} "
+        f"{'p50 ms @peak':>18} {'p99 ms @half':>20} {'p50 ms @half':>18} errors"
     )
     for label, runs in results.items():
-        peaks = [p.rate for p, _ in runs]
+        tops = [run.top for run in runs]
+        halves = [run.half for run in runs]
+        conns = statistics.median_low([top.connections for top in tops])
         print(
-            f"{label:<48} {spread(peaks):>20} {spread([p.cpu_us for p, _ in runs]):>18} "
-            f"{spread([p.p50_ms for p, _ in runs], 2):>18} "
-            f"{spread([h.p99_ms for _, h in runs], 2):>20} "
-            f"{spread([h.p50_ms for _, h in runs], 2):>18} "
-            f"{sum(p.errors + h.errors for p, h in runs)}"
+            f"{label:<48} {spread([t.rate for t in tops]):>20} {conns:>5} "
+            f"{spread([t.cpu_us for t in tops]):>18} {spread([t.p50_ms for t in tops], 2):>18} "
+            f"{spread([h.p99_ms for h in halves], 2):>20} "
+            f"{spread([h.p50_ms for h in halves], 2):>18} "
+            f"{sum(t.errors + h.errors for t, h in zip(tops, halves, strict=True))}"
         )
-    base = statistics.median(
-        p.rate for p, _ in results["plain Starlette + python-liquid, page (a)"]
-    )
+    print()
+    print(f"{'peak req/s by connections (medians)':<48} " + "".join(f"{n:>9}" for n in levels))
+    for label, runs in results.items():
+        rates = [statistics.median(run.by_connections[n] for run in runs) for n in levels]
+        print(f"{label:<48} " + "".join(f"{rate:>9.0f}" for rate in rates))
+    base = statistics.median(run.top.rate for run in results[PLAIN])
+    fewest = levels[0]
+    base_fewest = statistics.median(run.by_connections[fewest] for run in results[PLAIN])
     print()
     for backend in backends:
-        for label in (
-            "(a) page, no tags",
-            "(b) page, one background tag",
-            "(c) POST, 3 jobs + 1 event",
-        ):
-            rate = statistics.median(p.rate for p, _ in results[f"liqueue {backend}: {label}"])
+        for label in SCENARIOS:
+            runs = results[f"liqueue {backend}: {label}"]
+            rate = statistics.median(run.top.rate for run in runs)
+            at_fewest = statistics.median(run.by_connections[fewest] for run in runs)
             print(
-                f"liqueue {backend} {label}: {rate / base:.0%} of the plain endpoint's rate of (a)"
+                f"liqueue {backend} {label}: {rate / base:.0%} of the plain endpoint's "
+                f"peak rate of (a) ({at_fewest / base_fewest:.0%} at {fewest} connections)"
             )
-    print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 def in_process(requests: int, postgres: bool) -> None:
@@ -405,10 +463,11 @@ async def _cpu_per_request(app: Any, request: Request, requests: int) -> float:
         for _ in range(count):
             await one()
 
-    await asyncio.gather(*(client(200 // CONNECTIONS) for _ in range(CONNECTIONS)))  # warm up
+    at_once = IN_PROCESS_CONCURRENCY
+    await asyncio.gather(*(client(200 // at_once) for _ in range(at_once)))  # warm up
     started = time.process_time()
-    await asyncio.gather(*(client(requests // CONNECTIONS) for _ in range(CONNECTIONS)))
-    done = requests // CONNECTIONS * CONNECTIONS
+    await asyncio.gather(*(client(requests // at_once) for _ in range(at_once)))
+    done = requests // at_once * at_once
     return (time.process_time() - started) / done * 1e6
 
 

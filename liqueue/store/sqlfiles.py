@@ -34,13 +34,14 @@ class Migration:
 
 
 def load_queries(
-    package: str, params_of: ParamsOf, fragments: Mapping[str, str] | None = None
+    package: str, params_of: ParamsOf | None, fragments: Mapping[str, str] | None = None
 ) -> dict[str, str]:
     """Every `sql/*.sql` of a backend package, by file name without `.sql`.
 
     `{LIST_columns}` becomes the names of `columns.LISTS[LIST]`, `{LIST_params}`
-    the backend's parameters for them (`params_of`), and `{name}` the backend's
-    `fragments[name]`: an expression its Python code needs too, written once.
+    the backend's parameters for them (`params_of`; a backend without one
+    takes no such placeholder), and `{name}` the backend's `fragments[name]`:
+    an expression its Python code needs too, written once.
     """
     folder = files(package) / "sql"
     return {
@@ -53,7 +54,7 @@ def load_queries(
 
 
 def _fill(
-    name: str, text: str, params_of: ParamsOf, fragments: Mapping[str, str] | None = None
+    name: str, text: str, params_of: ParamsOf | None, fragments: Mapping[str, str] | None = None
 ) -> str:
     def fragment(match: re.Match[str]) -> str:
         if fragments and match.group(1) in fragments:
@@ -61,7 +62,7 @@ def _fill(
         listed, _, kind = match.group(1).rpartition("_")
         if listed in columns.LISTS and kind == "columns":
             return ", ".join(columns.LISTS[listed])
-        if listed in columns.LISTS and kind == "params":
+        if listed in columns.LISTS and kind == "params" and params_of is not None:
             return params_of(columns.LISTS[listed])
         raise StoreError(f"{name}: unknown placeholder {match.group(0)}")
 

@@ -34,6 +34,13 @@ def test_an_unknown_placeholder_is_refused() -> None:
         _fill("q.sql", "SELECT {jobs_columns} FROM jobs", lambda _listed: "?")
 
 
+def test_a_backend_without_parameter_lists_refuses_their_placeholder() -> None:
+    # PostgreSQL's batches travel as jsonb rows: no query of it takes a parameter list.
+    assert _fill("q.sql", "VALUES ({job_insert_params})", lambda _listed: "?, ?") == "VALUES (?, ?)"
+    with pytest.raises(StoreError, match=r"q.sql: unknown placeholder \{job_insert_params\}"):
+        _fill("q.sql", "VALUES ({job_insert_params})", None)
+
+
 def test_priorities_stand_in_claim_order_with_the_ranks_the_database_keeps() -> None:
     assert [(priority.value, priority.rank) for priority in Priority] == [
         ("high", 0),

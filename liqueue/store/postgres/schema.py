@@ -3,7 +3,6 @@ request (`liqueue migrate`), never on open."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Final
 
 from liqueue.store import columns, shared
@@ -11,8 +10,8 @@ from liqueue.store.postgres.connection import Conn
 from liqueue.store.postgres.wake import CHANNEL_SQL
 from liqueue.store.sqlfiles import Migration, load_migrations, load_queries
 
-# Batches travel as one array per column; these are the arrays' element types.
-_ARRAY_TYPES: Final = {
+# Batches travel as one jsonb array of rows (batches.py); each value is cast to its column's type.
+_COLUMN_TYPES: Final = {
     "id": "text", "state": "text", "priority": "smallint", "source_name": "text",
     "body": "text", "partial": "text", "arguments": "jsonb", "context": "jsonb",
     "origin_path": "text", "origin_line": "integer", "origin_column": "integer",
@@ -26,22 +25,18 @@ _ARRAY_TYPES: Final = {
 }  # fmt: skip
 
 
-def _params_of(columns: Sequence[str]) -> str:
-    # Binary format: text arrays of many elements are much cheaper to send than quoted.
-    return ", ".join(f"%b::{_ARRAY_TYPES[column]}[]" for column in columns)
-
-
 def _select_from_json(listed: str) -> str:
     """The columns of `columns.LISTS[listed]` from `r`, one row as a JSON array in that order."""
     return ", ".join(
-        f"(r->>{place})::{_ARRAY_TYPES[column]} AS {column}"
+        f"(r->>{place})::{_COLUMN_TYPES[column]} AS {column}"
         for place, column in enumerate(columns.LISTS[listed])
     )
 
 
-# New jobs and events, completions and log lines travel as one jsonb array of rows (batches.py):
-# psycopg builds each binary array of `_params_of` in Python, element by element;
-# json.dumps is C. Each row is an array, read by position (no key per value).
+# New jobs and events, completions and log lines travel as one jsonb array of rows
+# (batches.py), not as one array parameter per column: psycopg built each such
+# array in Python, element by element; json.dumps is C. Each row is an array,
+# read by position (no key per value).
 _FRAGMENTS: Final = {
     "wake_channel": CHANNEL_SQL,
     "outcome_from_json": _select_from_json("outcome"),
@@ -49,7 +44,7 @@ _FRAGMENTS: Final = {
     "job_insert_from_json": _select_from_json("job_insert"),
     "event_from_json": _select_from_json("event"),
 }
-SQL = load_queries("liqueue.store.postgres", _params_of, _FRAGMENTS)
+SQL = load_queries("liqueue.store.postgres", None, _FRAGMENTS)
 MIGRATIONS: list[Migration] = load_migrations("liqueue.store.postgres")
 LATEST_VERSION = len(MIGRATIONS)
 

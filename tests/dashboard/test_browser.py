@@ -2,11 +2,14 @@
 
 It finds a dead job, reads its error and body, fixes the partial and
 retries it, then pauses a source and watches its jobs wait. Screenshots of
-the main pages land in docs/ (kept small), so they follow the pages.
+the main pages are taken on the way; with LIQUEUE_UPDATE_SCREENSHOTS=1 they
+replace those in docs/, so they follow the pages (otherwise they go to the
+test's own directory: a test run leaves the tree as it found it).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from tests.web.conftest import Serve, write_app
 from tests.web.test_browser import WAIT_MS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+UPDATE_SCREENSHOTS = os.environ.get("LIQUEUE_UPDATE_SCREENSHOTS") == "1"
 BROKEN = "{% assign total = amount | times: 2 %}{{ total | no_such_filter }}"
 FIXED = "{% assign total = amount | times: 2 %}{% log total %}"
 FILES = {
@@ -51,6 +55,7 @@ def test_find_a_dead_job_fix_it_retry_it_then_pause_a_source(
 
     assert isinstance(browser, Browser)
     root = write_app(tmp_path / "shop", FILES)
+    shots = DOCS if UPDATE_SCREENSHOTS else tmp_path
     server = serve(root, "--with-worker")
     httpx.get(server.url + "/checkout").raise_for_status()
     _wait_until(lambda: _states(server.url, "payment_charge_card") == ["dead"])
@@ -60,15 +65,15 @@ def test_find_a_dead_job_fix_it_retry_it_then_pause_a_source(
     page.set_default_timeout(WAIT_MS)
     page.goto(server.url + "/_liqueue/")
     expect(page.locator(".card.dead b")).to_have_text("1")
-    page.screenshot(path=str(DOCS / "dashboard-overview.png"))
+    page.screenshot(path=str(shots / "dashboard-overview.png"))
     page.locator(".card.dead").click()
     page.wait_for_url("**/_liqueue/jobs?state=dead")
     expect(page.locator("table.jobs tr.dead")).to_have_count(1)
-    page.screenshot(path=str(DOCS / "dashboard-jobs.png"))
+    page.screenshot(path=str(shots / "dashboard-jobs.png"))
     page.locator("table.jobs tr.dead a").click()
     expect(page.locator(".error-box")).to_contain_text("no_such_filter")
     expect(page.locator("pre.body")).to_contain_text("{% render 'charge', amount: amount %}")
-    page.screenshot(path=str(DOCS / "dashboard-job.png"), full_page=True)
+    page.screenshot(path=str(shots / "dashboard-job.png"), full_page=True)
 
     (root / "app/views/partials/charge.liquid").write_text(FIXED)
     page.get_by_role("button", name="retry").click()
@@ -89,13 +94,13 @@ def test_find_a_dead_job_fix_it_retry_it_then_pause_a_source(
     expect(page.locator("table.jobs tr.scheduled")).to_have_count(1)
     expect(page.locator(".paused")).to_be_visible()
     page.goto(server.url + "/_liqueue/queues")
-    page.screenshot(path=str(DOCS / "dashboard-queues.png"))
+    page.screenshot(path=str(shots / "dashboard-queues.png"))
     page.get_by_role("button", name="resume").click()
     expect(page.locator(".paused")).to_have_count(0)
     _wait_until(lambda: _states(server.url, "report_build_daily") == ["done", "done"])
 
     page.goto(server.url + "/_liqueue/stats?window=1h")
     expect(page.locator("table.stats")).to_contain_text("payment_charge_card")
-    page.screenshot(path=str(DOCS / "dashboard-stats.png"))
+    page.screenshot(path=str(shots / "dashboard-stats.png"))
     page.goto(server.url + "/_liqueue/logs?type=audit")
     expect(page.locator("#log-lines")).to_contain_text("resume source_name report_build_daily")

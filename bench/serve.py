@@ -14,8 +14,9 @@ of --connections, the same for every server: a server that commits the
 jobs of concurrent requests together (liqueue's group commit) answers more
 of them per second the more come at once, while a plain endpoint is bound
 by its CPU from a few connections on; eight clients in lockstep measure
-the first one's commit latency rather than its capacity. The rate at each
-number of connections is printed too. Each measurement is repeated --runs
+the group commit's latency rather than the server's capacity. The rate at
+each number of connections is printed too, and latency at half the peak is
+paced over the fewest. Each measurement is repeated --runs
 times; the median is printed with its range. The load generator
 (http.client in threads) shares the machine's cores with the server:
 figures are relative.
@@ -267,7 +268,7 @@ def measure(
     top = max(tried, key=lambda measured: measured.rate)
     # Open loop: the number of clients matters only once a request takes longer
     # than its client's interval, so the fewest, as the runs before the sweep.
-    half = paced(port, request, top.rate / 2, seconds, connections[0])
+    half = paced(port, request, top.rate / 2, seconds, min(connections))
     return Measurement(top, half, {m.connections: m.rate for m in tried})
 
 
@@ -382,7 +383,7 @@ def report(
         rates = [statistics.median(run.by_connections[n] for run in runs) for n in levels]
         print(f"{label:<48} " + "".join(f"{rate:>9.0f}" for rate in rates))
     base = statistics.median(run.top.rate for run in results[PLAIN])
-    fewest = levels[0]
+    fewest = min(levels)
     base_fewest = statistics.median(run.by_connections[fewest] for run in results[PLAIN])
     print()
     for backend in backends:

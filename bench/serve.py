@@ -287,7 +287,8 @@ def main() -> None:
         "--connections",
         type=connection_counts,
         default=CONNECTIONS,
-        help="closed-loop clients tried for each peak, comma-separated (default: 8,16,32)",
+        help="closed-loop clients tried for each peak, comma-separated "
+        f"(default: {','.join(map(str, CONNECTIONS))})",
     )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--in-process", action="store_true")
